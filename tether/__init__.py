@@ -1,0 +1,1 @@
+"""Tether's front door: the `tether` CLI, settings and the pytest plugin entry point."""
