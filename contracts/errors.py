@@ -9,3 +9,22 @@ class ContractError(Exception):
 
 class MatchingRuleError(ContractError):
     """A matching rule in a pact cannot be understood (unknown matcher, bad regex, bad path)."""
+
+
+class PactFormatError(ContractError):
+    """A pact document is malformed; the message names the file, the JSON location and how to fix it."""
+
+    def __init__(self, location: str, problem: str, *, source: str | None = None) -> None:
+        self.location = location
+        self.problem = problem
+        self.source = source
+        prefix = f"{source}: " if source else ""
+        super().__init__(f"{prefix}{location}: {problem}")
+
+    def with_source(self, source: str) -> PactFormatError:
+        """The same error, naming the file (or URL) the document came from."""
+        return PactFormatError(self.location, self.problem, source=source)
+
+
+class GeneratorError(ContractError):
+    """A generator definition cannot produce a value (unknown type, bad attribute, missing context)."""
