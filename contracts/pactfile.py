@@ -692,7 +692,9 @@ def _dump_v4_common(interaction: Interaction) -> dict[str, Any]:
 def dump_interaction(interaction: Interaction, spec_version: str) -> dict[str, Any]:
     """One interaction (or V3 message) in the pact-file form of ``spec_version``."""
     written = interaction.written
-    result = _dump_v4_common(interaction) if spec_version == "4" else {"description": interaction.description}
+    result: dict[str, Any] = (
+        _dump_v4_common(interaction) if spec_version == "4" else {"description": interaction.description}
+    )
     result.update(_dump_states(interaction.provider_states, written, spec_version))
     if isinstance(interaction, HttpInteraction):
         result["request"] = dump_request(interaction.request, spec_version)
