@@ -1,0 +1,257 @@
+"""`tether loadgen`: generate Locust scenarios from verified contracts, and run them with thresholds."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from contracts.errors import ContractError
+from contracts.openapi import load_openapi
+from loadgen.contract_source import BrokerSource, load_contracts
+from loadgen.errors import LoadgenError
+from loadgen.locust.render import render_locustfile
+from loadgen.locust.routes import Route
+from loadgen.locust.runner import RunOptions, RunResult, Thresholds, run_locust
+from loadgen.locust.scenario import build_scenario
+from loadgen.locust.traffic import count_routes, read_requests
+from loadgen.locust.weights import WeightPlan, load_weights_file
+
+
+@click.group(name="loadgen")
+def loadgen_group() -> None:
+    """Generate and run Locust load scenarios checked against the contract."""
+
+
+@loadgen_group.command(name="locustfile")
+@click.option("--provider", required=True, help="Provider whose contracts to load.")
+@click.option(
+    "--pact",
+    "pacts",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Pact file or folder (repeatable).",
+)
+@click.option("--broker-url", envvar="TETHER_BROKER_URL", help="Load verified pacts from this broker.")
+@click.option("--broker-token", envvar="TETHER_BROKER_TOKEN", help="Bearer token for the broker.")
+@click.option("--main-branch", is_flag=True, help="Select consumers' main-branch pacts.")
+@click.option(
+    "--branch", "branches", multiple=True, help="Select pacts of this consumer branch (repeatable)."
+)
+@click.option("--tag", "tags", multiple=True, help="Select the latest pacts with this tag (repeatable).")
+@click.option("--environment", "environments", multiple=True, help="Select pacts deployed/released here.")
+@click.option("--deployed", is_flag=True, help="Select pacts of deployed consumer versions.")
+@click.option("--released", is_flag=True, help="Select pacts of released consumer versions.")
+@click.option(
+    "--include-unverified",
+    is_flag=True,
+    help="Also use pacts the provider has not verified (not recommended).",
+)
+@click.option(
+    "--weights", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="YAML weights file."
+)
+@click.option(
+    "--traffic-log",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Access log (common/combined format) or HAR file: weights from real request counts.",
+)
+@click.option(
+    "--openapi",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Provider spec: path templates.",
+)
+@click.option(
+    "--state-change-url", help="Provider-state set-up URL the scenario calls before an interaction."
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("locustfile.py"),
+    show_default=True,
+)
+def locustfile_command(
+    provider: str,
+    pacts: tuple[Path, ...],
+    broker_url: str | None,
+    broker_token: str | None,
+    main_branch: bool,
+    branches: tuple[str, ...],
+    tags: tuple[str, ...],
+    environments: tuple[str, ...],
+    deployed: bool,
+    released: bool,
+    include_unverified: bool,
+    weights: Path | None,
+    traffic_log: Path | None,
+    openapi: Path | None,
+    state_change_url: str | None,
+    out: Path,
+) -> None:
+    """Write a weighted Locust scenario for PROVIDER from its (verified) contracts.
+
+    One FastHttpUser class per consumer, one @task per interaction, tagged by consumer, provider
+    state and interaction, named by path template; every response is checked against the contract.
+    By default every interaction has weight 1 and a consumer's weight is the sum of its tasks'.
+    """
+    console = Console(stderr=True)
+    try:
+        broker = None
+        if broker_url:
+            broker = BrokerSource(
+                url=broker_url,
+                main_branch=main_branch,
+                branches=branches,
+                tags=tags,
+                environments=environments,
+                deployed=deployed,
+                released=released,
+                token=broker_token,
+            )
+        contracts = load_contracts(
+            provider, pact_files=pacts, broker=broker, verified_only=not include_unverified
+        )
+        for line in contracts.describe():
+            console.print(line, markup=False, highlight=False)
+        if not contracts.pacts:
+            raise click.ClickException(f"no pacts to generate a scenario from for provider {provider!r}")
+        templates = _openapi_templates(openapi) if openapi else ()
+        plan = load_weights_file(weights) if weights else WeightPlan()
+        loaded = [item.pact for item in contracts.pacts]
+        if traffic_log:
+            draft = build_scenario(loaded, provider=provider, openapi_paths=templates)
+            routes = {task.route for task in draft.tasks}
+            counts = count_routes(read_requests(traffic_log), routes, source=str(traffic_log))
+            plan = WeightPlan(
+                source=f"traffic log {traffic_log.name} ({counts.matched} of {counts.total} requests matched a route)",
+                consumers=plan.consumers,
+                interactions=plan.interactions,
+                traffic=counts,
+            )
+            _print_unmatched(console, counts.unmatched.most_common(5))
+        scenario = build_scenario(
+            loaded,
+            provider=provider,
+            plan=plan,
+            openapi_paths=templates,
+            sources=[f"{item.source} ({item.reason})" for item in contracts.pacts],
+            state_change_url=state_change_url,
+        )
+    except (LoadgenError, ContractError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    text = render_locustfile(scenario, command=["tether", "loadgen", *sys.argv[2:]], filename=out.name)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    console.print(
+        f"wrote {out}: {len(scenario.users)} user class(es), {len(scenario.tasks)} task(s); weights: {scenario.weights_source}",
+        markup=False,
+        highlight=False,
+    )
+
+
+def _openapi_templates(path: Path) -> tuple[str, ...]:
+    """The spec's path templates, literal ones first, so `/orders/latest` wins over `/orders/{id}`."""
+    paths = load_openapi(path).root.get("paths") or {}
+    return tuple(sorted(paths, key=lambda template: (template.count("{"), template)))
+
+
+def _print_unmatched(console: Console, rows: list[tuple[str, int]]) -> None:
+    for request, count in rows:
+        console.print(
+            f"  traffic without a matching interaction: {request} x{count}", markup=False, highlight=False
+        )
+
+
+@loadgen_group.command(name="run")
+@click.option("--locustfile", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--host", required=True, help="Base URL of the system under load, e.g. http://127.0.0.1:8000.")
+@click.option("-u", "--users", default=10, show_default=True, help="Concurrent users.")
+@click.option("-r", "--spawn-rate", default=10.0, show_default=True, help="Users started per second.")
+@click.option("-t", "--run-time", default="30s", show_default=True, help="Duration, e.g. 20s, 2m.")
+@click.option("--workers", default=0, show_default=True, help="Local worker processes (0 = one process).")
+@click.option("--tag", "tags", multiple=True, help="Run only tasks with this tag (e.g. consumer:OrderWeb).")
+@click.option("--max-fail-ratio", type=float, help="Fail when failures/requests exceeds this (0.01 = 1%).")
+@click.option("--max-p95-ms", type=float, help="Fail when the overall p95 response time exceeds this.")
+@click.option("--min-rps", type=float, help="Fail when throughput is below this many requests per second.")
+@click.option(
+    "--html", type=click.Path(dir_okay=False, path_type=Path), help="Write Locust's HTML report here."
+)
+@click.option(
+    "--csv",
+    "csv_prefix",
+    type=click.Path(path_type=Path),
+    help="Keep Locust's CSV statistics with this prefix.",
+)
+def run_command(
+    locustfile: Path,
+    host: str,
+    users: int,
+    spawn_rate: float,
+    run_time: str,
+    workers: int,
+    tags: tuple[str, ...],
+    max_fail_ratio: float | None,
+    max_p95_ms: float | None,
+    min_rps: float | None,
+    html: Path | None,
+    csv_prefix: Path | None,
+) -> None:
+    """Run a locustfile headless, print a summary, and exit 1 when a threshold is broken.
+
+    For several machines, start `locust -f FILE --master` on one and `locust -f FILE --worker
+    --master-host HOST` on the others; `--workers N` does that with N local processes.
+    """
+    options = RunOptions(
+        locustfile=locustfile,
+        host=host,
+        users=users,
+        spawn_rate=spawn_rate,
+        run_time=run_time,
+        workers=workers,
+        tags=tags,
+        html=html,
+        csv_prefix=csv_prefix,
+    )
+    thresholds = Thresholds(max_fail_ratio=max_fail_ratio, max_p95_ms=max_p95_ms, min_rps=min_rps)
+    try:
+        result = run_locust(options, thresholds)
+    except LoadgenError as exc:
+        raise click.ClickException(str(exc)) from exc
+    print_summary(Console(), result)
+    if not result.passed:
+        sys.exit(1)
+
+
+def print_summary(console: Console, result: RunResult) -> None:
+    table = Table(title="Load run", show_lines=False)
+    for column in ("route", "requests", "failures", "median ms", "p95 ms", "p99 ms", "req/s"):
+        table.add_column(column, justify="left" if column == "route" else "right")
+    for row in (*result.endpoints, result.aggregated):
+        route = f"{row.method} {row.name}".strip() if row.name != "Aggregated" else "all"
+        table.add_row(
+            route,
+            str(row.requests),
+            str(row.failures),
+            f"{row.median_ms:.0f}",
+            f"{row.p95_ms:.0f}",
+            f"{row.p99_ms:.0f}",
+            f"{row.rps:.1f}",
+        )
+    console.print(table)
+    for failure in result.failures[:10]:
+        console.print(
+            f"failure x{failure.occurrences} {failure.name}: {failure.error}", markup=False, highlight=False
+        )
+    if result.html_report:
+        console.print(f"HTML report: {result.html_report}", markup=False)
+    if result.breaches:
+        for breach in result.breaches:
+            console.print(f"THRESHOLD BROKEN: {breach.message}", markup=False, style="bold red")
+    else:
+        console.print("all thresholds met", markup=False)
+
+
+__all__ = ["Route", "loadgen_group"]

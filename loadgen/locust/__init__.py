@@ -1,0 +1,10 @@
+"""Weighted Locust scenarios generated from verified contracts.
+
+- :mod:`loadgen.locust.weights`: where task and user weights come from (file, traffic log, default).
+- :mod:`loadgen.locust.routes`: path templates (``/orders/{id}``) that group statistics.
+- :mod:`loadgen.locust.scenario`: the scenario model built from pacts.
+- :mod:`loadgen.locust.render`: the scenario written as a readable locustfile.
+- :mod:`loadgen.locust.runtime`: what a generated locustfile imports at run time (fresh requests,
+  provider-state set-up, value chaining, the contract check of every response).
+- :mod:`loadgen.locust.runner`: headless runs, statistics and thresholds.
+"""

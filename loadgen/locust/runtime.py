@@ -1,0 +1,286 @@
+"""What a generated locustfile imports at run time.
+
+A generated task calls :meth:`ScenarioContext.run` with a :class:`ContractInteraction`. That:
+
+1. sets up the interaction's provider states through the provider's state-change URL (once per
+   simulated user and state), keeping any values the provider returns;
+2. builds a fresh request: generators of the pact (random ids, dates, provider-state expressions
+   such as ``/orders/${orderId}``) produce new valid values on every call, and values captured from
+   earlier responses (ids, ``Location`` headers) fill provider-state expressions — the chaining;
+3. sends it with ``catch_response=True`` and checks the response against the interaction's response
+   contract; a violation is a Locust failure whose message names the mismatches.
+
+The response check is compiled once per interaction, so its cost per request is small.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+from contracts import matching
+from contracts.mismatches import Mismatch
+from contracts.model import actual_response
+
+_EXPRESSION = re.compile(r"\$\{([^}]+)\}")
+MAX_REPORTED_MISMATCHES = 3
+
+
+class _Response(Protocol):
+    status_code: int
+    headers: Any
+    content: bytes | None
+
+    def success(self) -> None: ...
+
+    def failure(self, exc: Any) -> None: ...
+
+
+class _Client(Protocol):
+    def request(self, method: str, url: str, **kwargs: Any) -> Any: ...
+
+
+class _User(Protocol):
+    client: _Client
+    host: str | None
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes | None
+
+    @property
+    def url(self) -> str:
+        return f"{self.path}?{self.query}" if self.query else self.path
+
+
+@dataclass
+class ContractInteraction:
+    """One interaction of a pact, ready to be replayed under load and checked."""
+
+    consumer: str
+    description: str
+    name: str
+    spec_version: str
+    request: dict[str, Any]
+    response: dict[str, Any]
+    provider_states: list[dict[str, Any]] = field(default_factory=list)
+    _checker: Callable[[dict[str, Any]], list[Mismatch]] | None = field(default=None, repr=False)
+
+    def check(self, status: int, headers: Mapping[str, str], body: bytes | None) -> list[Mismatch]:
+        """The mismatches between an actual response and this interaction's response contract."""
+        if self._checker is None:
+            self._checker = _compile_response_checker(self.response, self.spec_version)
+        actual = actual_response(status, dict(headers), body or None, spec_version=self.spec_version)
+        return self._checker(actual)
+
+    def prepare(self, values: Mapping[str, Any]) -> PreparedRequest:
+        """A fresh concrete request: generators applied, provider-state expressions filled from `values`."""
+        part = _apply_generators(self.request, self.spec_version, values)
+        headers = {name: _header_text(value) for name, value in (part.get("headers") or {}).items()}
+        body, content_type = _encode_body(part, self.spec_version)
+        if content_type and not any(name.lower() == "content-type" for name in headers):
+            headers["Content-Type"] = content_type
+        return PreparedRequest(
+            method=str(part.get("method", "GET")).upper(),
+            path=str(part.get("path", "/")),
+            query=_encode_query(part.get("query")),
+            headers=headers,
+            body=body,
+        )
+
+
+def failure_message(interaction: ContractInteraction, mismatches: list[Mismatch]) -> str:
+    """The Locust failure text for a contract violation: which interaction, and what differs where."""
+    shown = "; ".join(f"{m.kind.value} {m.path}: {m.message}" for m in mismatches[:MAX_REPORTED_MISMATCHES])
+    more = len(mismatches) - MAX_REPORTED_MISMATCHES
+    suffix = f" (+{more} more)" if more > 0 else ""
+    return f"contract violated ({interaction.consumer}: {interaction.description}): {shown}{suffix}"
+
+
+class ScenarioContext:
+    """Per-user state: provider states already set up, and values captured for chaining."""
+
+    def __init__(self, user: _User, *, state_change_url: str | None = None) -> None:
+        self.user = user
+        self.state_change_url = state_change_url
+        self.values: dict[str, Any] = {}
+        self._states_done: set[str] = set()
+
+    def run(self, interaction: ContractInteraction) -> None:
+        self._set_up_states(interaction)
+        values = {**_state_params(interaction), **self.values}
+        prepared = interaction.prepare(values)
+        with self.user.client.request(
+            prepared.method,
+            prepared.url,
+            name=interaction.name,
+            headers=prepared.headers,
+            data=prepared.body,
+            catch_response=True,
+        ) as response:
+            self._check(interaction, response)
+
+    def _check(self, interaction: ContractInteraction, response: _Response) -> None:
+        body = response.content or b""
+        headers = dict(response.headers.items()) if response.headers is not None else {}
+        mismatches = interaction.check(response.status_code, headers, body)
+        if mismatches:
+            response.failure(failure_message(interaction, mismatches))
+            return
+        response.success()
+        self._capture(interaction, headers, body)
+
+    def _capture(self, interaction: ContractInteraction, headers: Mapping[str, str], body: bytes) -> None:
+        """Keep ids and Location headers for later interactions' provider-state expressions."""
+        resource = _resource_name(interaction.name)
+        location = next((value for name, value in headers.items() if name.lower() == "location"), None)
+        if location:
+            self.values["location"] = location
+            last = location.rstrip("/").rsplit("/", 1)[-1]
+            if last:
+                self.values.setdefault("id", last)
+                if resource:
+                    self.values[f"{resource}Id"] = last
+        if not body or body.lstrip()[:1] != b"{":
+            return
+        try:
+            document = json.loads(body)
+        except ValueError:
+            return
+        if not isinstance(document, dict):
+            return
+        for key, value in document.items():
+            if isinstance(value, str | int | float | bool):
+                self.values[key] = value
+                if key == "id" and resource:
+                    self.values[f"{resource}Id"] = value
+
+    def _set_up_states(self, interaction: ContractInteraction) -> None:
+        if not self.state_change_url:
+            return
+        for state in interaction.provider_states:
+            params = {**(state.get("params") or {})}
+            for name in params:
+                if name in self.values:
+                    params[name] = self.values[name]
+            key = json.dumps([state["name"], params], sort_keys=True, default=str)
+            if key in self._states_done:
+                continue
+            returned = _post_state(self.state_change_url, state["name"], params)
+            self.values.update(returned)
+            self._states_done.add(key)
+
+
+def _post_state(url: str, name: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    payload = json.dumps({"state": name, "params": dict(params), "action": "setup"}).encode()
+    request = urllib.request.Request(url, data=payload, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            data = reply.read()
+    except (urllib.error.URLError, TimeoutError) as exc:
+        raise RuntimeError(f"provider-state set-up of {name!r} at {url} failed: {exc}") from exc
+    try:
+        document = json.loads(data) if data else {}
+    except ValueError:
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def _state_params(interaction: ContractInteraction) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for state in interaction.provider_states:
+        params.update(state.get("params") or {})
+    return params
+
+
+def _resource_name(route_name: str) -> str | None:
+    """``POST /orders`` → ``order`` (for ``orderId`` chaining keys)."""
+    literals = [part for part in route_name.split(" ", 1)[-1].split("/") if part and not part.startswith("{")]
+    if not literals:
+        return None
+    word = re.sub(r"[^A-Za-z0-9]", "", literals[-1])
+    if word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word[:1].lower() + word[1:] if word else None
+
+
+def _compile_response_checker(
+    expected: dict[str, Any], spec_version: str
+) -> Callable[[dict[str, Any]], list[Mismatch]]:
+    compile_response = getattr(matching, "compile_response", None)
+    if compile_response is not None:
+        compiled = compile_response(expected, spec_version)
+        return lambda actual: list(compiled.match(actual))
+    return lambda actual: matching.match_response(expected, actual, spec_version)
+
+
+def _apply_generators(part: dict[str, Any], spec_version: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    from contracts import generators
+
+    apply = getattr(generators, "generate_request", None)
+    if apply is not None:
+        generated: dict[str, Any] = apply(part, spec_version, provider_state=dict(values))
+        return generated
+    return _fill_expressions(part, values)
+
+
+def _fill_expressions(part: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Substitute ProviderState generator expressions (``${name}``) with known values."""
+    result = dict(part)
+    path_generator = (part.get("generators") or {}).get("path")
+    if isinstance(path_generator, dict) and path_generator.get("type") == "ProviderState":
+        expression = str(path_generator.get("expression", ""))
+        names = _EXPRESSION.findall(expression)
+        if names and all(name in values for name in names):
+            result["path"] = _EXPRESSION.sub(lambda m: str(values[m.group(1)]), expression)
+    return result
+
+
+def _header_text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def _encode_query(query: Any) -> str:
+    if not query:
+        return ""
+    if isinstance(query, str):
+        return query
+    pairs = [
+        (name, value)
+        for name, values in query.items()
+        for value in (values if isinstance(values, list) else [values])
+    ]
+    return urlencode(pairs)
+
+
+def _encode_body(part: Mapping[str, Any], spec_version: str) -> tuple[bytes | None, str | None]:
+    if "body" not in part or part["body"] is None:
+        return None, None
+    body = part["body"]
+    if spec_version == "4" and isinstance(body, dict) and "content" in body:
+        content_type = body.get("contentType")
+        content = body["content"]
+        if body.get("encoded") in ("base64", True) and isinstance(content, str):
+            return base64.b64decode(content), content_type
+        if isinstance(content, str) and not (content_type or "").endswith("json"):
+            return content.encode(), content_type
+        return json.dumps(content).encode(), content_type or "application/json"
+    if isinstance(body, str):
+        return body.encode(), None
+    return json.dumps(body).encode(), "application/json"

@@ -1,0 +1,198 @@
+"""The scenario model: one Locust user class per consumer, one weighted task per HTTP interaction."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from contracts.model import HttpInteraction, Pact
+from loadgen.locust.errors import ScenarioError
+from loadgen.locust.routes import Route, template_for
+from loadgen.locust.weights import WeightPlan
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """One interaction as a Locust task."""
+
+    function_name: str
+    constant_name: str
+    consumer: str
+    description: str
+    provider_states: tuple[dict[str, Any], ...]
+    route: Route
+    weight: int
+    spec_version: str
+    request: dict[str, Any]
+    response: dict[str, Any]
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        tags = [f"consumer:{self.consumer}", f"interaction:{_slug(self.description)}"]
+        tags.extend(f"state:{_slug(state['name'])}" for state in self.provider_states)
+        return tuple(tags)
+
+
+@dataclass(frozen=True)
+class UserSpec:
+    """One consumer as a Locust user class."""
+
+    consumer: str
+    class_name: str
+    weight: int
+    tasks: tuple[TaskSpec, ...]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    provider: str
+    users: tuple[UserSpec, ...]
+    weights_source: str
+    sources: tuple[str, ...]
+    skipped: tuple[str, ...]
+    state_change_url: str | None = None
+
+    @property
+    def tasks(self) -> tuple[TaskSpec, ...]:
+        return tuple(task for user in self.users for task in user.tasks)
+
+
+def build_scenario(
+    pacts: Sequence[Pact],
+    *,
+    provider: str,
+    plan: WeightPlan | None = None,
+    openapi_paths: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    state_change_url: str | None = None,
+) -> Scenario:
+    """Build the scenario for `provider` from its pacts (other providers' pacts are refused)."""
+    plan = plan or WeightPlan()
+    skipped: list[str] = []
+    by_consumer: dict[str, list[tuple[HttpInteraction, str]]] = defaultdict(list)
+    for pact in pacts:
+        if pact.provider != provider:
+            raise ScenarioError(
+                f"pact {pact.consumer} -> {pact.provider} is not for provider {provider!r}; "
+                "pass only that provider's pacts (or fix --provider)"
+            )
+        for interaction in pact.interactions:
+            if isinstance(interaction, HttpInteraction):
+                by_consumer[pact.consumer].append((interaction, pact.spec_version))
+            else:
+                skipped.append(
+                    f"{pact.consumer}: {interaction.description!r} is a message interaction (not HTTP load)"
+                )
+    if not by_consumer:
+        raise ScenarioError(f"no HTTP interactions for provider {provider!r} in the given pacts")
+
+    drafts = {
+        consumer: [
+            _task_draft(consumer, interaction, version, openapi_paths) for interaction, version in items
+        ]
+        for consumer, items in sorted(by_consumer.items())
+    }
+    route_shares = _route_shares(drafts, plan)
+    users = []
+    used_class_names: set[str] = set()
+    used_constants: set[str] = set()
+    for consumer, consumer_drafts in drafts.items():
+        tasks = []
+        used_functions: set[str] = set()
+        for draft in consumer_drafts:
+            weight = plan.explicit_interaction_weight(consumer, draft["description"])
+            if weight is None:
+                weight = route_shares.get((consumer, draft["description"]), 1)
+            tasks.append(
+                TaskSpec(
+                    function_name=_unique(_identifier(draft["description"]), used_functions),
+                    constant_name=_unique(
+                        _identifier(f"{consumer} {draft['description']}").upper(), used_constants
+                    ),
+                    weight=weight,
+                    **{k: v for k, v in draft.items()},
+                )
+            )
+        weight = plan.consumers.get(consumer)
+        if weight is None:
+            weight = sum(task.weight for task in tasks)
+        class_name = _unique(_class_name(consumer) + "User", used_class_names)
+        users.append(UserSpec(consumer=consumer, class_name=class_name, weight=weight, tasks=tuple(tasks)))
+    return Scenario(
+        provider=provider,
+        users=tuple(users),
+        weights_source=plan.source,
+        sources=tuple(sources),
+        skipped=tuple(skipped),
+        state_change_url=state_change_url,
+    )
+
+
+def _task_draft(
+    consumer: str, interaction: HttpInteraction, spec_version: str, openapi_paths: Sequence[str]
+) -> dict[str, Any]:
+    request = interaction.request
+    path_generator = request.generators.get("path")
+    expression = None
+    if isinstance(path_generator, dict) and path_generator.get("type") == "ProviderState":
+        expression = str(path_generator.get("expression", "")) or None
+    template = template_for(request.path, expression=expression, openapi_paths=openapi_paths)
+    return {
+        "consumer": consumer,
+        "description": interaction.description,
+        "provider_states": tuple(
+            {"name": state.name, "params": dict(state.params or {})} for state in interaction.provider_states
+        ),
+        "route": Route(request.method.upper(), template),
+        "spec_version": spec_version,
+        "request": interaction.expected_request(),
+        "response": interaction.expected_response(),
+    }
+
+
+def _route_shares(drafts: dict[str, list[dict[str, Any]]], plan: WeightPlan) -> dict[tuple[str, str], int]:
+    """Traffic counts per interaction: each route's count split evenly between its interactions."""
+    if plan.traffic is None:
+        return {}
+    sharing: dict[Route, list[tuple[str, str]]] = defaultdict(list)
+    for consumer, items in drafts.items():
+        for draft in items:
+            sharing[draft["route"]].append((consumer, draft["description"]))
+    shares: dict[tuple[str, str], int] = {}
+    for route, owners in sharing.items():
+        count = plan.traffic.by_route.get(route, 0)
+        for owner in owners:
+            shares[owner] = max(count // len(owners), 0)
+    return shares
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
+
+
+def _identifier(text: str) -> str:
+    name = re.sub(r"[^a-zA-Z0-9]+", "_", text).strip("_").lower() or "interaction"
+    if name[0].isdigit():
+        name = f"i_{name}"
+    if keyword.iskeyword(name):
+        name += "_"
+    return name[:60].rstrip("_")
+
+
+def _class_name(text: str) -> str:
+    words = re.findall(r"[A-Za-z0-9]+", text)
+    name = "".join(word[:1].upper() + word[1:] for word in words) or "Consumer"
+    return f"C{name}" if name[0].isdigit() else name
+
+
+def _unique(name: str, used: set[str]) -> str:
+    candidate, counter = name, 2
+    while candidate in used:
+        candidate = f"{name}_{counter}"
+        counter += 1
+    used.add(candidate)
+    return candidate

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contracts.pactfile import parse_pact
+from loadgen.locust.errors import ScenarioError
+from loadgen.locust.pyliteral import literal
+from loadgen.locust.render import render_locustfile
+from loadgen.locust.routes import Route
+from loadgen.locust.scenario import build_scenario
+from loadgen.locust.weights import WeightPlan
+from tests.loadgen.locust.pacts import PROVIDER, create_order, get_product, list_products, v4_pact
+
+RUFF = Path(sys.executable).parent / "ruff"
+
+
+def _pacts() -> list[Any]:
+    return [
+        parse_pact(v4_pact("OrderWeb", [get_product(), list_products()])),
+        parse_pact(v4_pact("OrderMobile", [create_order(), get_product(11, "a request for product 11")])),
+    ]
+
+
+def _interactions(source: str) -> dict[str, dict[str, Any]]:
+    """The ContractInteraction(...) constants of a generated file, evaluated as literals."""
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            call = node.value
+            if isinstance(call.func, ast.Name) and call.func.id == "ContractInteraction":
+                target = node.targets[0]
+                assert isinstance(target, ast.Name)
+                found[target.id] = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords if kw.arg}
+    return found
+
+
+def test_scenario_has_one_user_per_consumer_and_one_task_per_interaction() -> None:
+    scenario = build_scenario(_pacts(), provider=PROVIDER)
+    assert [(u.consumer, u.class_name, u.weight) for u in scenario.users] == [
+        ("OrderMobile", "OrderMobileUser", 2),
+        ("OrderWeb", "OrderWebUser", 2),
+    ]
+    web = scenario.users[1]
+    assert [(t.function_name, t.route, t.weight) for t in web.tasks] == [
+        ("a_request_for_a_product", Route("GET", "/products/{id}"), 1),
+        ("a_request_for_all_products", Route("GET", "/products"), 1),
+    ]
+    assert web.tasks[0].tags == (
+        "consumer:OrderWeb",
+        "interaction:a-request-for-a-product",
+        "state:a-product-exists",
+    )
+
+
+def test_explicit_weights_win_over_defaults() -> None:
+    plan = WeightPlan(
+        source="weights file w.yaml",
+        consumers={"OrderWeb": 9},
+        interactions={"OrderWeb": {"a request for all products": 4}},
+    )
+    scenario = build_scenario(_pacts(), provider=PROVIDER, plan=plan)
+    web = next(u for u in scenario.users if u.consumer == "OrderWeb")
+    assert web.weight == 9
+    assert [t.weight for t in web.tasks] == [1, 4]
+
+
+def test_pacts_of_another_provider_are_refused() -> None:
+    other = parse_pact({**v4_pact("OrderWeb", [list_products()]), "provider": {"name": "Billing"}})
+    with pytest.raises(ScenarioError, match="pact OrderWeb -> Billing is not for provider 'OrdersApi'"):
+        build_scenario([other], provider=PROVIDER)
+
+
+def test_generated_locustfile_is_formatted_lint_clean_and_embeds_the_contract(tmp_path: Path) -> None:
+    scenario = build_scenario(_pacts(), provider=PROVIDER, sources=["pacts/web.json (given as file)"])
+    text = render_locustfile(scenario, command=["tether", "loadgen", "locustfile", "--provider", PROVIDER])
+    path = tmp_path / "locustfile.py"
+    path.write_text(text)
+    compile(text, str(path), "exec")
+    fmt = subprocess.run(
+        [RUFF, "format", "--check", "--diff", str(path)], capture_output=True, text=True, check=False
+    )
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+    lint = subprocess.run(
+        [RUFF, "check", "--isolated", "--select", "E,F,W,I,UP,B", "--line-length", "120", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout
+
+    constants = _interactions(text)
+    assert set(constants) == {
+        "ORDERWEB_A_REQUEST_FOR_A_PRODUCT",
+        "ORDERWEB_A_REQUEST_FOR_ALL_PRODUCTS",
+        "ORDERMOBILE_A_REQUEST_TO_CREATE_AN_ORDER",
+        "ORDERMOBILE_A_REQUEST_FOR_PRODUCT_11",
+    }
+    product = constants["ORDERWEB_A_REQUEST_FOR_A_PRODUCT"]
+    pact = _pacts()[0]
+    assert product["request"] == pact.interactions[0].expected_request()
+    assert product["response"] == pact.interactions[0].expected_response()
+    assert product["name"] == "GET /products/{id}"
+    assert product["provider_states"] == [{"name": "a product exists", "params": {"id": 10}}]
+    assert "class OrderWebUser(FastHttpUser):" in text
+    assert (
+        '@task(1)\n    def a_request_for_a_product(self) -> None:\n        """A request for a product (given a product exists)."""'
+        in text
+    )
+    assert "tether loadgen locustfile --provider OrdersApi" in text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": [1, 2.5, None, True], "b": {"c": 'say "hi"', "d": "it's"}},
+        ["x" * 150, {"nested": {"deep": list(range(40))}}],
+        "ünïcode \\ backslash",
+        [],
+        {},
+    ],
+)
+def test_literals_round_trip(value: Any) -> None:
+    assert ast.literal_eval(literal(value)) == value

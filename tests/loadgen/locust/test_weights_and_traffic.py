@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from loadgen.locust.errors import ScenarioError
+from loadgen.locust.routes import Route, route_of, template_for
+from loadgen.locust.traffic import count_routes, read_requests
+from loadgen.locust.weights import load_weights_file
+
+ROUTES = [Route("GET", "/products"), Route("GET", "/products/{id}"), Route("POST", "/orders")]
+
+
+def test_weights_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "weights.yaml"
+    path.write_text("consumers:\n  OrderWeb: 3\ninteractions:\n  OrderWeb:\n    a request for a product: 5\n")
+    plan = load_weights_file(path)
+    assert plan.consumers == {"OrderWeb": 3}
+    assert plan.explicit_interaction_weight("OrderWeb", "a request for a product") == 5
+    assert plan.explicit_interaction_weight("OrderWeb", "something else") is None
+    assert plan.source == "weights file weights.yaml"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (
+            "consumers:\n  OrderWeb: many\n",
+            "invalid weights at consumers/OrderWeb: 'many' is not of type 'integer'",
+        ),
+        ("consumer:\n  OrderWeb: 1\n", "Additional properties are not allowed ('consumer' was unexpected)"),
+        (
+            "interactions:\n  OrderWeb:\n    x: -1\n",
+            "invalid weights at interactions/OrderWeb/x: -1 is less than the minimum of 0",
+        ),
+        ("consumers: [1\n", "is not valid YAML"),
+    ],
+)
+def test_bad_weights_file_names_the_problem(tmp_path: Path, text: str, fragment: str) -> None:
+    path = tmp_path / "weights.yaml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_weights_file(path)
+    assert fragment in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_access_log_counts_per_route(tmp_path: Path) -> None:
+    log = tmp_path / "access.log"
+    log.write_text(
+        '127.0.0.1 - - [22/Nov/2026:10:00:00 +0000] "GET /products/1 HTTP/1.1" 200 51\n'
+        '127.0.0.1 - - [22/Nov/2026:10:00:01 +0000] "GET /products/2?x=1 HTTP/1.1" 200 51 "-" "curl/8"\n'
+        '127.0.0.1 - - [22/Nov/2026:10:00:02 +0000] "GET /products HTTP/1.1" 200 90\n'
+        '127.0.0.1 - - [22/Nov/2026:10:00:03 +0000] "DELETE /admin HTTP/1.1" 403 0\n'
+        "\n"
+    )
+    counts = count_routes(read_requests(log), ROUTES, source=str(log))
+    assert counts.by_route == {Route("GET", "/products/{id}"): 2, Route("GET", "/products"): 1}
+    assert counts.unmatched == {"DELETE /admin": 1}
+    assert (counts.total, counts.matched) == (4, 3)
+
+
+def test_har_counts_per_route(tmp_path: Path) -> None:
+    har = tmp_path / "session.har"
+    entries = [
+        {"request": {"method": "post", "url": "http://api.local/orders"}},
+        {"request": {"method": "GET", "url": "http://api.local/products/3?full=1"}},
+    ]
+    har.write_text(json.dumps({"log": {"version": "1.2", "entries": entries}}))
+    counts = count_routes(read_requests(har), ROUTES, source=str(har))
+    assert counts.by_route == {Route("POST", "/orders"): 1, Route("GET", "/products/{id}"): 1}
+
+
+def test_unreadable_traffic_logs_are_explained(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.log"
+    garbage.write_text("this is not\nan access log\n")
+    with pytest.raises(
+        ScenarioError, match=r"no line is in common or combined log format \(first bad line: 1\)"
+    ):
+        read_requests(garbage)
+    bad_har = tmp_path / "bad.har"
+    bad_har.write_text('{"log": {}}')
+    with pytest.raises(ScenarioError, match=r"is not a HAR file: expected a JSON object with log.entries"):
+        read_requests(bad_har)
+
+
+def test_templates() -> None:
+    assert template_for("/orders/42/items/3") == "/orders/{id}/items/{id}"
+    assert template_for("/users/0b7d1c2e-6a4b-4e0e-9a1c-1f2a3b4c5d6e") == "/users/{id}"
+    assert template_for("/products/latest") == "/products/latest"
+    assert template_for("/orders/42", expression="/orders/${orderId}") == "/orders/{orderId}"
+    assert template_for("/orders/42", openapi_paths=["/orders/{orderId}"]) == "/orders/{orderId}"
+    assert route_of("GET", "/products", ROUTES) == Route("GET", "/products")
+    assert route_of("PUT", "/products", ROUTES) is None
