@@ -1,0 +1,1 @@
+"""FastAPI routers, one module per area; registered in ``broker.app.create_app``."""

@@ -1,0 +1,7 @@
+"""Routes: pacticipants."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["pacticipants"])

@@ -1,0 +1,7 @@
+"""Routes: pacts."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["pacts"])

@@ -1,0 +1,7 @@
+"""Routes: versions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["versions"])

@@ -1,0 +1,99 @@
+"""``tether broker``: serve the broker and migrate its database."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from broker.errors import ConfigurationError
+from broker.settings import BrokerSettings
+
+_DB_HELP = "SQLAlchemy URL (env TETHER_DATABASE_URL; default sqlite:///./tether-broker.db)."
+
+
+@click.group(name="broker")
+def broker_group() -> None:
+    """Run and manage the Pact Broker-compatible broker."""
+
+
+@broker_group.command()
+@click.option(
+    "--host",
+    default=lambda: os.environ.get("TETHER_HOST", "127.0.0.1"),
+    show_default="127.0.0.1",
+    help="Interface to bind (env TETHER_HOST).",
+)
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("TETHER_PORT", "9292")),
+    show_default="9292",
+    help="Port (env TETHER_PORT).",
+)
+@click.option("--database-url", default=None, help=_DB_HELP)
+@click.option(
+    "--base-url",
+    default=None,
+    help="Public base URL for HAL links (env TETHER_BASE_URL; comma-separated list allowed).",
+)
+@click.option(
+    "--workers",
+    type=int,
+    default=1,
+    show_default=True,
+    help="uvicorn worker processes (stateless: any number).",
+)
+@click.option("--log-level", default="info", show_default=True)
+def serve(
+    host: str, port: int, database_url: str | None, base_url: str | None, workers: int, log_level: str
+) -> None:
+    """Serve the broker with uvicorn. Migrations are applied on start.
+
+    Auth and other settings come from environment variables (see ``broker.settings``):
+    TETHER_BROKER_TOKENS, TETHER_BROKER_BASIC_AUTH, TETHER_ALLOW_PUBLIC_READ,
+    TETHER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION, TETHER_MAX_BODY_BYTES, TETHER_WEBHOOK_*.
+    """
+    import uvicorn
+
+    settings = _settings(database_url, base_url)
+    # the factory re-reads the environment in each worker; pass resolved values through it
+    os.environ["TETHER_DATABASE_URL"] = settings.database_url
+    if settings.base_urls:
+        os.environ["TETHER_BASE_URL"] = ",".join(settings.base_urls)
+    from broker.db import Database
+
+    Database(settings.database_url).migrate()
+    uvicorn.run(
+        "broker.asgi:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        proxy_headers=True,
+    )
+
+
+@broker_group.command()
+@click.option("--database-url", default=None, help=_DB_HELP)
+def migrate(database_url: str | None) -> None:
+    """Apply every pending schema migration (Alembic ``upgrade heads``); keeps every row."""
+    from broker.db import Database
+
+    settings = _settings(database_url, None)
+    Database(settings.database_url).migrate()
+    click.echo(f"Database at {_redact(settings.database_url)} is up to date.")
+
+
+def _settings(database_url: str | None, base_url: str | None) -> BrokerSettings:
+    try:
+        return BrokerSettings.from_env(database_url=database_url, base_urls=base_url)
+    except ConfigurationError as exc:
+        raise click.UsageError(exc.message) from exc
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

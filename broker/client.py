@@ -1,0 +1,256 @@
+"""Typed HTTP client for a Pact Broker-compatible broker (ours or the Ruby one).
+
+This is the only module of ``broker`` other packages may import. It talks HTTP, follows the same
+hard-coded paths and HAL relations the Pact tools use, and raises :class:`BrokerClientError` (a
+``BrokerError``) with the broker's error messages on failure.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from broker.errors import BrokerError
+
+HAL_ACCEPT = "application/hal+json, application/json"
+
+
+class BrokerClientError(BrokerError):
+    """The broker answered with an error (``status``) or could not be reached (``status`` 0)."""
+
+    def __init__(self, message: str, *, status: int, body: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.response_body = body
+
+
+@dataclass(frozen=True)
+class ContractToPublish:
+    consumer: str
+    provider: str
+    content: bytes
+    """The pact file's bytes, published as they are."""
+    on_conflict: str = "overwrite"
+
+
+@dataclass(frozen=True)
+class Notice:
+    type: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    notices: list[Notice]
+    contract_urls: list[str]
+    body: dict[str, Any] = field(repr=False)
+
+
+def seg(value: str) -> str:
+    return quote(value, safe="")
+
+
+class BrokerClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        auth: httpx.Auth | None = None
+        headers = {"Accept": HAL_ACCEPT}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        elif username is not None:
+            auth = httpx.BasicAuth(username, password or "")
+        self._http = httpx.Client(
+            base_url=self.base_url, headers=headers, auth=auth, timeout=timeout, transport=transport
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> BrokerClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # ---- generic
+    def request(self, method: str, url: str, *, json_body: Any = None, params: Any = None) -> Any:
+        """Send a request to a path (relative to the base URL) or an absolute href; return parsed JSON."""
+        try:
+            response = self._http.request(
+                method,
+                url,
+                content=None if json_body is None else json.dumps(json_body).encode(),
+                headers={"Content-Type": "application/json"} if json_body is not None else None,
+                params=params,
+            )
+        except httpx.HTTPError as exc:
+            raise BrokerClientError(f"cannot reach the broker at {self.base_url}: {exc}", status=0) from exc
+        body: Any = None
+        if response.content:
+            try:
+                body = response.json()
+            except ValueError:
+                body = response.text
+        if response.status_code >= 400:
+            raise BrokerClientError(
+                _describe_error(method, url, response.status_code, body),
+                status=response.status_code,
+                body=body,
+            )
+        return body
+
+    def get(self, url: str, **params: Any) -> Any:
+        return self.request("GET", url, params=params or None)
+
+    def index(self) -> dict[str, Any]:
+        result: dict[str, Any] = self.get("/")
+        return result
+
+    # ---- pacticipants and versions
+    def create_or_update_pacticipant(
+        self,
+        name: str,
+        *,
+        main_branch: str | None = None,
+        repository_url: str | None = None,
+        display_name: str | None = None,
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"name": name}
+        for key, value in (
+            ("mainBranch", main_branch),
+            ("repositoryUrl", repository_url),
+            ("displayName", display_name),
+        ):
+            if value is not None:
+                body[key] = value
+        result: dict[str, Any] = self.request("PATCH", f"/pacticipants/{seg(name)}", json_body=body)
+        return result
+
+    def get_version(self, pacticipant: str, number: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.get(f"/pacticipants/{seg(pacticipant)}/versions/{seg(number)}")
+        return result
+
+    def add_branch_version(self, pacticipant: str, branch: str, number: str) -> None:
+        self.request(
+            "PUT",
+            f"/pacticipants/{seg(pacticipant)}/branches/{seg(branch)}/versions/{seg(number)}",
+            json_body={},
+        )
+
+    def add_tag(self, pacticipant: str, number: str, tag: str) -> None:
+        self.request(
+            "PUT", f"/pacticipants/{seg(pacticipant)}/versions/{seg(number)}/tags/{seg(tag)}", json_body={}
+        )
+
+    # ---- publishing and fetching pacts
+    def publish_contracts(
+        self,
+        pacticipant: str,
+        version: str,
+        contracts: Sequence[ContractToPublish],
+        *,
+        branch: str | None = None,
+        tags: Sequence[str] = (),
+        build_url: str | None = None,
+    ) -> PublishResult:
+        body: dict[str, Any] = {
+            "pacticipantName": pacticipant,
+            "pacticipantVersionNumber": version,
+            "contracts": [
+                {
+                    "consumerName": contract.consumer,
+                    "providerName": contract.provider,
+                    "specification": "pact",
+                    "contentType": "application/json",
+                    "content": base64.b64encode(contract.content).decode("ascii"),
+                    "onConflict": contract.on_conflict,
+                }
+                for contract in contracts
+            ],
+        }
+        if branch:
+            body["branch"] = branch
+        if tags:
+            body["tags"] = list(tags)
+        if build_url:
+            body["buildUrl"] = build_url
+        result = self.request("POST", "/contracts/publish", json_body=body)
+        return PublishResult(
+            notices=[Notice(type=n["type"], text=n["text"]) for n in result.get("notices", [])],
+            contract_urls=[entry["href"] for entry in result.get("_links", {}).get("pb:contracts", [])],
+            body=result,
+        )
+
+    def get_pact(self, provider: str, consumer: str, version: str | None = None) -> dict[str, Any]:
+        """The pact for a consumer version (or the latest one), with the broker's ``_links``."""
+        base = f"/pacts/provider/{seg(provider)}/consumer/{seg(consumer)}"
+        result: dict[str, Any] = self.get(f"{base}/version/{seg(version)}" if version else f"{base}/latest")
+        return result
+
+    def fetch(self, href: str) -> Any:
+        return self.get(href)
+
+    def latest_pacts_for_provider(self, provider: str, tag: str | None = None) -> list[str]:
+        path = f"/pacts/provider/{seg(provider)}/latest" + (f"/{seg(tag)}" if tag else "")
+        body = self.get(path)
+        return [entry["href"] for entry in body.get("_links", {}).get("pb:pacts", [])]
+
+    def pacts_for_verification(self, provider: str, request_body: Mapping[str, Any]) -> list[dict[str, Any]]:
+        body = self.request(
+            "POST", f"/pacts/provider/{seg(provider)}/for-verification", json_body=dict(request_body)
+        )
+        pacts: list[dict[str, Any]] = body.get("_embedded", {}).get("pacts", [])
+        return pacts
+
+    def publish_verification_result(
+        self, verification_results_href: str, result: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = self.request("POST", verification_results_href, json_body=dict(result))
+        return body
+
+    def matrix(self, query: str) -> dict[str, Any]:
+        """``GET /matrix?<query>`` with a Rack-style query (``q[][pacticipant]=A&q[][version]=1...``)."""
+        body: dict[str, Any] = self.get(f"/matrix?{query}")
+        return body
+
+    def can_i_deploy(
+        self, pacticipant: str, version: str, *, environment: str | None = None, to_tag: str | None = None
+    ) -> dict[str, Any]:
+        params = {"pacticipant": pacticipant, "version": version}
+        if environment:
+            params["environment"] = environment
+        if to_tag:
+            params["to"] = to_tag
+        body: dict[str, Any] = self.get("/can-i-deploy", **params)
+        return body
+
+
+def _describe_error(method: str, url: str, status: int, body: Any) -> str:
+    detail = ""
+    if isinstance(body, dict):
+        errors = body.get("errors") or body.get("error")
+        if isinstance(errors, dict):
+            detail = "; ".join(
+                f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+                for key, value in errors.items()
+            )
+        elif errors:
+            detail = str(errors)
+    elif body:
+        detail = str(body)[:500]
+    return f"{method} {url} failed with HTTP {status}" + (f": {detail}" if detail else "")

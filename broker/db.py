@@ -1,0 +1,174 @@
+"""Engines and transactions for SQLite (default) and PostgreSQL.
+
+``Database.write(fn)`` runs ``fn(session)`` in one transaction and commits; when the database
+reports a transient conflict (PostgreSQL deadlock / serialization failure, a unique-constraint race,
+SQLite "database is locked") the transaction is rolled back and ``fn`` runs again from the start.
+``fn`` must therefore only touch the database through the session it is given.
+
+SQLite: WAL journal, ``busy_timeout``, foreign keys on, ``synchronous=NORMAL`` (a committed
+transaction survives a killed process), and writes start with ``BEGIN IMMEDIATE`` so concurrent
+writers queue on the lock instead of failing on a read-to-write upgrade.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlmodel import Session
+
+from broker.errors import ConfigurationError
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+MAX_ATTEMPTS = 12
+MIGRATION_LOCK_ID = 7_245_001  # PostgreSQL advisory lock taken while migrating
+
+
+class Database:
+    """One database: a read engine and a write engine (the same engine on PostgreSQL)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite":
+            self.engine = _sqlite_engine(url, immediate=False)
+            self.write_engine = _sqlite_engine(url, immediate=True)
+        elif self.dialect == "postgresql":
+            if parsed.drivername == "postgresql":
+                url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
+                self.url = url
+            self.engine = create_engine(
+                url, pool_size=10, max_overflow=30, pool_pre_ping=True, pool_timeout=60
+            )
+            self.write_engine = self.engine
+        else:
+            raise ConfigurationError(
+                f"unsupported database URL {url!r}: use sqlite:///path.db or postgresql+psycopg://..."
+            )
+
+    def read(self, fn: Callable[[Session], T]) -> T:
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                return fn(session)
+            finally:
+                session.rollback()
+
+    def write(self, fn: Callable[[Session], T]) -> T:
+        attempt = 0
+        while True:
+            attempt += 1
+            with Session(self.write_engine, expire_on_commit=False) as session:
+                try:
+                    result = fn(session)
+                    session.commit()
+                    return result
+                except (OperationalError, IntegrityError, DBAPIError) as exc:
+                    session.rollback()
+                    if attempt >= MAX_ATTEMPTS or not is_transient(exc):
+                        raise
+                    log.info("transient database conflict (attempt %d): %s", attempt, exc.orig)
+                except BaseException:
+                    session.rollback()
+                    raise
+            time.sleep(min(0.5, 0.005 * 2**attempt) * random.uniform(0.5, 1.5))
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A plain session for scripts and tests (the caller commits)."""
+        with Session(self.write_engine, expire_on_commit=False) as session:
+            yield session
+
+    def migrate(self) -> None:
+        from broker.migrations import upgrade_heads
+
+        with self._migration_lock(), self.write_engine.connect() as connection:
+            upgrade_heads(connection)
+
+    @contextlib.contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        if self.dialect == "postgresql":
+            with self.engine.connect() as lock_conn:
+                lock_conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+                try:
+                    yield
+                finally:
+                    lock_conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": MIGRATION_LOCK_ID})
+                    lock_conn.commit()
+            return
+        database = make_url(self.url).database
+        if not database or database == ":memory:":
+            yield
+            return
+        lock_path = Path(database).with_name(Path(database).name + ".migrate-lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.write_engine is not self.engine:
+            self.write_engine.dispose()
+
+
+def is_transient(exc: DBAPIError) -> bool:
+    """Would running the same transaction again probably succeed?"""
+    if isinstance(exc, IntegrityError):
+        # find-or-create races: another transaction inserted the same natural key first
+        return "unique" in str(exc.orig).lower() or "duplicate" in str(exc.orig).lower()
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in {"40001", "40P01", "55P03", "57014"}:
+        return True
+    message = str(exc.orig).lower()
+    return "database is locked" in message or "database table is locked" in message or "busy" in message
+
+
+def insert_ignore(session: Session, table: Table, values: Mapping[str, Any], keys: tuple[str, ...]) -> None:
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` on SQLite and PostgreSQL."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        pg_statement = postgresql.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+        session.execute(pg_statement)
+    else:
+        lite_statement = sqlite.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+        session.execute(lite_statement)
+
+
+def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine

@@ -1,0 +1,148 @@
+"""Broker settings, read from command-line options and ``TETHER_*`` environment variables.
+
+Environment variables (all optional):
+
+``TETHER_DATABASE_URL``        SQLAlchemy URL. Default ``sqlite:///./tether-broker.db`` (a file in the
+                               working directory). PostgreSQL: ``postgresql+psycopg://user@host:5432/db``.
+``TETHER_BASE_URL``            public base URL used in every HAL href (e.g. ``https://broker.example``);
+                               several may be given comma-separated, the one matching the request host
+                               wins. Default: the request's own URL (honouring ``X-Forwarded-*``).
+``TETHER_BROKER_TOKENS``       bearer tokens with roles: ``token1:read,token2:write,token3:admin``.
+``TETHER_BROKER_BASIC_AUTH``   basic-auth users with roles: ``alice:secret:write,bob:pw:read``.
+``TETHER_ALLOW_PUBLIC_READ``   ``true``: reads need no credentials even when auth is configured.
+``TETHER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION``  ``true``: re-publishing different content for an
+                               existing consumer version replaces it (a new revision) instead of 409.
+``TETHER_MAX_BODY_BYTES``      request body limit (default 10 MiB); larger bodies get 413.
+``TETHER_WEBHOOK_HOST_ALLOW_LIST``     comma-separated hosts/CIDRs webhooks may call.
+``TETHER_WEBHOOK_SCHEME_ALLOW_LIST``   default ``https``.
+``TETHER_WEBHOOK_METHOD_ALLOW_LIST``   default ``POST``.
+``TETHER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES``  ``true`` allows loopback/private targets.
+``TETHER_MIGRATE_ON_START``    default ``true``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import IntEnum
+from typing import Any
+
+from broker.errors import ConfigurationError
+
+DEFAULT_DATABASE_URL = "sqlite:///./tether-broker.db"
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+class Role(IntEnum):
+    """Roles are ordered: a role includes every lower one."""
+
+    READ = 1
+    WRITE = 2
+    ADMIN = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Role:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ConfigurationError(f"unknown role {text!r}: use read, write or admin") from None
+
+
+@dataclass(frozen=True)
+class BasicUser:
+    password: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class BrokerSettings:
+    database_url: str = DEFAULT_DATABASE_URL
+    base_urls: tuple[str, ...] = ()
+    tokens: Mapping[str, Role] = field(default_factory=dict)
+    basic_users: Mapping[str, BasicUser] = field(default_factory=dict)
+    allow_public_read: bool = False
+    allow_dangerous_contract_modification: bool = False
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    webhook_host_allow_list: tuple[str, ...] = ()
+    webhook_scheme_allow_list: tuple[str, ...] = ("https",)
+    webhook_method_allow_list: tuple[str, ...] = ("POST",)
+    webhook_allow_private_addresses: bool = False
+    migrate_on_start: bool = True
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def auth_enabled(self) -> bool:
+        return bool(self.tokens or self.basic_users)
+
+    def with_overrides(self, **changes: Any) -> BrokerSettings:
+        """A copy with the given fields replaced; ``None`` values are ignored (unset CLI options)."""
+        return replace(self, **{key: value for key, value in changes.items() if value is not None})
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> BrokerSettings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        if url := env.get("TETHER_DATABASE_URL"):
+            values["database_url"] = url
+        if base := env.get("TETHER_BASE_URL"):
+            values["base_urls"] = _csv(base)
+        if tokens := env.get("TETHER_BROKER_TOKENS"):
+            values["tokens"] = parse_tokens(tokens)
+        if users := env.get("TETHER_BROKER_BASIC_AUTH"):
+            values["basic_users"] = parse_basic_users(users)
+        for name in (
+            "allow_public_read",
+            "allow_dangerous_contract_modification",
+            "webhook_allow_private_addresses",
+            "migrate_on_start",
+        ):
+            raw = env.get(f"TETHER_{name.upper()}")
+            if raw is not None:
+                values[name] = _bool(raw, f"TETHER_{name.upper()}")
+        if raw := env.get("TETHER_MAX_BODY_BYTES"):
+            try:
+                values["max_body_bytes"] = int(raw)
+            except ValueError:
+                raise ConfigurationError(f"TETHER_MAX_BODY_BYTES must be an integer, not {raw!r}") from None
+        for name in ("webhook_host_allow_list", "webhook_scheme_allow_list", "webhook_method_allow_list"):
+            raw = env.get(f"TETHER_{name.upper()}")
+            if raw is not None:
+                values[name] = _csv(raw)
+        settings = cls(**values)
+        if isinstance(overrides.get("base_urls"), str):
+            overrides["base_urls"] = _csv(overrides["base_urls"])
+        return settings.with_overrides(**overrides)
+
+
+def parse_tokens(text: str) -> dict[str, Role]:
+    tokens: dict[str, Role] = {}
+    for item in _csv(text):
+        token, sep, role = item.rpartition(":")
+        if not sep or not token:
+            raise ConfigurationError(f"bad token entry {item!r}: expected TOKEN:ROLE (role read/write/admin)")
+        tokens[token] = Role.parse(role)
+    return tokens
+
+
+def parse_basic_users(text: str) -> dict[str, BasicUser]:
+    users: dict[str, BasicUser] = {}
+    for item in _csv(text):
+        parts = item.split(":")
+        if len(parts) < 3 or not parts[0]:
+            raise ConfigurationError(f"bad basic-auth entry {item!r}: expected USER:PASSWORD:ROLE")
+        users[parts[0]] = BasicUser(password=":".join(parts[1:-1]), role=Role.parse(parts[-1]))
+    return users
+
+
+def _csv(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _bool(text: str, name: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigurationError(f"{name} must be true or false, not {text!r}")

@@ -1,0 +1,1 @@
+"""HAL representations of service results, one module per area."""
