@@ -1,0 +1,288 @@
+"""Applying all generators of a request, response or message part.
+
+Parts are dicts in pact-file shape (as :meth:`contracts.model.HttpInteraction.expected_request`
+returns them). Generator categories: ``path`` (one definition), ``status`` (one definition),
+``header``/``headers``, ``query`` and ``metadata`` (name → definition), ``body``/``content``
+(JSON path → definition; paths with ``*``/``[*]`` are expanded against the existing document, paths
+that do not exist are not created). Body generators apply to JSON bodies; for other bodies only the
+root path ``$`` is honoured.
+
+A generator that cannot produce a value leaves the example untouched (as pact-reference does),
+unless ``strict=True``, which raises :class:`contracts.errors.GeneratorError`.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from contracts.errors import GeneratorError
+from contracts.generators.values import GeneratorContext, GeneratorMode, generate_value
+from contracts.model import format_query_string, is_json_content_type, parse_query_string
+
+
+class _Wildcard:
+    def __repr__(self) -> str:
+        return "*"
+
+
+WILDCARD: Any = _Wildcard()
+PathToken = str | int | _Wildcard
+
+_SEGMENT = re.compile(
+    r"""\.(?P<name>[^.\[\]]+)|\[(?P<index>\d+)\]|\[\*\]|\[(?P<quote>['"])(?P<quoted>.*?)(?P=quote)\]"""
+)
+
+
+def parse_json_path(path: str) -> list[PathToken]:
+    """``$.a[0].b``, ``$['x y'][*]``, ``$.*``, or ``a.b`` (taken as ``$.a.b``) → tokens."""
+    text = path.strip()
+    if not text.startswith("$"):
+        text = "$" + ("" if text.startswith("[") else ".") + text
+    tokens: list[PathToken] = []
+    position = 1
+    while position < len(text):
+        match = _SEGMENT.match(text, position)
+        if match is None:
+            raise GeneratorError(f"cannot read the body path {path!r} at {text[position:]!r}")
+        if match.group("name") is not None:
+            name = match.group("name")
+            tokens.append(WILDCARD if name == "*" else name)
+        elif match.group("index") is not None:
+            tokens.append(int(match.group("index")))
+        elif match.group("quote") is not None:
+            tokens.append(match.group("quoted"))
+        else:
+            tokens.append(WILDCARD)
+        position = match.end()
+    return tokens
+
+
+def apply_at_path(document: Any, tokens: list[PathToken], produce: Callable[[Any], Any]) -> Any:
+    """Replace every value the path reaches in ``document`` (modified in place; returns the root)."""
+    if not tokens:
+        return produce(document)
+    head, rest = tokens[0], tokens[1:]
+    if isinstance(document, dict):
+        if head is WILDCARD:
+            keys = list(document)
+        elif isinstance(head, str) and head in document:
+            keys = [head]
+        else:
+            keys = []
+        for key in keys:
+            document[key] = apply_at_path(document[key], rest, produce)
+    elif isinstance(document, list):
+        if head is WILDCARD:
+            indexes = range(len(document))
+        elif isinstance(head, int) and head < len(document):
+            indexes = range(head, head + 1)
+        else:
+            indexes = range(0)
+        for index in indexes:
+            document[index] = apply_at_path(document[index], rest, produce)
+    return document
+
+
+def apply_body_generators(
+    body: Any, generators: Mapping[str, Any], context: GeneratorContext, *, strict: bool = False
+) -> Any:
+    """A JSON document with every ``path → generator`` applied (the input is not modified)."""
+    document = copy.deepcopy(body)
+    for path, definition in generators.items():
+        document = apply_at_path(document, parse_json_path(path), _producer(definition, context, strict))
+    return document
+
+
+def _producer(definition: Any, context: GeneratorContext, strict: bool) -> Callable[[Any], Any]:
+    def produce(example: Any) -> Any:
+        try:
+            return generate_value(definition, example, context)
+        except GeneratorError:
+            if strict:
+                raise
+            return example
+
+    return produce
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
+
+
+def _body_with(
+    part: dict[str, Any], key: str, generators: Mapping[str, Any], context: GeneratorContext, strict: bool
+) -> None:
+    if key not in part or not generators:
+        return
+    body = part[key]
+    if isinstance(body, Mapping) and "content" in body and ("encoded" in body or "contentType" in body):
+        wrapper = dict(body)
+        encoded = wrapper.get("encoded")
+        content = wrapper["content"]
+        is_json = encoded in (None, False) or (isinstance(encoded, str) and encoded.lower() == "json")
+        if is_json and (not isinstance(content, str) or is_json_content_type(wrapper.get("contentType"))):
+            wrapper["content"] = apply_body_generators(content, generators, context, strict=strict)
+        elif "$" in generators and is_json:
+            wrapper["content"] = _producer(generators["$"], context, strict)(content)
+        part[key] = wrapper
+        return
+    if isinstance(body, str):
+        if "$" in generators:
+            part[key] = _producer(generators["$"], context, strict)(body)
+        return
+    part[key] = apply_body_generators(body, generators, context, strict=strict)
+
+
+def _named_values(
+    values: Any, generators: Mapping[str, Any], context: GeneratorContext, strict: bool
+) -> dict[str, Any]:
+    result = dict(values or {})
+    for name, definition in generators.items():
+        existing = next((key for key in result if key.lower() == name.lower()), None)
+        produce = _producer(definition, context, strict)
+        if existing is None:
+            result[name] = _as_text(produce(None))
+            continue
+        current = result[existing]
+        if isinstance(current, list):
+            result[existing] = [_as_text(produce(item)) for item in current]
+        else:
+            result[existing] = _as_text(produce(current))
+    return result
+
+
+def _query_values(query: Any, generators: Mapping[str, Any], context: GeneratorContext, strict: bool) -> Any:
+    if isinstance(query, str):
+        parsed = parse_query_string(query)
+        updated = _named_values(parsed, generators, context, strict)
+        return format_query_string({k: v if isinstance(v, list) else [v] for k, v in updated.items()})
+    result = dict(query or {})
+    for name, definition in generators.items():
+        produce = _producer(definition, context, strict)
+        current = result.get(name)
+        if current is None:
+            result[name] = [_as_text(produce(None))]
+        elif isinstance(current, list):
+            result[name] = [_as_text(produce(item)) for item in current]
+        else:
+            result[name] = _as_text(produce(current))
+    return result
+
+
+def _context(
+    context: GeneratorContext | None,
+    mode: GeneratorMode,
+    provider_state: Mapping[str, Any] | None,
+    mock_server_url: str | None,
+) -> GeneratorContext:
+    if context is not None:
+        return context
+    return GeneratorContext(
+        mode=mode, provider_state=dict(provider_state or {}), mock_server_url=mock_server_url
+    )
+
+
+def _generators(part: Mapping[str, Any]) -> dict[str, Any]:
+    generators = part.get("generators") or {}
+    if not isinstance(generators, Mapping):
+        raise GeneratorError(f"'generators' must be an object of categories, found {generators!r}")
+    return dict(generators)
+
+
+def _category(generators: Mapping[str, Any], *names: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for name in names:
+        value = generators.get(name)
+        if isinstance(value, Mapping):
+            merged.update(value)
+    return merged
+
+
+def generate_request(
+    part: Mapping[str, Any],
+    spec_version: str = "4",
+    *,
+    mode: GeneratorMode = "provider",
+    provider_state: Mapping[str, Any] | None = None,
+    mock_server_url: str | None = None,
+    context: GeneratorContext | None = None,
+    strict: bool = False,
+) -> dict[str, Any]:
+    """A concrete request: the part with its generators applied and its ``generators`` key removed.
+
+    The default mode is ``"provider"`` (requests are generated to be sent to a provider), where
+    ProviderState generators resolve ``${name}`` from ``provider_state``.
+    """
+    ctx = _context(context, mode, provider_state, mock_server_url)
+    generators = _generators(part)
+    result = {k: v for k, v in part.items() if k != "generators"}
+    path_generator = generators.get("path")
+    if path_generator is not None:
+        result["path"] = _as_text(_producer(path_generator, ctx, strict)(result.get("path")))
+    headers = _category(generators, "header", "headers")
+    if headers:
+        result["headers"] = _named_values(result.get("headers"), headers, ctx, strict)
+    query = _category(generators, "query")
+    if query:
+        result["query"] = _query_values(result.get("query"), query, ctx, strict)
+    _body_with(result, "body", _category(generators, "body"), ctx, strict)
+    return result
+
+
+def generate_response(
+    part: Mapping[str, Any],
+    spec_version: str = "4",
+    *,
+    mode: GeneratorMode = "consumer",
+    provider_state: Mapping[str, Any] | None = None,
+    mock_server_url: str | None = None,
+    context: GeneratorContext | None = None,
+    strict: bool = False,
+) -> dict[str, Any]:
+    """A concrete response (default mode ``"consumer"``: what a mock server returns)."""
+    ctx = _context(context, mode, provider_state, mock_server_url)
+    generators = _generators(part)
+    result = {k: v for k, v in part.items() if k != "generators"}
+    status_generator = generators.get("status")
+    if status_generator is not None:
+        status = _producer(status_generator, ctx, strict)(result.get("status", 200))
+        try:
+            result["status"] = int(status)
+        except (TypeError, ValueError) as exc:
+            if strict:
+                raise GeneratorError(f"status generator produced {status!r}, not a status code") from exc
+    headers = _category(generators, "header", "headers")
+    if headers:
+        result["headers"] = _named_values(result.get("headers"), headers, ctx, strict)
+    _body_with(result, "body", _category(generators, "body"), ctx, strict)
+    return result
+
+
+def generate_message(
+    part: Mapping[str, Any],
+    spec_version: str = "4",
+    *,
+    mode: GeneratorMode = "consumer",
+    provider_state: Mapping[str, Any] | None = None,
+    mock_server_url: str | None = None,
+    context: GeneratorContext | None = None,
+    strict: bool = False,
+) -> dict[str, Any]:
+    """Concrete message contents and metadata (categories ``body``/``content`` and ``metadata``)."""
+    ctx = _context(context, mode, provider_state, mock_server_url)
+    generators = _generators(part)
+    result = {k: v for k, v in part.items() if k != "generators"}
+    metadata = _category(generators, "metadata")
+    if metadata:
+        key = "metaData" if "metaData" in result and "metadata" not in result else "metadata"
+        meta = dict(result.get(key) or {})
+        for name, definition in metadata.items():
+            meta[name] = _producer(definition, ctx, strict)(meta.get(name))
+        result[key] = meta
+    _body_with(result, "contents", _category(generators, "body", "content"), ctx, strict)
+    return result
