@@ -1,0 +1,1 @@
+"""The example project: the OrdersApi provider, its drifted twin, two consumers and their pacts."""

@@ -1,0 +1,1 @@
+"""The two consumers of OrdersApi: OrderWeb (pact-python) and OrderMobile (pact-js)."""
