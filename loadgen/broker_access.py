@@ -5,13 +5,11 @@ A thin layer over HTTP so the rest of ``loadgen`` never deals with HAL links or 
 
 from __future__ import annotations
 
-import urllib.parse
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from broker.client import BrokerClient, BrokerClientError
 from loadgen.errors import ContractSourceError
 
 if TYPE_CHECKING:
@@ -42,17 +40,17 @@ def _consumer_from_name(name: str) -> tuple[str | None, str | None]:
 
 
 class BrokerAccess:
-    """A short-lived connection to a broker (use as a context manager)."""
+    """A short-lived connection to a broker (use as a context manager), over :mod:`broker.client`."""
 
     def __init__(self, source: BrokerSource, *, timeout: float = 30.0) -> None:
-        auth: httpx.Auth | None = None
-        headers = {"Accept": "application/hal+json, application/json"}
-        if source.token:
-            headers["Authorization"] = f"Bearer {source.token}"
-        elif source.username is not None:
-            auth = httpx.BasicAuth(source.username, source.password or "")
         self.base_url = source.url.rstrip("/")
-        self._client = httpx.Client(headers=headers, auth=auth, timeout=timeout, follow_redirects=True)
+        self._client = BrokerClient(
+            self.base_url,
+            token=source.token,
+            username=source.username,
+            password=source.password,
+            timeout=timeout,
+        )
 
     def __enter__(self) -> BrokerAccess:
         return self
@@ -62,34 +60,26 @@ class BrokerAccess:
     ) -> None:
         self._client.close()
 
-    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        try:
-            return self._client.request(method, url, **kwargs)
-        except httpx.HTTPError as exc:
-            raise ContractSourceError(f"cannot reach the broker at {url}: {exc}") from exc
-
     def get_json(self, url: str) -> Any:
-        response = self._request("GET", url)
-        if response.status_code != 200:
-            raise ContractSourceError(f"GET {url} answered {response.status_code}: {response.text[:300]}")
         try:
-            return response.json()
-        except ValueError as exc:
-            raise ContractSourceError(f"GET {url} did not answer JSON") from exc
+            return self._client.fetch(url)
+        except BrokerClientError as exc:
+            raise ContractSourceError(str(exc)) from exc
 
     def pacts_for_verification(self, provider: str, selectors: list[dict[str, Any]]) -> list[SelectedPact]:
-        url = f"{self.base_url}/pacts/provider/{urllib.parse.quote(provider, safe='')}/for-verification"
         body: dict[str, Any] = {"includePendingStatus": True}
         if selectors:
             body["consumerVersionSelectors"] = selectors
-        response = self._request("POST", url, json=body)
-        if response.status_code == 404:
-            raise ContractSourceError(f"the broker at {self.base_url} knows no provider named {provider!r}")
-        if response.status_code == 400:
-            raise ContractSourceError(f"the broker refused the selectors {selectors}: {response.text[:500]}")
-        if response.status_code != 200:
-            raise ContractSourceError(f"POST {url} answered {response.status_code}: {response.text[:300]}")
-        entries = response.json().get("_embedded", {}).get("pacts", [])
+        try:
+            entries = self._client.pacts_for_verification(provider, body)
+        except BrokerClientError as exc:
+            if exc.status == 404:
+                raise ContractSourceError(
+                    f"the broker at {self.base_url} knows no provider named {provider!r}"
+                ) from exc
+            if exc.status == 400:
+                raise ContractSourceError(f"the broker refused the selectors {selectors}: {exc}") from exc
+            raise ContractSourceError(str(exc)) from exc
         selected = []
         for entry in entries:
             link = entry.get("_links", {}).get("self", {})
@@ -112,10 +102,12 @@ class BrokerAccess:
         href = link.get("href") if isinstance(link, dict) else None
         if not href:
             return None
-        response = self._request("GET", href)
-        if response.status_code != 200:
+        try:
+            result = self._client.fetch(href)
+        except BrokerClientError:
             return None
-        result = response.json()
+        if not isinstance(result, dict):
+            return None
         outcome = "success" if result.get("success") else "failed"
         verified_by = (result.get("verifiedBy") or {}).get("implementation")
         by = f" with {verified_by}" if verified_by else ""
