@@ -1,0 +1,262 @@
+"""Evaluating one matcher against one value.
+
+Three contexts:
+* `check_json`: a JSON scalar (or a collection where a scalar was expected) in a JSON body;
+* `check_collection`: the matcher applied to a JSON array or object as a whole (sizes, kinds);
+* `check_string`: header, query, path, metadata, XML and text values, where everything is a string and
+  number/integer/decimal/boolean rules coerce from the text.
+
+Each returns None when the value satisfies the matcher, else the human message of the mismatch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from contracts.matching.content_types import sniff_bytes
+from contracts.matching.values import Json, json_equal, kind_name, render, render_spaced, same_kind, text_of
+from contracts.rules import STATUS_CLASSES, Combine, Matcher, MatcherKind, RuleList
+
+# Semantic Versioning 2.0.0, the regex published on semver.org.
+SEMVER = re.compile(
+    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
+)
+_NUMBER_TEXT = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_DECIMAL_TEXT = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_INTEGER_TEXT = re.compile(r"\d+")
+
+_PATTERN_NAMES = {MatcherKind.DATE: "date", MatcherKind.TIME: "time", MatcherKind.DATETIME: "datetime"}
+
+
+def _typed(value: Json) -> str:
+    return f"{render(value)} ({kind_name(value)})"
+
+
+def _is_number(value: Json) -> bool:
+    return type(value) in (int, float)
+
+
+def check_json(matcher: Matcher, expected: Json, actual: Json, cascaded: bool) -> str | None:
+    """A matcher applied to a JSON value compared as a scalar."""
+    kind = matcher.kind
+    if kind is MatcherKind.TYPE:
+        if same_kind(expected, actual):
+            return _check_size(matcher, actual, cascaded) if isinstance(actual, list | dict) else None
+        return f"Expected {_typed(actual)} to be the same type as {_typed(expected)}"
+    if kind is MatcherKind.REGEX:
+        assert matcher.regex is not None
+        text = text_of(actual)
+        if matcher.regex.fullmatch(text):
+            return None
+        return f"Expected '{text}' to match '{matcher.value}'"
+    if kind is MatcherKind.EQUALITY:
+        if json_equal(expected, actual):
+            return None
+        return f"Expected {_typed(actual)} to be equal to {_typed(expected)}"
+    if kind is MatcherKind.INCLUDE:
+        if isinstance(actual, list | dict) or str(matcher.value) not in text_of(actual):
+            return f"Expected {render(text_of(actual))} to include '{matcher.value}'"
+        return None
+    if kind is MatcherKind.NUMBER:
+        return None if _is_number(actual) else f"Expected {_typed(actual)} to be a number"
+    if kind is MatcherKind.INTEGER:
+        return None if type(actual) is int else f"Expected {_typed(actual)} to be an integer"
+    if kind is MatcherKind.DECIMAL:
+        return None if type(actual) is float else f"Expected {_typed(actual)} to be a decimal number"
+    if kind is MatcherKind.NULL:
+        return None if actual is None else f"Expected {_typed(actual)} to be a null value"
+    if kind is MatcherKind.BOOLEAN:
+        if type(actual) is bool or actual in ("true", "false"):
+            return None
+        return f"Expected {_typed(actual)} to match a boolean"
+    if kind in _PATTERN_NAMES:
+        return _check_pattern(matcher, actual)
+    if kind is MatcherKind.NOT_EMPTY:
+        if actual is None or actual == "" or (isinstance(actual, list | dict) and not actual):
+            return f"Expected {_typed(actual)} to not be empty"
+        return None
+    if kind is MatcherKind.SEMVER:
+        if isinstance(actual, str) and SEMVER.fullmatch(actual):
+            return None
+        return f"'{text_of(actual)}' is not a valid semantic version"
+    if kind in (MatcherKind.VALUES, MatcherKind.EACH_KEY, MatcherKind.EACH_VALUE, MatcherKind.ARRAY_CONTAINS):
+        return None
+    if kind is MatcherKind.CONTENT_TYPE:
+        return check_content_type(matcher, text_of(actual).encode("utf-8"))
+    if kind is MatcherKind.STATUS_CODE:
+        return check_status(matcher, actual)
+    return f"Unsupported matcher '{matcher.name}': Tether does not run plugin matchers"
+
+
+def _check_size(matcher: Matcher, actual: list[Json] | dict[str, Json], cascaded: bool) -> str | None:
+    if cascaded or (matcher.min is None and matcher.max is None):
+        return None
+    size = len(actual)
+    if matcher.min is not None and size < matcher.min:
+        return f"Expected {render_spaced(actual)} (size {size}) to have minimum size of {matcher.min}"
+    if matcher.max is not None and size > matcher.max:
+        return f"Expected {render_spaced(actual)} (size {size}) to have maximum size of {matcher.max}"
+    return None
+
+
+def _check_pattern(matcher: Matcher, actual: Json) -> str | None:
+    assert matcher.format_regex is not None
+    if isinstance(actual, str) and matcher.format_regex.fullmatch(actual):
+        return None
+    return f"Expected {render(text_of(actual))} to match a {_PATTERN_NAMES[matcher.kind]} pattern of '{matcher.format}'"
+
+
+_COLLECTION_PASSES = frozenset(
+    {
+        MatcherKind.TYPE,
+        MatcherKind.REGEX,
+        MatcherKind.INCLUDE,
+        MatcherKind.NUMBER,
+        MatcherKind.INTEGER,
+        MatcherKind.DECIMAL,
+        MatcherKind.BOOLEAN,
+        MatcherKind.DATE,
+        MatcherKind.TIME,
+        MatcherKind.DATETIME,
+        MatcherKind.SEMVER,
+        MatcherKind.CONTENT_TYPE,
+        MatcherKind.VALUES,
+        MatcherKind.EACH_KEY,
+        MatcherKind.EACH_VALUE,
+        MatcherKind.ARRAY_CONTAINS,
+    }
+)
+_MAP_PASSES = frozenset(
+    {
+        MatcherKind.TYPE,
+        MatcherKind.REGEX,
+        MatcherKind.VALUES,
+        MatcherKind.EACH_KEY,
+        MatcherKind.EACH_VALUE,
+    }
+)
+
+
+def check_collection(
+    matcher: Matcher, expected: Json, actual: list[Json] | dict[str, Json], cascaded: bool
+) -> str | None:
+    """A matcher applied to a whole array or object (its contents are compared separately)."""
+    kind = matcher.kind
+    passes = _COLLECTION_PASSES if isinstance(actual, list) else _MAP_PASSES
+    if kind in passes:
+        return _check_size(matcher, actual, cascaded) if kind is MatcherKind.TYPE else None
+    if kind is MatcherKind.EQUALITY:
+        if json_equal(expected, actual):
+            return None
+        return f"Expected {_typed(actual)} to be equal to {_typed(expected)}"
+    if kind is MatcherKind.NOT_EMPTY:
+        return None if actual else f"Expected {_typed(actual)} to not be empty"
+    if kind is MatcherKind.NULL:
+        return f"Expected {_typed(actual)} to be a null value"
+    return f"Unable to match {_typed(actual)} using the {matcher.name} matcher"
+
+
+def check_string(matcher: Matcher, expected: str | None, actual: str | None) -> str | None:
+    """A matcher applied to a header, query, path, metadata, XML or text value (all strings)."""
+    kind = matcher.kind
+    text = "" if actual is None else actual
+    if kind is MatcherKind.REGEX:
+        assert matcher.regex is not None
+        return None if matcher.regex.fullmatch(text) else f"Expected '{text}' to match '{matcher.value}'"
+    if kind is MatcherKind.TYPE:
+        return None
+    if kind is MatcherKind.EQUALITY:
+        return None if expected == actual else f"Expected '{text}' to be equal to '{expected}'"
+    if kind is MatcherKind.INCLUDE:
+        return None if str(matcher.value) in text else f"Expected '{text}' to include '{matcher.value}'"
+    if kind is MatcherKind.NUMBER:
+        return None if _NUMBER_TEXT.fullmatch(text) else f"Expected '{text}' (String) to be a number"
+    if kind is MatcherKind.INTEGER:
+        return None if _INTEGER_TEXT.fullmatch(text) else f"Expected '{text}' (String) to be an integer"
+    if kind is MatcherKind.DECIMAL:
+        return None if _DECIMAL_TEXT.fullmatch(text) else f"Expected '{text}' (String) to be a decimal number"
+    if kind is MatcherKind.NULL:
+        return None if actual is None else f"Expected '{text}' (String) to be a null value"
+    if kind is MatcherKind.BOOLEAN:
+        return None if text in ("true", "false") else f"Expected '{text}' (String) to match a boolean"
+    if kind in _PATTERN_NAMES:
+        return _check_pattern(matcher, text)
+    if kind is MatcherKind.NOT_EMPTY:
+        return None if text else f"Expected '{text}' (String) to not be empty"
+    if kind is MatcherKind.SEMVER:
+        return None if SEMVER.fullmatch(text) else f"'{text}' is not a valid semantic version"
+    if kind in (MatcherKind.VALUES, MatcherKind.EACH_KEY, MatcherKind.EACH_VALUE, MatcherKind.ARRAY_CONTAINS):
+        return None
+    if kind is MatcherKind.CONTENT_TYPE:
+        return check_content_type(matcher, text.encode("utf-8"))
+    if kind is MatcherKind.STATUS_CODE:
+        return check_status(matcher, text)
+    return f"Unsupported matcher '{matcher.name}': Tether does not run plugin matchers"
+
+
+def string_checker(expected: str | None, actual: str | None) -> Callable[[Matcher], str | None]:
+    """`check_string` bound to one pair of values, for `apply_rules`."""
+    return lambda matcher: check_string(matcher, expected, actual)
+
+
+def check_bytes(matcher: Matcher, expected: bytes, actual: bytes) -> str | None:
+    """A matcher applied to a whole binary body."""
+    kind = matcher.kind
+    if kind is MatcherKind.CONTENT_TYPE:
+        return check_content_type(matcher, actual)
+    if kind is MatcherKind.NOT_EMPTY:
+        return None if actual else "Expected [] (0 bytes) to not be empty"
+    if kind is MatcherKind.EQUALITY:
+        return None if expected == actual else "Expected the binary body to be equal to the expected one"
+    if kind is MatcherKind.TYPE:
+        return _check_size(matcher, list(actual), False) if matcher.sized else None
+    try:
+        text = actual.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"Unable to match {len(actual)} bytes of binary data using the {matcher.name} matcher"
+    return check_string(matcher, expected.decode("utf-8", "replace"), text)
+
+
+def check_content_type(matcher: Matcher, data: bytes) -> str | None:
+    detected = sniff_bytes(data)
+    wanted = str(matcher.value)
+    if (
+        detected is not None
+        and detected.split(";")[0].strip().lower() == wanted.split(";")[0].strip().lower()
+    ):
+        return None
+    return (
+        f"Expected binary contents to have content type '{wanted}' "
+        f"but detected contents was '{detected or 'unknown'}'"
+    )
+
+
+def check_status(matcher: Matcher, actual: Json) -> str | None:
+    try:
+        code = int(actual)
+    except (TypeError, ValueError):
+        return f"Expected a status code but got {render(actual)}"
+    if isinstance(matcher.status, tuple):
+        if code in matcher.status:
+            return None
+        return f"Expected status code {code} to be one of {list(matcher.status)}"
+    description, low, high = STATUS_CLASSES[matcher.status or "success"]
+    if low <= code <= high:
+        return None
+    return f"Expected status code {code} to be {description} ({low}\u2013{high})"
+
+
+def apply_rules(rules: RuleList, check: Callable[[Matcher], str | None]) -> list[str]:
+    """Run `check` for every matcher of a rule list and combine (AND: all must pass; OR: one must)."""
+    failures = []
+    for matcher in rules.matchers:
+        message = check(matcher)
+        if message is None:
+            if rules.combine is Combine.OR:
+                return []
+        else:
+            failures.append(message)
+    return failures
