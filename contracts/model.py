@@ -138,6 +138,8 @@ class Body:
     encoded: bool | str | None = None
     content_type_hint: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    written: frozenset[str] | None = None
+    bare: bool = False
 
     def to_bytes(self) -> bytes:
         """The bytes to put on the wire for this body."""

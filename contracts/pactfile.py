@@ -449,7 +449,7 @@ _RESPONSE_KEYS = {"status", "headers", "body", "matchingRules", "generators"}
 
 def _parse_request(data: Any, location: str, spec_version: str) -> HttpRequest:
     data = _object(data, location, "a request")
-    method = data.get("method")
+    method = data.get("method", "GET")
     if not isinstance(method, str) or not method:
         raise _fail(
             f"{location}.method", f'a request needs an HTTP method string like "GET", found {_kind(method)}'
@@ -529,7 +529,7 @@ _BODY_KEYS = {"content", "contentType", "encoded", "contentTypeHint"}
 def _parse_body(raw: Any, location: str, spec_version: str, content_type: str | None) -> Body:
     if spec_version != "4" or not isinstance(raw, Mapping) or "content" not in raw:
         encoding: BodyEncoding = "text" if isinstance(raw, str) else "json"
-        return Body(raw, content_type, encoding)
+        return Body(raw, content_type, encoding, bare=spec_version == "4")
     declared = raw.get("contentType")
     if declared is not None and not isinstance(declared, str):
         raise _fail(
@@ -540,6 +540,7 @@ def _parse_body(raw: Any, location: str, spec_version: str, content_type: str | 
     hint = raw.get("contentTypeHint")
     content = raw["content"]
     extra = {k: v for k, v in raw.items() if k not in _BODY_KEYS}
+    written = frozenset(k for k in _BODY_KEYS if k in raw)
     if encoded is not None and not isinstance(encoded, bool | str):
         raise _fail(f"{location}.encoded", f'must be false, "base64" or "json", found {_kind(encoded)}')
     if encoded is True or (isinstance(encoded, str) and encoded.lower() == "base64"):
@@ -553,12 +554,12 @@ def _parse_body(raw: Any, location: str, spec_version: str, content_type: str | 
             raise _fail(
                 f"{location}.content", f'is marked "encoded": "base64" but is not valid base64 ({exc})'
             ) from exc
-        return Body(data, declared, "base64", encoded, hint, extra)
+        return Body(data, declared, "base64", encoded, hint, extra, written)
     if isinstance(content, str) and not (
         is_json_content_type(body_type) or (isinstance(encoded, str) and encoded.lower() == "json")
     ):
-        return Body(content, declared, "text", encoded, hint, extra)
-    return Body(content, declared, "json", encoded, hint, extra)
+        return Body(content, declared, "text", encoded, hint, extra, written)
+    return Body(content, declared, "json", encoded, hint, extra, written)
 
 
 # ------------------------------------------------------------------------------------------- writing
@@ -574,14 +575,19 @@ def dump_body(body: Body, spec_version: str) -> Any:
         content: Any = base64.b64encode(bytes(body.content)).decode("ascii")
     else:
         content = body.content
-    if spec_version != "4":
+    if spec_version != "4" or body.bare:
         return content
     wrapper: dict[str, Any] = {"content": content}
     if body.content_type is not None:
         wrapper["contentType"] = body.content_type
-    wrapper["encoded"] = (
-        body.encoded if body.encoded is not None else ("base64" if body.encoding == "base64" else False)
-    )
+    if (
+        body.encoded is not None
+        or body.encoding == "base64"
+        or _write(body.written, "encoded", body.written is None)
+    ):
+        wrapper["encoded"] = (
+            body.encoded if body.encoded is not None else ("base64" if body.encoding == "base64" else False)
+        )
     if body.content_type_hint is not None:
         wrapper["contentTypeHint"] = body.content_type_hint
     wrapper.update(body.extra)
@@ -599,8 +605,10 @@ def _dump_query(request: HttpRequest, spec_version: str) -> Any:
 def dump_request(request: HttpRequest, spec_version: str) -> dict[str, Any]:
     """A request in the pact-file form of ``spec_version``."""
     written = request.written
-    result: dict[str, Any] = {"method": request.method}
-    if _write(written, "path", True):
+    result: dict[str, Any] = {}
+    if _write(written, "method", written is None or request.method.upper() != "GET"):
+        result["method"] = request.method
+    if _write(written, "path", written is None or request.path != "/"):
         result["path"] = request.path
     if _write(written, "query", bool(request.query)):
         result["query"] = _dump_query(request, spec_version)

@@ -139,14 +139,66 @@ class _CappedXeger(Xeger):
         return str(super()._handle_repeat(start_range, min(end_range, start_range + REPEAT_LIMIT), value))
 
 
+_JAVA_CLASSES = {
+    "Alpha": "[A-Za-z]",
+    "Digit": "[0-9]",
+    "Alnum": "[A-Za-z0-9]",
+    "Upper": "[A-Z]",
+    "Lower": "[a-z]",
+    "Punct": r"[!-/:-@\[-`{-~]",
+    "XDigit": "[0-9a-fA-F]",
+    "Space": r"\s",
+    "L": "[A-Za-z]",
+    "N": "[0-9]",
+}
+
+
+def python_regex(pattern: str) -> str:
+    """Translate Java regex constructs Python spells differently: ``\\Q...\\E`` quoting (written by
+    pact-jvm), POSIX classes like ``\\p{Alpha}``, and ``\\z``."""
+    if "\\" not in pattern:
+        return pattern
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char != "\\" or i + 1 >= len(pattern):
+            out.append(char)
+            i += 1
+            continue
+        nxt = pattern[i + 1]
+        if nxt == "Q":
+            end = pattern.find("\\E", i + 2)
+            literal = pattern[i + 2 :] if end < 0 else pattern[i + 2 : end]
+            out.append(re.escape(literal))
+            i = len(pattern) if end < 0 else end + 2
+        elif nxt == "p" and i + 2 < len(pattern) and pattern[i + 2] == "{":
+            end = pattern.find("}", i + 3)
+            name = pattern[i + 3 : end] if end > 0 else ""
+            if name in _JAVA_CLASSES:
+                out.append(_JAVA_CLASSES[name])
+                i = end + 1
+            else:
+                out.append(pattern[i : i + 2])
+                i += 2
+        elif nxt == "z":
+            out.append("\\Z")
+            i += 2
+        else:
+            out.append(pattern[i : i + 2])
+            i += 2
+    return "".join(out)
+
+
 def string_from_regex(pattern: str, rng: random.Random | None = None) -> str:
     """A random string the whole regex matches (``re.fullmatch``)."""
+    translated = python_regex(pattern)
     try:
-        compiled = re.compile(pattern)
+        compiled = re.compile(translated)
     except re.error as exc:
         raise GeneratorError(f"regex {pattern!r} is not a valid regular expression: {exc}") from exc
     generator = _CappedXeger(rng or random.Random())
-    core = strip_anchors(pattern)
+    core = strip_anchors(translated)
     for _ in range(50):
         try:
             candidate = str(generator.xeger(core))
@@ -301,7 +353,7 @@ def _mock_server_url(definition: Mapping[str, Any], example: Any, context: Gener
     if not isinstance(sample, str) or not isinstance(pattern, str):
         raise GeneratorError("MockServerURL generator needs 'example' and 'regex' strings")
     try:
-        match = re.search(pattern, sample)
+        match = re.search(python_regex(pattern), sample)
     except re.error as exc:
         raise GeneratorError(f"MockServerURL generator: bad regex {pattern!r}: {exc}") from exc
     if match is None or match.lastindex is None:
