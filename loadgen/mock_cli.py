@@ -1,0 +1,206 @@
+"""`tether mock`: serve a mock built from a provider's verified pacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from loadgen.contract_source import BrokerSource, ContractSet, load_contracts
+from loadgen.errors import LoadgenError
+from loadgen.mock.engine import DEFAULT_STATE_HEADER
+
+
+class BadInput(click.ClickException):
+    """Bad input (unreadable pact, broker error, malformed faults file): exit code 2, no traceback."""
+
+    exit_code = 2
+
+
+@click.group(name="mock")
+def mock_group() -> None:
+    """Serve mocks built from verified contracts."""
+
+
+@mock_group.command(name="serve")
+@click.option("--provider", required=True, help="Provider whose interactions to serve.")
+@click.option(
+    "--pact",
+    "pacts",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Pact file or folder of pact files (repeatable).",
+)
+@click.option("--broker-url", envvar="TETHER_BROKER_URL", help="Load pacts from this broker.")
+@click.option("--broker-token", envvar="TETHER_BROKER_TOKEN", help="Bearer token for the broker.")
+@click.option("--broker-username", envvar="TETHER_BROKER_USERNAME", help="Basic-auth user for the broker.")
+@click.option(
+    "--broker-password", envvar="TETHER_BROKER_PASSWORD", help="Basic-auth password for the broker."
+)
+@click.option("--main-branch", is_flag=True, help="Select each consumer's latest main-branch pact.")
+@click.option(
+    "--branch", "branches", multiple=True, help="Select the latest pact of this consumer branch (repeatable)."
+)
+@click.option(
+    "--tag", "tags", multiple=True, help="Select the latest pact with this consumer version tag (repeatable)."
+)
+@click.option(
+    "--environment",
+    "environments",
+    multiple=True,
+    help="Select pacts deployed/released in this environment (repeatable).",
+)
+@click.option("--deployed", is_flag=True, help="Select pacts of currently deployed consumer versions.")
+@click.option("--released", is_flag=True, help="Select pacts of released, supported consumer versions.")
+@click.option("--consumer", "consumers", multiple=True, help="Only these consumers (repeatable).")
+@click.option(
+    "--verified-only/--include-unverified",
+    default=True,
+    show_default=True,
+    help="Serve only pact versions the provider verified successfully (broker only).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--strict", is_flag=True, help="Full matches only, and refuse ambiguous requests (409).")
+@click.option(
+    "--faults",
+    "faults_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="YAML/JSON file of delays, error rates, resets and sequences.",
+)
+@click.option(
+    "--state-header",
+    default=DEFAULT_STATE_HEADER,
+    show_default=True,
+    help="Request header naming the provider state to answer from.",
+)
+@click.option("--default-state", help="Provider state used when a request names none.")
+@click.option(
+    "--no-match-status",
+    default=404,
+    show_default=True,
+    type=click.IntRange(400, 599),
+    help="Status of the mismatch report sent when no interaction matches.",
+)
+@click.option(
+    "--journal-size",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Requests kept in the journal.",
+)
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(min=1, min_open=False),
+    help="Reload the pacts every N seconds (the broker's new verified pacts are picked up).",
+)
+@click.option(
+    "--base-url", help="Public URL of this mock, for MockServerURL generators (default: http://HOST:PORT)."
+)
+@click.option(
+    "--allow-empty", is_flag=True, help="Start even when no pact qualifies (e.g. waiting for a webhook)."
+)
+@click.option(
+    "--log-level",
+    default="warning",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+)
+def serve_command(
+    provider: str,
+    pacts: tuple[Path, ...],
+    broker_url: str | None,
+    broker_token: str | None,
+    broker_username: str | None,
+    broker_password: str | None,
+    main_branch: bool,
+    branches: tuple[str, ...],
+    tags: tuple[str, ...],
+    environments: tuple[str, ...],
+    deployed: bool,
+    released: bool,
+    consumers: tuple[str, ...],
+    verified_only: bool,
+    host: str,
+    port: int,
+    strict: bool,
+    faults_file: Path | None,
+    state_header: str,
+    default_state: str | None,
+    no_match_status: int,
+    journal_size: int,
+    poll_interval: float | None,
+    base_url: str | None,
+    allow_empty: bool,
+    log_level: str,
+) -> None:
+    """Serve PROVIDER's interactions from verified pacts (a broker) or pact files.
+
+    \b
+    Requests are matched with the full Pact rules (method, path, query, headers, body). The provider
+    state comes from the --state-header header or --default-state. Unmatched requests get the
+    --no-match-status (404 by default) with a JSON body naming the closest interactions and their
+    exact mismatches. Admin API: /__tether/ (status, journal, reset, reload, webhook).
+    """
+    from loadgen.mock.app import MockApp, MockOptions
+    from loadgen.mock.faults import FaultPlan, load_faults
+    from loadgen.mock.server import serve
+
+    selectors_given = main_branch or branches or tags or environments or deployed or released or consumers
+    if not pacts and not broker_url:
+        raise BadInput("give --pact FILE (repeatable) or --broker-url URL to say where the pacts come from")
+    if selectors_given and not broker_url:
+        raise BadInput(
+            "selectors (--main-branch, --branch, --tag, --environment, --deployed, --released, --consumer) need --broker-url"
+        )
+    broker = (
+        BrokerSource(
+            broker_url,
+            main_branch=main_branch,
+            branches=branches,
+            tags=tags,
+            environments=environments,
+            deployed=deployed,
+            released=released,
+            consumers=consumers,
+            token=broker_token,
+            username=broker_username,
+            password=broker_password,
+        )
+        if broker_url
+        else None
+    )
+
+    def loader() -> ContractSet:
+        return load_contracts(provider, pact_files=pacts, broker=broker, verified_only=verified_only)
+
+    try:
+        faults = FaultPlan(load_faults(faults_file)) if faults_file else None
+        contracts = loader()
+    except LoadgenError as exc:
+        raise BadInput(str(exc)) from exc
+    for line in contracts.describe():
+        click.echo(line, err=True)
+    if not contracts.pacts and not allow_empty:
+        raise BadInput(
+            f"no pact for {provider} qualifies, so there is nothing to serve (see the reasons above); "
+            "use --include-unverified to serve unverified pacts, or --allow-empty to start anyway"
+        )
+    options = MockOptions(
+        provider=provider,
+        strict=strict,
+        state_header=state_header,
+        default_state=default_state,
+        no_match_status=no_match_status,
+        journal_size=journal_size,
+        base_url=base_url or f"http://{host}:{port}",
+        poll_interval=poll_interval,
+    )
+    app = MockApp(loader, options, faults=faults, contracts=contracts)
+    mode = "strict" if strict else "lenient"
+    click.echo(
+        f"tether mock: {len(app.served.engine.interactions)} interaction(s) of {provider} on http://{host}:{port} "
+        f"({mode}; no match -> {no_match_status}; admin API at /__tether/)",
+        err=True,
+    )
+    serve(app, host, port, log_level=log_level)
