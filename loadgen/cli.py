@@ -115,7 +115,7 @@ def locustfile_command(
             provider, pact_files=pacts, broker=broker, verified_only=not include_unverified
         )
         for line in contracts.describe():
-            console.print(line, markup=False, highlight=False)
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
         if not contracts.pacts:
             raise click.ClickException(f"no pacts to generate a scenario from for provider {provider!r}")
         templates = _openapi_templates(openapi) if openapi else ()
@@ -220,17 +220,17 @@ def run_command(
         result = run_locust(options, thresholds)
     except LoadgenError as exc:
         raise click.ClickException(str(exc)) from exc
-    print_summary(Console(), result)
+    print_summary(Console(width=max(Console().width, 110)), result)
     if not result.passed:
         sys.exit(1)
 
 
 def print_summary(console: Console, result: RunResult) -> None:
-    table = Table(title="Load run", show_lines=False)
+    table = Table(title="Load run", show_lines=False, expand=False)
     for column in ("route", "requests", "failures", "median ms", "p95 ms", "p99 ms", "req/s"):
         table.add_column(column, justify="left" if column == "route" else "right")
     for row in (*result.endpoints, result.aggregated):
-        route = f"{row.method} {row.name}".strip() if row.name != "Aggregated" else "all"
+        route = row.name if row.name != "Aggregated" else "all"
         table.add_row(
             route,
             str(row.requests),

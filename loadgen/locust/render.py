@@ -70,6 +70,9 @@ def _interaction_constant(task: TaskSpec) -> str:
         ("request", literal(task.request, indent=1)),
         ("response", literal(task.response, indent=1)),
     ]
+    if task.requires:
+        producers = ", ".join(f"{literal(variable)}: {constant}" for variable, constant in task.requires)
+        fields.append(("requires", "{" + producers + "}"))
     arguments = "".join(f"    {name}={value},\n" for name, value in fields)
     return f"{task.constant_name} = ContractInteraction(\n{arguments})\n"
 

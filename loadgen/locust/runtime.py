@@ -26,10 +26,10 @@ from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from contracts import matching
+from contracts.generators import generate_request, refresh_body
 from contracts.mismatches import Mismatch
 from contracts.model import actual_response
 
-_EXPRESSION = re.compile(r"\$\{([^}]+)\}")
 MAX_REPORTED_MISMATCHES = 3
 
 
@@ -76,6 +76,8 @@ class ContractInteraction:
     request: dict[str, Any]
     response: dict[str, Any]
     provider_states: list[dict[str, Any]] = field(default_factory=list)
+    requires: dict[str, ContractInteraction] = field(default_factory=dict)
+    """Variables this request needs (``orderId``) and the interaction whose response supplies them."""
     _checker: Callable[[dict[str, Any]], list[Mismatch]] | None = field(default=None, repr=False)
 
     def check(self, status: int, headers: Mapping[str, str], body: bytes | None) -> list[Mismatch]:
@@ -118,8 +120,12 @@ class ScenarioContext:
         self.values: dict[str, Any] = {}
         self._states_done: set[str] = set()
 
-    def run(self, interaction: ContractInteraction) -> None:
+    def run(self, interaction: ContractInteraction, *, depth: int = 0) -> None:
         self._set_up_states(interaction)
+        if depth < 3:
+            for variable, producer in interaction.requires.items():
+                if variable not in self.values:
+                    self.run(producer, depth=depth + 1)
         values = {**_state_params(interaction), **self.values}
         prepared = interaction.prepare(values)
         with self.user.client.request(
@@ -140,6 +146,10 @@ class ScenarioContext:
             response.failure(failure_message(interaction, mismatches))
             return
         response.success()
+        if interaction.request.get("method", "GET").upper() == "DELETE":
+            for variable in interaction.requires:
+                self.values.pop(variable, None)  # that resource is gone: the next user of it creates one
+            return
         self._capture(interaction, headers, body)
 
     def _capture(self, interaction: ContractInteraction, headers: Mapping[str, str], body: bytes) -> None:
@@ -229,25 +239,38 @@ def _compile_response_checker(
 
 
 def _apply_generators(part: dict[str, Any], spec_version: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    from contracts import generators
+    """Generators give fresh values on every call; provider-state expressions take chained values.
 
-    apply = getattr(generators, "generate_request", None)
-    if apply is not None:
-        generated: dict[str, Any] = apply(part, spec_version, provider_state=dict(values))
-        return generated
-    return _fill_expressions(part, values)
+    Request values constrained only by a format (regex, date, time, timestamp) are refreshed too;
+    values matched by type keep the pact's example, since the provider's data decides which of
+    the values of that type exist (a random product id would only produce 404s).
+    """
+    generated = generate_request(part, spec_version, provider_state=dict(values))
+    rules = _format_rules(part, spec_version)
+    body = generated.get("body")
+    if rules and body is not None:
+        if spec_version == "4" and isinstance(body, dict) and "content" in body:
+            generated["body"] = {**body, "content": refresh_body(body["content"], rules)}
+        elif isinstance(body, dict | list):
+            generated["body"] = refresh_body(body, rules)
+    return generated
 
 
-def _fill_expressions(part: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
-    """Substitute ProviderState generator expressions (``${name}``) with known values."""
-    result = dict(part)
-    path_generator = (part.get("generators") or {}).get("path")
-    if isinstance(path_generator, dict) and path_generator.get("type") == "ProviderState":
-        expression = str(path_generator.get("expression", ""))
-        names = _EXPRESSION.findall(expression)
-        if names and all(name in values for name in names):
-            result["path"] = _EXPRESSION.sub(lambda m: str(values[m.group(1)]), expression)
-    return result
+_FORMAT_MATCHERS = frozenset({"regex", "date", "time", "timestamp", "datetime"})
+
+
+def _format_rules(part: Mapping[str, Any], spec_version: str) -> dict[str, Any]:
+    """The request body's rules whose every matcher is a format (regex/date/time), by JSON path."""
+    rules = part.get("matchingRules") or {}
+    body_rules = rules.get("body") if spec_version in ("3", "4") else None
+    if not isinstance(body_rules, Mapping):
+        return {}
+    chosen = {}
+    for path, rule in body_rules.items():
+        matchers = rule.get("matchers", []) if isinstance(rule, Mapping) else []
+        if matchers and all(isinstance(m, Mapping) and m.get("match") in _FORMAT_MATCHERS for m in matchers):
+            chosen[path] = rule
+    return chosen
 
 
 def _header_text(value: Any) -> str:

@@ -6,7 +6,7 @@ import keyword
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from contracts.model import HttpInteraction, Pact
@@ -29,6 +29,9 @@ class TaskSpec:
     spec_version: str
     request: dict[str, Any]
     response: dict[str, Any]
+    variables: tuple[str, ...] = ()
+    requires: tuple[tuple[str, str], ...] = ()
+    """(variable, constant name of the task whose response supplies it), e.g. ("orderId", "..._CREATE_ORDER")."""
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -96,6 +99,7 @@ def build_scenario(
         ]
         for consumer, items in sorted(by_consumer.items())
     }
+    _unify_routes(drafts)
     route_shares = _route_shares(drafts, plan)
     users = []
     used_class_names: set[str] = set()
@@ -121,7 +125,9 @@ def build_scenario(
         if weight is None:
             weight = sum(task.weight for task in tasks)
         class_name = _unique(_class_name(consumer) + "User", used_class_names)
-        users.append(UserSpec(consumer=consumer, class_name=class_name, weight=weight, tasks=tuple(tasks)))
+        users.append(
+            UserSpec(consumer=consumer, class_name=class_name, weight=weight, tasks=_with_producers(tasks))
+        )
     return Scenario(
         provider=provider,
         users=tuple(users),
@@ -141,7 +147,7 @@ def _task_draft(
     if isinstance(path_generator, dict) and path_generator.get("type") == "ProviderState":
         expression = str(path_generator.get("expression", "")) or None
     template = template_for(request.path, expression=expression, openapi_paths=openapi_paths)
-    return {
+    draft: dict[str, Any] = {
         "consumer": consumer,
         "description": interaction.description,
         "provider_states": tuple(
@@ -151,7 +157,61 @@ def _task_draft(
         "spec_version": spec_version,
         "request": interaction.expected_request(),
         "response": interaction.expected_response(),
+        "variables": tuple(sorted(_expression_variables(request.generators))),
+        "declared": expression is not None or template in openapi_paths,
     }
+    return draft
+
+
+def _unify_routes(drafts: dict[str, list[dict[str, Any]]]) -> None:
+    """Name a path by the template another interaction declares for it (``/orders/{orderId}``), so
+    ``GET /orders/4242`` and ``GET /orders/${orderId}`` report under one route, not two."""
+    declared = [draft for items in drafts.values() for draft in items if draft.pop("declared", False)]
+    for items in drafts.values():
+        for draft in items:
+            path = str(draft["request"].get("path", ""))
+            for other in declared:
+                route = other["route"]
+                if route.method == draft["route"].method and route.pattern.match(path):
+                    if route.template.count("{") <= draft["route"].template.count("{"):
+                        draft["route"] = route
+                    break
+
+
+def _expression_variables(generators: dict[str, Any]) -> set[str]:
+    """Names used by the ProviderState generator expressions of a request (``${orderId}``)."""
+    found: set[str] = set()
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "ProviderState" and isinstance(node.get("expression"), str):
+                found.update(name.strip() for name in re.findall(r"\$\{([^}]+)\}", node["expression"]))
+            else:
+                for value in node.values():
+                    visit(value)
+
+    visit(generators)
+    return found
+
+
+def _with_producers(tasks: list[TaskSpec]) -> tuple[TaskSpec, ...]:
+    """Link each task that needs an id to the task creating that resource, producers first.
+
+    A task on ``/orders/{orderId}`` needs ``orderId``; a ``POST /orders`` task of the same consumer
+    creates orders, so its response (``id`` or ``Location``) supplies it when no value is known yet.
+    """
+    creators = {task.route.template: task for task in tasks if task.route.method == "POST"}
+    linked = []
+    for task in tasks:
+        requires = []
+        for variable in task.variables:
+            collection = re.sub(r"/\{" + re.escape(variable) + r"\}.*$", "", task.route.template)
+            creator = creators.get(collection)
+            if creator is not None and creator is not task:
+                requires.append((variable, creator.constant_name))
+        linked.append(replace(task, requires=tuple(requires)))
+    producers = {name for task in linked for _, name in task.requires}
+    return tuple(sorted(linked, key=lambda task: task.constant_name not in producers))
 
 
 def _route_shares(drafts: dict[str, list[dict[str, Any]]], plan: WeightPlan) -> dict[tuple[str, str], int]:
