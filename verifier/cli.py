@@ -1,0 +1,15 @@
+"""`tether verify`: the verifier's commands (one function per command, each in its own module)."""
+
+from __future__ import annotations
+
+import click
+
+from verifier.openapi.cli import openapi_command
+
+
+@click.group(name="verify")
+def verify_group() -> None:
+    """Verify pacts against OpenAPI specs and live providers."""
+
+
+verify_group.add_command(openapi_command)

@@ -1,0 +1,385 @@
+"""JSON Schema validation of pact values against OpenAPI schemas, with one compiled validator per schema.
+
+Dialects: Swagger 2.0 and OpenAPI 3.0 schemas are Draft 4 (with 3.0's `nullable`), OpenAPI 3.1 schemas are
+2020-12. `$ref`s are resolved lazily through the document's `referencing` registry, so validators never
+inline (or copy) the spec.
+
+Three modes, as in PactFlow's comparator:
+
+- request bodies: plain validation;
+- parameters (path, query, header): values are strings, coerced to the schema's scalar types first;
+- response bodies: strict on unknown properties (an object schema without `additionalProperties` accepts
+  no undeclared property; `allOf` branches are merged first so their properties add up) and lenient on
+  missing `required` ones. `--additional-properties-in-response` and `--required-properties-in-response`
+  flip those two.
+
+Messages follow ajv's wording (`must be integer`, `must have required property 'id'`, ...), which is what
+the PactFlow tools print.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import referencing.exceptions
+from jsonschema import Draft4Validator, Draft202012Validator, ValidationError, validators
+
+from contracts.openapi import OpenAPIDocument, OpenAPIError, escape_pointer_token
+from verifier.openapi.formats import make_format_checker
+
+FORMAT_CHECKER = make_format_checker()
+
+
+class Mode(Enum):
+    REQUEST = "request"
+    PARAMETER = "parameter"
+    RESPONSE = "response"
+
+
+@dataclass(frozen=True)
+class SchemaOptions:
+    additional_properties_in_response: bool = False
+    required_properties_in_response: bool = False
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    keyword: str
+    message: str
+    instance_path: tuple[str | int, ...]
+    value: Any
+    schema_value: Any
+    uri: str | None  # document holding the failing keyword (None: unknown)
+    pointer: str | None  # JSON pointer of the failing keyword inside it
+
+
+def _types(schema: Mapping[str, Any]) -> list[str]:
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        return [declared]
+    if isinstance(declared, list):
+        return [t for t in declared if isinstance(t, str)]
+    return []
+
+
+def _known_property(schema: Mapping[str, Any], name: str) -> bool:
+    properties = schema.get("properties")
+    if isinstance(properties, Mapping) and name in properties:
+        return True
+    patterns = schema.get("patternProperties")
+    if isinstance(patterns, Mapping):
+        return any(re.search(pattern, name) for pattern in patterns)
+    return False
+
+
+def _required(
+    validator: Any, required: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    if not validator.is_type(instance, "object") or not isinstance(required, list):
+        return
+    for name in required:
+        if name not in instance:
+            yield ValidationError(f"must have required property '{name}'")
+
+
+def _additional_properties(
+    validator: Any, additional: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    if not validator.is_type(instance, "object"):
+        return
+    extras = [name for name in instance if not _known_property(schema, name)]
+    if validator.is_type(additional, "object"):
+        for name in extras:
+            yield from validator.descend(instance[name], additional, path=name)
+    elif additional is False:
+        for name in extras:
+            yield ValidationError(
+                f"must NOT have additional properties - {name}", path=[name], instance=instance[name]
+            )
+
+
+_CLASSES: dict[tuple[str, Mode, bool, bool], Any] = {}
+
+
+def _validator_class(dialect: str, mode: Mode, options: SchemaOptions) -> Any:
+    key = (dialect, mode, options.additional_properties_in_response, options.required_properties_in_response)
+    if key in _CLASSES:
+        return _CLASSES[key]
+    base: Any = Draft202012Validator if dialect == "3.1" else Draft4Validator
+    base_type = base.VALIDATORS["type"]
+    base_all_of = base.VALIDATORS["allOf"]
+    nullable = dialect == "3.0"
+    strict = mode is Mode.RESPONSE and not options.additional_properties_in_response
+    lenient_required = mode is Mode.RESPONSE and not options.required_properties_in_response
+
+    def type_(
+        validator: Any, types: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        if instance is None and nullable and schema.get("nullable") is True:
+            return
+        errors = list(base_type(validator, types, instance, schema))
+        if errors:
+            names = ",".join(_types(schema)) or str(types)
+            yield ValidationError(f"must be {names}")
+            return
+        if (
+            strict
+            and types == "object"
+            and schema.get("additionalProperties", True) is True
+            and not any(k in schema for k in ("oneOf", "anyOf", "allOf"))
+            and isinstance(instance, dict)
+        ):
+            for name in instance:
+                if not _known_property(schema, name):
+                    yield ValidationError(
+                        f"must NOT have additional properties - {name}",
+                        path=[name],
+                        instance=instance[name],
+                        validator="additionalProperties",
+                        validator_value=False,
+                    )
+
+    def required(
+        validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        if lenient_required and "oneOf" not in schema:
+            return
+        yield from _required(validator, value, instance, schema)
+
+    def all_of(
+        validator: Any, branches: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        if not strict:
+            yield from base_all_of(validator, branches, instance, schema)
+            return
+        merged = _merge_all_of(validator, schema)
+        yield from validator.descend(instance, merged)
+
+    extended = validators.extend(  # type: ignore[no-untyped-call]
+        base,
+        {
+            "type": type_,
+            "required": required,
+            "additionalProperties": _additional_properties,
+            "allOf": all_of,
+        },
+    )
+    _CLASSES[key] = extended
+    return extended
+
+
+_MERGED: dict[int, dict[str, Any]] = {}
+
+
+def _deref(validator: Any, schema: Any) -> Any:
+    seen = 0
+    while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str) and seen < 50:
+        schema = validator._resolver.lookup(schema["$ref"]).contents
+        seen += 1
+    return schema
+
+
+def _merge_all_of(validator: Any, schema: Mapping[str, Any]) -> dict[str, Any]:
+    """OpenAPI reads `allOf` as one object made of all branches; merge them (through `$ref`s)."""
+    cached = _MERGED.get(id(schema))
+    if cached is not None:
+        return cached
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    for branch in schema.get("allOf", []):
+        resolved = _deref(validator, branch)
+        if not isinstance(resolved, Mapping):
+            continue
+        if "allOf" in resolved:
+            resolved = _merge_all_of(validator, resolved)
+        for key, value in resolved.items():
+            if key == "properties" and isinstance(value, Mapping):
+                props = dict(merged.get("properties", {}))
+                for name, sub in value.items():
+                    props.setdefault(name, sub)
+                merged["properties"] = props
+            elif key == "required" and isinstance(value, list):
+                merged["required"] = list(dict.fromkeys([*merged.get("required", []), *value]))
+            elif key not in merged:
+                merged[key] = value
+    _MERGED[id(schema)] = merged
+    _KEEP_ALIVE.append(schema)
+    return merged
+
+
+_KEEP_ALIVE: list[Any] = []  # keeps ids in _MERGED valid for the life of the process
+
+
+def ajv_message(error: ValidationError) -> str:
+    keyword = str(error.validator)
+    value = error.validator_value
+    if keyword in {"type", "required", "additionalProperties"} and error.message.startswith("must"):
+        return error.message
+    simple: dict[str, Callable[[Any], str]] = {
+        "enum": lambda v: "must be equal to one of the allowed values",
+        "const": lambda v: "must be equal to constant",
+        "format": lambda v: f'must match format "{v}"',
+        "pattern": lambda v: f'must match pattern "{v}"',
+        "minLength": lambda v: f"must NOT have fewer than {v} characters",
+        "maxLength": lambda v: f"must NOT have more than {v} characters",
+        "minItems": lambda v: f"must NOT have fewer than {v} items",
+        "maxItems": lambda v: f"must NOT have more than {v} items",
+        "minProperties": lambda v: f"must NOT have fewer than {v} properties",
+        "maxProperties": lambda v: f"must NOT have more than {v} properties",
+        "uniqueItems": lambda v: "must NOT have duplicate items",
+        "multipleOf": lambda v: f"must be multiple of {v}",
+        "oneOf": lambda v: "must match exactly one schema in oneOf",
+        "anyOf": lambda v: "must match a schema in anyOf",
+        "not": lambda v: "must NOT be valid",
+    }
+    if keyword in simple:
+        return simple[keyword](value)
+    if keyword in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
+        schema = error.schema if isinstance(error.schema, Mapping) else {}
+        if keyword == "minimum":
+            op = ">" if schema.get("exclusiveMinimum") is True else ">="
+        elif keyword == "maximum":
+            op = "<" if schema.get("exclusiveMaximum") is True else "<="
+        else:
+            op = ">" if keyword == "exclusiveMinimum" else "<"
+        bound = value if not isinstance(value, bool) else schema.get(keyword.replace("exclusiveM", "m"))
+        return f"must be {op} {bound}"
+    return error.message
+
+
+def coerce(value: Any, schema: Any, resolve: Callable[[Any], Any], depth: int = 0) -> Any:
+    """ajv's `coerceTypes`: strings (from paths, queries and headers) become the schema's scalar type."""
+    schema = resolve(schema)
+    if not isinstance(schema, Mapping) or depth > 20:
+        return value
+    types = _types(schema)
+    if isinstance(value, list):
+        items = schema.get("items")
+        return [coerce(v, items, resolve, depth + 1) for v in value] if isinstance(items, Mapping) else value
+    if isinstance(value, dict):
+        props = schema.get("properties")
+        if isinstance(props, Mapping):
+            return {k: coerce(v, props[k], resolve, depth + 1) if k in props else v for k, v in value.items()}
+        return value
+    if not isinstance(value, str):
+        return value
+    if "string" in types:
+        return value
+    for kind in types:
+        if kind == "integer" and re.fullmatch(r"[+-]?\d+", value.strip() or "x"):
+            return int(value)
+        if kind == "number":
+            try:
+                number = float(value)
+            except ValueError:
+                continue
+            if value.strip().lower() in {"nan", "inf", "-inf", "+inf", "infinity", "-infinity"}:
+                continue
+            return (
+                int(number)
+                if number.is_integer() and "." not in value and "e" not in value.lower()
+                else number
+            )
+        if kind == "boolean" and value in {"true", "false"}:
+            return value == "true"
+        if kind == "null" and value == "":
+            return None
+    return value
+
+
+class SchemaValidators:
+    """Compiles each schema's validator once (per mode) and maps failures back to spec locations."""
+
+    def __init__(self, document: OpenAPIDocument, options: SchemaOptions | None = None) -> None:
+        self.document = document
+        self.options = options or SchemaOptions()
+        self.dialect = document.version
+        self._validators: dict[tuple[Mode, str], Any] = {}
+        self._locations: dict[int, tuple[str, str]] | None = None
+
+    def _validator(self, mode: Mode, key: str, schema: Any, base_uri: str) -> Any:
+        cache_key = (mode, key)
+        found = self._validators.get(cache_key)
+        if found is None:
+            cls = _validator_class(self.dialect, mode, self.options)
+            registry = self.document.registry
+            found = cls(
+                schema,
+                registry=registry,
+                format_checker=FORMAT_CHECKER,
+                _resolver=registry.resolver(base_uri=base_uri),
+            )
+            self._validators[cache_key] = found
+        return found
+
+    def resolve(self, schema: Any, base_uri: str | None = None) -> Any:
+        return self.document.resolve(schema, base_uri).contents if isinstance(schema, Mapping) else schema
+
+    def validate(
+        self, mode: Mode, key: str, schema: Any, instance: Any, base_uri: str | None = None
+    ) -> list[SchemaProblem]:
+        """Every problem of `instance` against `schema` (identified by `key`, e.g. its JSON pointer)."""
+        base = base_uri or self.document.base_uri
+        validator = self._validator(mode, key, schema, base)
+        try:
+            errors = list(validator.iter_errors(instance))
+        except referencing.exceptions.Unresolvable as exc:
+            raise OpenAPIError(self.document.source, key, f"$ref cannot be resolved: {exc}") from exc
+        except referencing.exceptions.Unretrievable as exc:
+            raise OpenAPIError(self.document.source, key, f"$ref target cannot be read: {exc}") from exc
+        return [self._problem(error, key) for error in errors]
+
+    def _problem(self, error: ValidationError, key: str) -> SchemaProblem:
+        keyword = str(error.validator)
+        uri, pointer = self._where(error.schema, keyword)
+        if uri is None:
+            uri, pointer = (
+                self.document.base_uri,
+                key + "/" + "/".join(escape_pointer_token(p) for p in error.relative_schema_path),
+            )
+        return SchemaProblem(
+            keyword=keyword,
+            message=ajv_message(error),
+            instance_path=tuple(error.absolute_path),
+            value=error.instance,
+            schema_value=error.validator_value,
+            uri=uri,
+            pointer=pointer,
+        )
+
+    def _where(self, schema: Any, keyword: str) -> tuple[str | None, str | None]:
+        if self._locations is None:
+            self._locations = {}
+            self._index(self.document.root, self.document.base_uri, "#")
+            for uri, contents in self.document._files.items():
+                self._index(contents, uri, "#")
+        found = self._locations.get(id(schema))
+        if found is None:
+            # a sibling file read after the index was built
+            for uri, contents in self.document._files.items():
+                if not any(u == uri for u, _ in self._locations.values()):
+                    self._index(contents, uri, "#")
+            found = self._locations.get(id(schema))
+        if found is None:
+            return None, None
+        return found[0], f"{found[1]}/{escape_pointer_token(keyword)}"
+
+    def _index(self, node: Any, uri: str, pointer: str) -> None:
+        assert self._locations is not None
+        stack: list[tuple[Any, str]] = [(node, pointer)]
+        while stack:
+            current, where = stack.pop()
+            if isinstance(current, dict):
+                if id(current) in self._locations:
+                    continue
+                self._locations[id(current)] = (uri, where)
+                for k, v in current.items():
+                    if isinstance(v, dict | list):
+                        stack.append((v, f"{where}/{escape_pointer_token(k)}"))
+            elif isinstance(current, list):
+                for i, v in enumerate(current):
+                    if isinstance(v, dict | list):
+                        stack.append((v, f"{where}/{i}"))

@@ -1,0 +1,8 @@
+"""Renderings (text, JSON, JUnit XML) of typed verification findings."""
+
+from __future__ import annotations
+
+from verifier.report.findings import Finding, MockDetails, Severity, SpecDetails, VerificationReport
+from verifier.report.render import FORMATS, render
+
+__all__ = ["FORMATS", "Finding", "MockDetails", "Severity", "SpecDetails", "VerificationReport", "render"]
