@@ -61,11 +61,9 @@ class Database:
             )
 
     def read(self, fn: Callable[[Session], T]) -> T:
+        # closing the session ends the read transaction; loaded objects stay usable (not expired)
         with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                return fn(session)
-            finally:
-                session.rollback()
+            return fn(session)
 
     def write(self, fn: Callable[[Session], T]) -> T:
         attempt = 0
@@ -140,15 +138,21 @@ def is_transient(exc: DBAPIError) -> bool:
     return "database is locked" in message or "database table is locked" in message or "busy" in message
 
 
-def insert_ignore(session: Session, table: Table, values: Mapping[str, Any], keys: tuple[str, ...]) -> None:
-    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` on SQLite and PostgreSQL."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        pg_statement = postgresql.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
-        session.execute(pg_statement)
+def insert_ignore(session: Session, table: Any, values: Mapping[str, Any], keys: tuple[str, ...]) -> bool:
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` on SQLite and PostgreSQL; True when a row was inserted.
+
+    ``table`` is a SQLModel table class or a ``Table``."""
+    target: Table = table.__table__ if hasattr(table, "__table__") else table
+    result: Any
+    if session.get_bind().dialect.name == "postgresql":
+        result = session.execute(
+            postgresql.insert(target).values(**values).on_conflict_do_nothing(index_elements=keys)
+        )
     else:
-        lite_statement = sqlite.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
-        session.execute(lite_statement)
+        result = session.execute(
+            sqlite.insert(target).values(**values).on_conflict_do_nothing(index_elements=keys)
+        )
+    return bool(result.rowcount == 1)
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
