@@ -1,0 +1,130 @@
+"""Throughput of a generated Locust scenario (contract check on every response) vs a bare FastHttpUser.
+
+Both run as one Locust process pinned to CPU 0 against the same fast target pinned to CPU 1 (an
+ASGI app under uvicorn that answers like the provider). The ratio is what the contract checks cost.
+
+    .venv/bin/python benchmarks/bench_loadgen.py [--seconds 10] [--users 20]
+
+Target: generated / bare >= 0.85. Figures are printed and written to benchmarks/results/loadgen.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from contracts.pactfile import parse_pact  # noqa: E402
+from loadgen.locust.render import render_locustfile  # noqa: E402
+from loadgen.locust.runner import RunOptions, run_locust  # noqa: E402
+from loadgen.locust.scenario import build_scenario  # noqa: E402
+from tests.loadgen.locust.pacts import PROVIDER, get_product, list_products, v4_pact  # noqa: E402
+
+TARGET = """
+import json
+
+PRODUCT = json.dumps({"id": 10, "name": "Widget", "price": 9.99}).encode()
+CATALOGUE = json.dumps([{"id": i, "name": f"Widget {i}", "price": 9.99} for i in range(1, 6)]).encode()
+HEADERS = [(b"content-type", b"application/json")]
+
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    body = CATALOGUE if scope["path"] == "/products" else PRODUCT
+    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+    await send({"type": "http.response.body", "body": body})
+"""
+
+BARE = """
+from locust import FastHttpUser, task
+
+
+class BareUser(FastHttpUser):
+    @task(1)
+    def catalogue(self) -> None:
+        self.client.get("/products", name="GET /products")
+
+    @task(1)
+    def product(self) -> None:
+        self.client.get("/products/10", name="GET /products/{id}")
+"""
+
+
+def pinned(cpu: int) -> list[str]:
+    return ["taskset", "-c", str(cpu)] if shutil.which("taskset") and (os.cpu_count() or 1) > 1 else []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--users", type=int, default=20)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        (work / "target.py").write_text(TARGET)
+        (work / "bare.py").write_text(BARE)
+        pact = parse_pact(v4_pact("Shop", [list_products(), get_product(10)]))
+        (work / "generated.py").write_text(render_locustfile(build_scenario([pact], provider=PROVIDER)))
+        port = 18_765
+        target = subprocess.Popen(
+            [*pinned(1), sys.executable, "-m", "uvicorn", "target:app", "--port", str(port), "--log-level", "warning",
+             "--no-access-log", "--http", "httptools"],
+            cwd=work,
+        )  # fmt: skip
+        try:
+            for _ in range(100):
+                try:
+                    httpx.get(f"http://127.0.0.1:{port}/products", timeout=1)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            results = {}
+            for name in ("bare", "generated"):
+                options = RunOptions(
+                    locustfile=work / f"{name}.py",
+                    host=f"http://127.0.0.1:{port}",
+                    users=args.users,
+                    spawn_rate=args.users,
+                    run_time=f"{args.seconds}s",
+                    extra_args=["--loglevel", "ERROR"],
+                )
+                if pinned(0):
+                    os.sched_setaffinity(0, {0})
+                result = run_locust(options)
+                results[name] = {
+                    "requests": result.aggregated.requests,
+                    "failures": result.aggregated.failures,
+                    "rps": round(result.aggregated.rps, 1),
+                    "p95_ms": result.aggregated.p95_ms,
+                }
+                print(f"{name:>9}: {results[name]['rps']:8.1f} req/s  p95 {result.aggregated.p95_ms:.0f} ms  "
+                      f"failures {result.aggregated.failures}/{result.aggregated.requests}")  # fmt: skip
+        finally:
+            target.terminate()
+            target.wait()
+    ratio = results["generated"]["rps"] / results["bare"]["rps"] if results["bare"]["rps"] else 0.0
+    print(f"generated / bare = {ratio:.3f} (target >= 0.85)")
+    out = ROOT / "benchmarks" / "results" / "loadgen.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({
+        "benchmark": "loadgen", "seconds": args.seconds, "users": args.users, "results": results,
+        "ratio": round(ratio, 3), "target_ratio": 0.85, "machine": platform.platform(), "cpus": os.cpu_count(),
+    }, indent=2) + "\n")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
