@@ -159,3 +159,24 @@ def test_missing_locustfile_is_a_usage_error(tmp_path: Path) -> None:
     run = tether("loadgen", "run", "--locustfile", tmp_path / "nope.py", "--host", "http://127.0.0.1:9")
     assert run.returncode == 2
     assert "does not exist" in run.stderr
+
+
+def test_local_workers_share_the_load(tmp_path: Path, provider_url: str) -> None:
+    pact = tmp_path / "pacts" / "Shop-OrdersApi.json"
+    pact.parent.mkdir()
+    pact.write_text(json.dumps(v4_pact("Shop", [list_products()])))
+    out = tmp_path / "locustfile.py"
+    assert (
+        tether(
+            "loadgen", "locustfile", "--provider", PROVIDER, "--pact", pact.parent, "--out", out
+        ).returncode
+        == 0
+    )
+    run = tether(
+        "loadgen", "run", "--locustfile", out, "--host", provider_url, "-u", "2", "-r", "2", "-t", "3s",
+        "--workers", "2", "--max-fail-ratio", "0", "--csv", tmp_path / "run",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    requests, failures = _stats(tmp_path / "run")["GET /products"]
+    assert requests > 50
+    assert failures == 0
