@@ -188,7 +188,9 @@ def _context(
 
 
 def _generators(part: Mapping[str, Any]) -> dict[str, Any]:
-    generators = part.get("generators") or {}
+    generators = part.get("generators")
+    if generators is None:
+        return {}
     if not isinstance(generators, Mapping):
         raise GeneratorError(f"'generators' must be an object of categories, found {generators!r}")
     return dict(generators)
