@@ -55,6 +55,9 @@ def create_app(settings: BrokerSettings | None = None, *, database: Database | N
     app.include_router(publish.router)
     app.include_router(pacts.router)
     # other areas register their routers here, one line each
+    app.include_router(__import__("broker.api.verifications", fromlist=["router"]).router)
+    app.include_router(__import__("broker.api.environments", fromlist=["router"]).router)
+    app.include_router(__import__("broker.api.matrix", fromlist=["router"]).router)
     return app
 
 

@@ -1,0 +1,491 @@
+"""Pacts for verification: which pacts a provider build must verify, and whether each is pending/WIP.
+
+Each selector is resolved with a few indexed queries: "latest for a consumer branch/tag" is a
+correlated ``ORDER BY ... DESC LIMIT 1`` per consumer of the provider (an index range scan that stops
+at the first version carrying a pact for this provider), never a self-join over all versions.
+Selected pacts sharing (consumer, content) are merged into one entry listing every reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, and_, select
+from sqlmodel import Session
+
+from broker.clock import aware
+from broker.errors import NotFound, ValidationFailed
+from broker.services.pact_metadata import PactMetadata, SelectorMetadata, encode_metadata
+from broker.services.pending import pending_statuses
+from broker.services.verification_notices import PendingStatus, SelectionReason
+from broker.services.verification_selectors import ConsumerVersionSelector, ForVerificationRequest
+from broker.tables.selectables import (
+    BRANCH_VERSION,
+    DEPLOYED_VERSION,
+    ENVIRONMENT,
+    INTEGRATION,
+    PACT_PUBLICATION,
+    PACT_VERSION,
+    PACTICIPANT,
+    RELEASED_VERSION,
+    TAG,
+    VERSION,
+)
+
+PP = PACT_PUBLICATION.c
+
+
+@dataclass(frozen=True)
+class _Selected:
+    consumer_id: int
+    consumer_name: str
+    consumer_version_id: int
+    consumer_version_number: str
+    pact_version_id: int
+    sha: str
+    reason: SelectionReason
+
+
+@dataclass
+class VerifiablePact:
+    consumer: str
+    provider: str
+    sha: str
+    pact_version_id: int
+    consumer_version_number: str  # the latest consumer version among the reasons
+    consumer_id: int = 0
+    latest_consumer_version_id: int = 0
+    reasons: list[SelectionReason] = field(default_factory=list)
+    pending: PendingStatus | None = None
+    wip: bool = False
+
+    @property
+    def metadata(self) -> str:
+        selectors = tuple(
+            SelectorMetadata(
+                consumer_version_id=r.consumer_version_id,
+                branch=r.fallback_branch or r.branch,
+                tag=r.fallback_tag or r.tag,
+                latest=r.kind in ("latest", "latest_for_branch", "latest_for_tag"),
+                environment=r.environment,
+            )
+            for r in self.reasons
+        )
+        return encode_metadata(
+            PactMetadata(
+                selectors=selectors, pending=bool(self.pending and self.pending.pending), wip=self.wip
+            )
+        )
+
+
+@dataclass(frozen=True)
+class PactsForVerification:
+    provider: str
+    request: ForVerificationRequest
+    pacts: list[VerifiablePact]
+
+
+_COLUMNS = (
+    PP.consumer_id,
+    PACTICIPANT.c.name,
+    PP.consumer_version_id,
+    VERSION.c.number,
+    PP.pact_version_id,
+    PACT_VERSION.c.sha,
+)
+
+
+def _publication_rows(session: Session, publication_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    if not publication_ids:
+        return {}
+    statement = (
+        select(PP.id, *_COLUMNS)
+        .join(PACTICIPANT, PACTICIPANT.c.id == PP.consumer_id)
+        .join(VERSION, VERSION.c.id == PP.consumer_version_id)
+        .join(PACT_VERSION, PACT_VERSION.c.id == PP.pact_version_id)
+        .where(PP.id.in_(list(publication_ids)))
+    )
+    return {row[0]: tuple(row[1:]) for row in session.execute(statement)}
+
+
+def _selected(row: tuple[Any, ...], reason: SelectionReason) -> _Selected:
+    return _Selected(row[0], row[1], row[2], row[3], row[4], row[5], reason)
+
+
+class _Resolver:
+    def __init__(self, session: Session, provider_id: int, request: ForVerificationRequest) -> None:
+        self.session = session
+        self.provider_id = provider_id
+        self.request = request
+        consumers = session.execute(
+            select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch)
+            .join(INTEGRATION, INTEGRATION.c.consumer_id == PACTICIPANT.c.id)
+            .where(INTEGRATION.c.provider_id == self.provider_id)
+            .order_by(PACTICIPANT.c.name)
+        ).all()
+        self.consumers: list[tuple[int, str, str | None]] = [(r[0], r[1], r[2]) for r in consumers]
+
+    def _consumers_for(self, name: str | None) -> list[tuple[int, str, str | None]]:
+        if name is None:
+            return self.consumers
+        return [c for c in self.consumers if c[1] == name]
+
+    # ---- "latest" lookups: one correlated LIMIT 1 sub-query per consumer, all in one statement
+    def _latest_publication(
+        self, consumer_id: int, branch: str | None, tag: str | None
+    ) -> ColumnElement[Any]:
+        if branch is not None:
+            return (
+                select(PP.id)
+                .join(BRANCH_VERSION, BRANCH_VERSION.c.version_id == PP.consumer_version_id)
+                .where(
+                    BRANCH_VERSION.c.pacticipant_id == consumer_id,
+                    BRANCH_VERSION.c.branch_name == branch,
+                    PP.provider_id == self.provider_id,
+                )
+                .order_by(BRANCH_VERSION.c.id.desc())
+                .limit(1)
+                .scalar_subquery()
+            )
+        if tag is not None:
+            return (
+                select(PP.id)
+                .join(TAG, TAG.c.version_id == PP.consumer_version_id)
+                .where(
+                    TAG.c.pacticipant_id == consumer_id,
+                    TAG.c.name == tag,
+                    PP.provider_id == self.provider_id,
+                )
+                .order_by(TAG.c.version_id.desc())
+                .limit(1)
+                .scalar_subquery()
+            )
+        return (
+            select(PP.id)
+            .where(PP.provider_id == self.provider_id, PP.consumer_id == consumer_id)
+            .order_by(PP.consumer_version_id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    def latest(
+        self, lookups: Sequence[tuple[tuple[int, str, str | None], str | None, str | None]]
+    ) -> list[tuple[tuple[int, str, str | None], tuple[Any, ...] | None]]:
+        """For each (consumer, branch, tag): the latest publication row, or ``None``."""
+        if not lookups:
+            return []
+        columns = [self._latest_publication(c[0], b, t).label(f"p{i}") for i, (c, b, t) in enumerate(lookups)]
+        ids = list(self.session.execute(select(*columns)).one())
+        rows = _publication_rows(self.session, [i for i in ids if i is not None])
+        return [
+            (lookup[0], rows.get(pid) if pid is not None else None)
+            for lookup, pid in zip(lookups, ids, strict=True)
+        ]
+
+    # ---- selector resolution
+    def resolve(self, selector: ConsumerVersionSelector) -> list[_Selected]:
+        consumers = self._consumers_for(selector.consumer)
+        if selector.deployed or selector.released or selector.deployed_or_released or selector.environment:
+            return self._environment(selector, consumers)
+        if selector.tag is not None and selector.latest is not True:
+            return self._all_for_tag(selector, consumers)
+        if selector.main_branch:
+            lookups = [(c, c[2], None) for c in consumers if c[2]]
+            return [
+                _selected(row, self._reason("latest_for_branch", row, selector, branch=c[2]))
+                for c, row in self.latest(lookups)
+                if row is not None
+            ]
+        branch = self.request.provider_version_branch if selector.matching_branch else selector.branch
+        if branch is not None:
+            found = self.latest([(c, branch, None) for c in consumers])
+            result = [
+                _selected(row, self._reason("latest_for_branch", row, selector, branch=branch))
+                for _, row in found
+                if row
+            ]
+            if not result and selector.fallback_branch:
+                found = self.latest([(c, selector.fallback_branch, None) for c in consumers])
+                result = [
+                    _selected(
+                        row,
+                        self._reason(
+                            "latest_for_branch",
+                            row,
+                            selector,
+                            branch=branch,
+                            fallback_branch=selector.fallback_branch,
+                        ),
+                    )
+                    for _, row in found
+                    if row
+                ]
+            return result
+        if selector.tag is not None:
+            found = self.latest([(c, None, selector.tag) for c in consumers])
+            result = [
+                _selected(row, self._reason("latest_for_tag", row, selector, tag=selector.tag))
+                for _, row in found
+                if row
+            ]
+            if not result and selector.fallback_tag:
+                found = self.latest([(c, None, selector.fallback_tag) for c in consumers])
+                result = [
+                    _selected(
+                        row,
+                        self._reason(
+                            "latest_for_tag",
+                            row,
+                            selector,
+                            tag=selector.tag,
+                            fallback_tag=selector.fallback_tag,
+                        ),
+                    )
+                    for _, row in found
+                    if row
+                ]
+            return result
+        found = self.latest([(c, None, None) for c in consumers])
+        return [_selected(row, self._reason("latest", row, selector)) for _, row in found if row]
+
+    def _reason(
+        self,
+        kind: str,
+        row: tuple[Any, ...],
+        selector: ConsumerVersionSelector | None,
+        *,
+        branch: str | None = None,
+        tag: str | None = None,
+        environment: str | None = None,
+        fallback_branch: str | None = None,
+        fallback_tag: str | None = None,
+    ) -> SelectionReason:
+        return SelectionReason(
+            kind=kind,
+            consumer_version_number=row[3],
+            consumer_version_id=row[2],
+            consumer=selector.consumer if selector else None,
+            branch=branch,
+            tag=tag,
+            environment=environment,
+            fallback_branch=fallback_branch,
+            fallback_tag=fallback_tag,
+        )
+
+    def _all_for_tag(
+        self, selector: ConsumerVersionSelector, consumers: list[tuple[int, str, str | None]]
+    ) -> list[_Selected]:
+        if not consumers:
+            return []
+        statement = (
+            select(PP.id)
+            .join(TAG, TAG.c.version_id == PP.consumer_version_id)
+            .where(
+                TAG.c.pacticipant_id.in_([c[0] for c in consumers]),
+                TAG.c.name == selector.tag,
+                PP.provider_id == self.provider_id,
+            )
+        )
+        ids = [row[0] for row in self.session.execute(statement)]
+        rows = _publication_rows(self.session, ids)
+        return [
+            _selected(row, self._reason("all_for_tag", row, selector, tag=selector.tag))
+            for row in rows.values()
+        ]
+
+    def _environment(
+        self, selector: ConsumerVersionSelector, consumers: list[tuple[int, str, str | None]]
+    ) -> list[_Selected]:
+        if not consumers:
+            return []
+        either = selector.deployed_or_released or not (selector.deployed or selector.released)
+        result: list[_Selected] = []
+        consumer_ids = [c[0] for c in consumers]
+        sources: list[tuple[str, Table, ColumnElement[bool]]] = []
+        if selector.deployed or either:
+            sources.append(("deployed", DEPLOYED_VERSION, DEPLOYED_VERSION.c.currently_deployed.is_(True)))
+        if selector.released or either:
+            sources.append(("released", RELEASED_VERSION, RELEASED_VERSION.c.currently_supported.is_(True)))
+        for kind, table, current in sources:
+            conditions = [current, table.c.pacticipant_id.in_(consumer_ids)]
+            if selector.environment:
+                conditions.append(ENVIRONMENT.c.name == selector.environment)
+            statement = (
+                select(PP.id, ENVIRONMENT.c.name)
+                .select_from(table)
+                .join(ENVIRONMENT, ENVIRONMENT.c.id == table.c.environment_id)
+                .join(
+                    PACT_PUBLICATION,
+                    and_(
+                        PP.consumer_version_id == table.c.version_id,
+                        PP.provider_id == self.provider_id,
+                    ),
+                )
+                .where(*conditions)
+                .distinct()
+            )
+            found = [(row[0], row[1]) for row in self.session.execute(statement)]
+            rows = _publication_rows(self.session, [pid for pid, _ in found])
+            for pid, environment in found:
+                row = rows[pid]
+                result.append(_selected(row, self._reason(kind, row, selector, environment=environment)))
+        return result
+
+    def default_selection(self) -> list[_Selected]:
+        """No selectors: each consumer's main branch head (else tag like the main branch, else latest),
+        plus everything currently deployed or released."""
+        result: list[_Selected] = []
+        main = self.latest([(c, c[2], None) for c in self.consumers if c[2]])
+        found = {c[0]: row for c, row in main if row is not None}
+        missing = [c for c in self.consumers if c[0] not in found]
+        by_tag = {c[0]: row for c, row in self.latest([(c, None, c[2]) for c in missing if c[2]]) if row}
+        overall = {
+            c[0]: row
+            for c, row in self.latest([(c, None, None) for c in missing if c[0] not in by_tag])
+            if row
+        }
+        for consumer in self.consumers:
+            if consumer[0] in found:
+                row = found[consumer[0]]
+                result.append(
+                    _selected(row, self._reason("latest_for_branch", row, None, branch=consumer[2]))
+                )
+            elif consumer[0] in by_tag:
+                row = by_tag[consumer[0]]
+                result.append(_selected(row, self._reason("latest_for_tag", row, None, tag=consumer[2])))
+            elif consumer[0] in overall:
+                row = overall[consumer[0]]
+                result.append(_selected(row, self._reason("latest", row, None)))
+        result.extend(self._environment(ConsumerVersionSelector(deployed=True), self.consumers))
+        result.extend(self._environment(ConsumerVersionSelector(released=True), self.consumers))
+        return result
+
+    # ---- work in progress
+    def wip_candidates(self, since: datetime) -> list[_Selected]:
+        """Head pacts of consumer branches/tags published since ``since`` (before the pending filter)."""
+        consumer_ids = [c[0] for c in self.consumers]
+        if not consumer_ids:
+            return []
+        recent = (
+            select(PP.consumer_version_id)
+            .where(PP.provider_id == self.provider_id, PP.created_at >= since)
+            .scalar_subquery()
+        )
+        names = {c[0]: c for c in self.consumers}
+        branch_pairs = self.session.execute(
+            select(BRANCH_VERSION.c.pacticipant_id, BRANCH_VERSION.c.branch_name)
+            .where(BRANCH_VERSION.c.version_id.in_(recent))
+            .distinct()
+        ).all()
+        tag_pairs = self.session.execute(
+            select(TAG.c.pacticipant_id, TAG.c.name).where(TAG.c.version_id.in_(recent)).distinct()
+        ).all()
+        lookups = [(names[p], b, None) for p, b in branch_pairs if p in names]
+        lookups += [(names[p], None, t) for p, t in tag_pairs if p in names]
+        result: list[_Selected] = []
+        for (consumer, branch, tag), (_, row) in zip(lookups, self.latest(lookups), strict=True):
+            if row is None:
+                continue
+            del consumer
+            kind = "latest_for_branch" if branch is not None else "latest_for_tag"
+            result.append(_selected(row, self._reason(kind, row, None, branch=branch, tag=tag)))
+        if not result:
+            return []
+        created = dict(
+            self.session.execute(
+                select(PP.consumer_version_id, PP.created_at).where(
+                    PP.provider_id == self.provider_id,
+                    PP.consumer_version_id.in_({s.consumer_version_id for s in result}),
+                )
+            ).all()
+        )
+        return [s for s in result if aware(created[s.consumer_version_id]) >= since]
+
+
+def _group(selected: Sequence[_Selected], provider: str) -> list[VerifiablePact]:
+    groups: dict[tuple[int, int], VerifiablePact] = {}
+    for item in selected:
+        key = (item.consumer_id, item.pact_version_id)
+        pact = groups.get(key)
+        if pact is None:
+            pact = VerifiablePact(
+                consumer=item.consumer_name,
+                provider=provider,
+                sha=item.sha,
+                pact_version_id=item.pact_version_id,
+                consumer_version_number=item.consumer_version_number,
+                consumer_id=item.consumer_id,
+                latest_consumer_version_id=item.consumer_version_id,
+            )
+            groups[key] = pact
+        if item.reason not in pact.reasons:
+            pact.reasons.append(item.reason)
+        if item.consumer_version_id > pact.latest_consumer_version_id:
+            pact.latest_consumer_version_id = item.consumer_version_id
+            pact.consumer_version_number = item.consumer_version_number
+    return sorted(groups.values(), key=lambda p: (p.consumer, p.latest_consumer_version_id))
+
+
+def provider_id_for(session: Session, provider: str) -> int:
+    """The provider's id; 404 (which the verifiers report as "no pacts found") if it does not exist."""
+    found = session.execute(
+        select(PACTICIPANT.c.id).where(PACTICIPANT.c.name == provider)
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"No provider with name '{provider}' found", field="provider")
+    return int(found)
+
+
+def pacts_for_verification(
+    session: Session, *, provider: str, request: ForVerificationRequest
+) -> PactsForVerification:
+    provider_id = provider_id_for(session, provider)
+    for index, selector in enumerate(request.selectors):
+        if selector.environment is not None:
+            exists = session.execute(
+                select(ENVIRONMENT.c.id).where(ENVIRONMENT.c.name == selector.environment)
+            ).first()
+            if exists is None:
+                raise ValidationFailed(
+                    f"No environment found with name '{selector.environment}' (at index {index})",
+                    field="consumerVersionSelectors",
+                )
+    resolver = _Resolver(session, provider_id, request)
+    if request.selectors:
+        selected = [item for selector in request.selectors for item in resolver.resolve(selector)]
+    else:
+        selected = resolver.default_selection()
+    pacts = _group(selected, provider)
+    wip_pacts: list[VerifiablePact] = []
+    can_wip = request.include_wip_pacts_since is not None and (
+        request.provider_version_branch or request.provider_version_tags
+    )
+    if can_wip and request.include_wip_pacts_since is not None:
+        explicit = {(p.consumer, p.sha) for p in pacts}
+        candidates = [
+            c
+            for c in resolver.wip_candidates(request.include_wip_pacts_since)
+            if (c.consumer_name, c.sha) not in explicit
+        ]
+        wip_pacts = _group(candidates, provider)
+    statuses = pending_statuses(
+        session,
+        provider_id=provider_id,
+        provider_branch=request.provider_version_branch,
+        provider_tags=request.provider_version_tags,
+        pact_version_ids={p.pact_version_id for p in pacts + wip_pacts},
+    )
+    if request.include_pending_status:
+        for pact in pacts:
+            pact.pending = statuses[pact.pact_version_id]
+    for pact in wip_pacts:
+        status = statuses[pact.pact_version_id]
+        if status.pending:
+            pact.pending = status
+            pact.wip = True
+    return PactsForVerification(
+        provider=provider, request=request, pacts=pacts + [p for p in wip_pacts if p.wip]
+    )

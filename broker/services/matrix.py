@@ -1,0 +1,612 @@
+"""The matrix and can-i-deploy: which consumer/provider version pairs have verified pacts, and whether
+the selected versions can be deployed together.
+
+1. Each specified selector (``q[]``) resolves to concrete versions (or "any version").
+2. Integrations: when the options name a target (latest/tag/branch/environment/mainBranch) or only one
+   selector is given, every integration of each specified pacticipant is considered. Where the
+   specified pacticipant is the *consumer* the provider is required; where it is the *provider* the
+   consumer is not (a provider may deploy before its consumer exists in the environment). The other
+   side gets an *inferred* selector from the options (e.g. "versions of B currently in prod").
+3. Rows: the pact publications of the consumer versions, each joined to the newest verification per
+   provider version (``latest_verification``), or a row without a verification. ``latestby`` then keeps
+   the newest provider version per (consumer version, provider) (``cvp``) or per pair (``cp``).
+4. Decision: false if a specified version does not exist; unknown if a considered row has no
+   verification; otherwise true iff every considered row succeeded.
+Pending/WIP status plays no role here: a failed verification is a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, select
+from sqlmodel import Session
+
+from broker.errors import ValidationFailed
+from broker.services.environments import environments_of_versions
+from broker.services.matrix_query import MatrixQuery, MatrixSelector
+from broker.tables.selectables import (
+    BRANCH_VERSION,
+    DEPLOYED_VERSION,
+    ENVIRONMENT,
+    INTEGRATION,
+    LATEST_VERIFICATION,
+    PACT_PUBLICATION,
+    PACT_VERSION,
+    PACTICIPANT,
+    RELEASED_VERSION,
+    TAG,
+    VERIFICATION,
+    VERSION,
+)
+
+PP = PACT_PUBLICATION.c
+LV = LATEST_VERIFICATION.c
+
+
+@dataclass
+class ResolvedSelector:
+    pacticipant: str
+    pacticipant_id: int
+    main_branch: str | None
+    versions: list[tuple[int, str]] | None  # None: any version
+    specified: bool
+    ignore: bool = False
+    version_number: str | None = None
+    latest: bool = False
+    tag: str | None = None
+    branch: str | None = None
+    environment: str | None = None
+
+    @property
+    def specified_version_missing(self) -> bool:
+        return self.specified and self.version_number is not None and not self.versions
+
+    @property
+    def version_ids(self) -> list[int] | None:
+        return None if self.versions is None else [v[0] for v in self.versions]
+
+    def description(self) -> str:
+        name = self.pacticipant
+        versions = self.versions or []
+        number = versions[0][1] if versions else None
+        if self.environment is not None:
+            if not versions:
+                return (
+                    f"a version of {name} currently in {self.environment} "
+                    "(no version is currently recorded as deployed/released in this environment)"
+                )
+            prefix = "one of the versions" if len(versions) > 1 else "the version"
+            numbers = ", ".join(v[1] for v in versions)
+            return f"{prefix} of {name} currently in {self.environment} ({numbers})"
+        if self.latest and self.tag:
+            return f"the latest version of {name} with tag {self.tag} ({number or 'no such version exists'})"
+        if self.latest and self.branch:
+            return f"the latest version of {name} from branch {self.branch} ({number or 'no such version exists'})"
+        if self.latest:
+            return f"the latest version of {name} ({number or 'no such version exists'})"
+        if self.tag:
+            return f"a version of {name} with tag {self.tag} ({number or 'no such version exists'})"
+        if self.branch:
+            return f"a version of {name} from branch {self.branch} ({number or 'no such version exists'})"
+        if self.version_number is not None:
+            if not versions:
+                return f"version {self.version_number} of {name} (no such version exists)"
+            return f"version {self.version_number} of {name}"
+        return f"any version of {name}"
+
+
+@dataclass
+class MatrixRow:
+    consumer: str
+    consumer_id: int
+    consumer_version_id: int
+    consumer_version: str
+    provider: str
+    provider_id: int
+    pact_version_id: int
+    sha: str
+    pact_created_at: datetime
+    provider_version_id: int | None = None
+    provider_version: str | None = None
+    verification_id: int | None = None
+    success: bool | None = None
+    verified_at: datetime | None = None
+    ignored: bool = False
+
+
+@dataclass(frozen=True)
+class VersionDetails:
+    branches: tuple[str, ...]
+    tags: tuple[str, ...]
+    environments: tuple[tuple[str, str], ...]  # (deployed|released, environment name)
+
+
+@dataclass
+class Integration:
+    consumer: ResolvedSelector
+    provider: ResolvedSelector
+    required: bool
+
+
+@dataclass
+class MatrixResult:
+    query: MatrixQuery
+    rows: list[MatrixRow]
+    deployable: bool | None
+    reasons: list[str]
+    notices: list[dict[str, str]]
+    counts: dict[str, int]
+    versions: dict[int, VersionDetails] = field(default_factory=dict)
+
+
+class _Resolver:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._pacticipants: dict[str, tuple[int, str, str | None]] = {}
+        self._by_id: dict[int, tuple[int, str, str | None]] = {}
+
+    def pacticipant(self, name: str) -> tuple[int, str, str | None] | None:
+        if name not in self._pacticipants:
+            row = self.session.execute(
+                select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch).where(
+                    PACTICIPANT.c.name == name
+                )
+            ).first()
+            if row is None:
+                return None
+            self._pacticipants[name] = (row[0], row[1], row[2])
+            self._by_id[row[0]] = self._pacticipants[name]
+        return self._pacticipants[name]
+
+    def pacticipant_by_id(self, pacticipant_id: int) -> tuple[int, str, str | None]:
+        if pacticipant_id not in self._by_id:
+            row = self.session.execute(
+                select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch).where(
+                    PACTICIPANT.c.id == pacticipant_id
+                )
+            ).one()
+            self._by_id[row[0]] = (row[0], row[1], row[2])
+            self._pacticipants[row[1]] = self._by_id[row[0]]
+        return self._by_id[pacticipant_id]
+
+    def _versions(self, statement: Any) -> list[tuple[int, str]]:
+        return [(row[0], row[1]) for row in self.session.execute(statement)]
+
+    def versions(
+        self,
+        pacticipant_id: int,
+        *,
+        number: str | None = None,
+        latest: bool = False,
+        tag: str | None = None,
+        branch: str | None = None,
+        environment: str | None = None,
+    ) -> list[tuple[int, str]] | None:
+        base = select(VERSION.c.id, VERSION.c.number).where(VERSION.c.pacticipant_id == pacticipant_id)
+        if number is not None:
+            return self._versions(base.where(VERSION.c.number == number))
+        if environment is not None:
+            found: dict[int, str] = {}
+            for table, current in (
+                (DEPLOYED_VERSION, DEPLOYED_VERSION.c.currently_deployed),
+                (RELEASED_VERSION, RELEASED_VERSION.c.currently_supported),
+            ):
+                statement = (
+                    base.join(table, table.c.version_id == VERSION.c.id)
+                    .join(ENVIRONMENT, ENVIRONMENT.c.id == table.c.environment_id)
+                    .where(ENVIRONMENT.c.name == environment, current.is_(True))
+                )
+                found.update(self._versions(statement))
+            return sorted(found.items())
+        if tag is not None:
+            statement = base.join(
+                TAG,
+                and_(
+                    TAG.c.version_id == VERSION.c.id,
+                    TAG.c.pacticipant_id == pacticipant_id,
+                    TAG.c.name == tag,
+                ),
+            ).order_by(VERSION.c.id.desc())
+            return self._versions(statement.limit(1) if latest else statement)
+        if branch is not None:
+            statement = base.join(
+                BRANCH_VERSION,
+                and_(
+                    BRANCH_VERSION.c.version_id == VERSION.c.id,
+                    BRANCH_VERSION.c.pacticipant_id == pacticipant_id,
+                    BRANCH_VERSION.c.branch_name == branch,
+                ),
+            ).order_by(BRANCH_VERSION.c.id.desc())
+            return self._versions(statement.limit(1) if latest else statement)
+        if latest:
+            return self._versions(base.order_by(VERSION.c.id.desc()).limit(1))
+        return None
+
+    def specified(self, selector: MatrixSelector) -> ResolvedSelector:
+        found = self.pacticipant(selector.pacticipant)
+        if found is None:
+            raise ValidationFailed(
+                f"Pacticipant {selector.pacticipant} not found: check the name (names are case-sensitive)",
+                field="q",
+            )
+        pacticipant_id, name, main_branch = found
+        branch = main_branch if selector.main_branch else selector.branch
+        latest = selector.latest or (selector.main_branch and selector.version is None)
+        if selector.main_branch and main_branch is None:
+            versions: list[tuple[int, str]] | None = []
+        else:
+            versions = self.versions(
+                pacticipant_id,
+                number=selector.version,
+                latest=latest,
+                tag=selector.tag,
+                branch=branch,
+                environment=selector.environment,
+            )
+        return ResolvedSelector(
+            pacticipant=name,
+            pacticipant_id=pacticipant_id,
+            main_branch=main_branch,
+            versions=versions,
+            specified=True,
+            version_number=selector.version,
+            latest=latest,
+            tag=selector.tag,
+            branch=branch,
+            environment=selector.environment,
+        )
+
+    def inferred(self, pacticipant_id: int, query: MatrixQuery) -> ResolvedSelector:
+        _, name, main_branch = self.pacticipant_by_id(pacticipant_id)
+        branch = main_branch if query.main_branch else query.branch
+        latest = query.latest or bool(branch)
+        if query.main_branch and main_branch is None:
+            versions: list[tuple[int, str]] | None = []
+        else:
+            versions = self.versions(
+                pacticipant_id, latest=latest, tag=query.tag, branch=branch, environment=query.environment
+            )
+        return ResolvedSelector(
+            pacticipant=name,
+            pacticipant_id=pacticipant_id,
+            main_branch=main_branch,
+            versions=versions,
+            specified=False,
+            latest=latest and query.environment is None,
+            tag=query.tag,
+            branch=branch,
+            environment=query.environment,
+        )
+
+
+def _providers_of(session: Session, selector: ResolvedSelector) -> list[int]:
+    if selector.versions is None:
+        statement = select(INTEGRATION.c.provider_id).where(
+            INTEGRATION.c.consumer_id == selector.pacticipant_id
+        )
+    else:
+        ids = selector.version_ids or []
+        if not ids:
+            return []
+        statement = select(PP.provider_id).where(PP.consumer_version_id.in_(ids)).distinct()
+    return sorted({row[0] for row in session.execute(statement)})
+
+
+def _consumers_of(session: Session, pacticipant_id: int) -> list[int]:
+    statement = select(INTEGRATION.c.consumer_id).where(INTEGRATION.c.provider_id == pacticipant_id)
+    return sorted({row[0] for row in session.execute(statement)})
+
+
+def _integrations(
+    session: Session, resolver: _Resolver, query: MatrixQuery, specified: list[ResolvedSelector]
+) -> list[Integration]:
+    by_name = {s.pacticipant: s for s in specified}
+    result: dict[tuple[int, int], Integration] = {}
+    if query.infers_integrations:
+        inferred: dict[int, ResolvedSelector] = {}
+
+        def other(pacticipant_id: int) -> ResolvedSelector:
+            name = resolver.pacticipant_by_id(pacticipant_id)[1]
+            if name in by_name:
+                return by_name[name]
+            if pacticipant_id not in inferred:
+                inferred[pacticipant_id] = resolver.inferred(pacticipant_id, query)
+            return inferred[pacticipant_id]
+
+        for selector in specified:
+            if selector.specified_version_missing:
+                continue
+            for provider_id in _providers_of(session, selector):
+                key = (selector.pacticipant_id, provider_id)
+                result[key] = Integration(selector, other(provider_id), required=True)
+            for consumer_id in _consumers_of(session, selector.pacticipant_id):
+                key = (consumer_id, selector.pacticipant_id)
+                if key not in result:
+                    result[key] = Integration(other(consumer_id), selector, required=False)
+        return list(result.values())
+    for consumer in specified:
+        for provider in specified:
+            if consumer is provider or consumer.pacticipant_id == provider.pacticipant_id:
+                continue
+            exists = session.execute(
+                select(INTEGRATION.c.id).where(
+                    INTEGRATION.c.consumer_id == consumer.pacticipant_id,
+                    INTEGRATION.c.provider_id == provider.pacticipant_id,
+                )
+            ).first()
+            if exists is not None:
+                result[(consumer.pacticipant_id, provider.pacticipant_id)] = Integration(
+                    consumer, provider, True
+                )
+    return list(result.values())
+
+
+def _rows_for(session: Session, integration: Integration, query: MatrixQuery) -> list[MatrixRow]:
+    consumer, provider = integration.consumer, integration.provider
+    consumer_ids = consumer.version_ids
+    if consumer_ids is not None and not consumer_ids:
+        return []
+    conditions: list[ColumnElement[bool]] = [
+        PP.consumer_id == consumer.pacticipant_id,
+        PP.provider_id == provider.pacticipant_id,
+    ]
+    if consumer_ids is not None:
+        conditions.append(PP.consumer_version_id.in_(consumer_ids))
+    pacts = session.execute(
+        select(
+            PP.consumer_version_id, VERSION.c.number, PP.pact_version_id, PACT_VERSION.c.sha, PP.created_at
+        )
+        .join(VERSION, VERSION.c.id == PP.consumer_version_id)
+        .join(PACT_VERSION, PACT_VERSION.c.id == PP.pact_version_id)
+        .where(*conditions)
+        .order_by(PP.consumer_version_id.desc())
+        .limit(query.limit)
+    ).all()
+    if not pacts:
+        return []
+    provider_ids = provider.version_ids
+    verifications: dict[int, list[tuple[int, str, int, bool, datetime]]] = {}
+    if provider_ids is None or provider_ids:
+        provider_version = VERSION.alias("provider_version")
+        v_conditions: list[ColumnElement[bool]] = [LV.pact_version_id.in_({p[2] for p in pacts})]
+        if provider_ids is not None:
+            v_conditions.append(LV.provider_version_id.in_(provider_ids))
+        for row in session.execute(
+            select(
+                LV.pact_version_id,
+                LV.provider_version_id,
+                provider_version.c.number,
+                LV.verification_id,
+                LV.success,
+                VERIFICATION.c.execution_date,
+            )
+            .join(provider_version, provider_version.c.id == LV.provider_version_id)
+            .join(VERIFICATION, VERIFICATION.c.id == LV.verification_id)
+            .where(*v_conditions)
+            .order_by(LV.provider_version_id.desc())
+        ):
+            verifications.setdefault(row[0], []).append((row[1], row[2], row[3], bool(row[4]), row[5]))
+    rows: list[MatrixRow] = []
+    for cv_id, cv_number, pact_version_id, sha, created in pacts:
+        base = {
+            "consumer": consumer.pacticipant,
+            "consumer_id": consumer.pacticipant_id,
+            "consumer_version_id": cv_id,
+            "consumer_version": cv_number,
+            "provider": provider.pacticipant,
+            "provider_id": provider.pacticipant_id,
+            "pact_version_id": pact_version_id,
+            "sha": sha,
+            "pact_created_at": created,
+        }
+        found = verifications.get(pact_version_id, [])
+        if query.latestby in ("cvp", "cp"):
+            found = found[:1]
+        if not found:
+            rows.append(MatrixRow(**base))
+        for pv_id, pv_number, verification_id, success, verified_at in found:
+            rows.append(
+                MatrixRow(
+                    **base,
+                    provider_version_id=pv_id,
+                    provider_version=pv_number,
+                    verification_id=verification_id,
+                    success=success,
+                    verified_at=verified_at,
+                )
+            )
+    if query.latestby == "cp":
+        newest = max(r.consumer_version_id for r in rows)
+        rows = [r for r in rows if r.consumer_version_id == newest]
+    return rows
+
+
+def _is_ignored(row: MatrixRow, query: MatrixQuery) -> bool:
+    for ignore in query.ignore:
+        if ignore.pacticipant == row.consumer and ignore.version in (None, row.consumer_version):
+            return True
+        if ignore.pacticipant == row.provider and ignore.version in (None, row.provider_version):
+            return True
+    return False
+
+
+def _version_details(session: Session, version_ids: Sequence[int]) -> dict[int, VersionDetails]:
+    ids = sorted(set(version_ids))
+    if not ids:
+        return {}
+    branches: dict[int, list[str]] = {}
+    for version_id, name in session.execute(
+        select(BRANCH_VERSION.c.version_id, BRANCH_VERSION.c.branch_name)
+        .where(BRANCH_VERSION.c.version_id.in_(ids))
+        .order_by(BRANCH_VERSION.c.id)
+    ):
+        branches.setdefault(version_id, []).append(name)
+    tags: dict[int, list[str]] = {}
+    for version_id, name in session.execute(
+        select(TAG.c.version_id, TAG.c.name).where(TAG.c.version_id.in_(ids)).order_by(TAG.c.id)
+    ):
+        tags.setdefault(version_id, []).append(name)
+    environments = environments_of_versions(session, ids)
+    return {
+        i: VersionDetails(tuple(branches.get(i, ())), tuple(tags.get(i, ())), tuple(environments.get(i, ())))
+        for i in ids
+    }
+
+
+def _decide(
+    query: MatrixQuery,
+    specified: list[ResolvedSelector],
+    integrations: list[Integration],
+    considered: list[MatrixRow],
+    ignored: list[MatrixRow],
+) -> tuple[bool | None, list[tuple[str, str]], dict[str, int]]:
+    selectors: dict[str, ResolvedSelector] = {}
+    for integration in integrations:
+        selectors.setdefault(integration.consumer.pacticipant, integration.consumer)
+        selectors.setdefault(integration.provider.pacticipant, integration.provider)
+    for selector in specified:
+        selectors[selector.pacticipant] = selector
+
+    def describe(name: str) -> str:
+        return selectors[name].description() if name in selectors else f"any version of {name}"
+
+    ignored_names = {i.pacticipant for i in query.ignore}
+    missing_versions = [s for s in specified if s.specified_version_missing]
+    considered_missing = [s for s in missing_versions if s.pacticipant not in ignored_names]
+    all_rows = considered + ignored
+    required_without_row = [
+        i
+        for i in integrations
+        if i.required
+        and not any(
+            r.consumer == i.consumer.pacticipant and r.provider == i.provider.pacticipant for r in all_rows
+        )
+        and i.consumer.pacticipant not in ignored_names
+        and i.provider.pacticipant not in ignored_names
+    ]
+    counts = {
+        "success": sum(1 for r in considered if r.success is True),
+        "failed": sum(1 for r in considered if r.success is False),
+        "unknown": sum(1 for r in considered if r.success is None) + len(required_without_row),
+    }
+    if query.ignore:
+        counts["ignored"] = len(ignored)
+    reasons: list[tuple[str, str]] = []  # (notice type, text)
+    for selector in missing_versions:
+        text = f"No pacts or verifications have been published for version {selector.version_number} of {selector.pacticipant}"
+        reasons.append(
+            ("info", f"Ignoring: {text}") if selector.pacticipant in ignored_names else ("error", text)
+        )
+    if not considered_missing:
+        for integration in required_without_row:
+            reasons.append(
+                (
+                    "error",
+                    f"There is no verified pact between {describe(integration.consumer.pacticipant)} "
+                    f"and {describe(integration.provider.pacticipant)}",
+                )
+            )
+        for is_ignored, rows in ((False, considered), (True, ignored)):
+            for row in rows:
+                if row.success is False:
+                    text = (
+                        f"The verification for the pact between {_row_description(row, 'consumer', selectors)} "
+                        f"and {_row_description(row, 'provider', selectors)} failed"
+                    )
+                elif row.success is None:
+                    text = f"There is no verified pact between {describe(row.consumer)} and {describe(row.provider)}"
+                else:
+                    continue
+                entry = ("info", f"Ignoring: {text}") if is_ignored else ("error", text)
+                if entry not in reasons:
+                    reasons.append(entry)
+    if considered_missing:
+        deployable: bool | None = False
+    elif any(r.success is None for r in considered) or required_without_row:
+        deployable = None
+    else:
+        deployable = all(r.success for r in considered)
+    if deployable and not any(kind == "error" for kind, _ in reasons):
+        text = (
+            "All required verification results are published and successful"
+            if considered
+            else "There are no missing dependencies"
+        )
+        reasons.insert(0, ("success", text))
+    for ignore in query.ignore:
+        known = any(s.pacticipant == ignore.pacticipant for s in selectors.values())
+        if not known:
+            version = f"version {ignore.version} of " if ignore.version else ""
+            reasons.append(
+                (
+                    "warning",
+                    f"WARN: Cannot ignore {version}{ignore.pacticipant}: it is not part of this query",
+                )
+            )
+    if (
+        len(query.selectors) == 1
+        and not (query.tag or query.environment or query.main_branch or query.branch)
+        and not query.latest
+    ):
+        reasons.append(
+            (
+                "warning",
+                "WARN: It is recommended to specify the environment into which you are deploying. "
+                "Without the environment, this result will not be reliable.",
+            )
+        )
+    return deployable, reasons, counts
+
+
+def _row_description(row: MatrixRow, side: str, selectors: dict[str, ResolvedSelector]) -> str:
+    name = row.consumer if side == "consumer" else row.provider
+    number = row.consumer_version if side == "consumer" else row.provider_version
+    selector = selectors.get(name)
+    if selector is not None and selector.versions and len(selector.versions) == 1:
+        return selector.description()
+    return f"version {number} of {name}" if number else f"any version of {name}"
+
+
+def evaluate_matrix(session: Session, query: MatrixQuery) -> MatrixResult:
+    for name in {query.environment, *(s.environment for s in query.selectors)} - {None}:
+        exists = session.execute(select(ENVIRONMENT.c.id).where(ENVIRONMENT.c.name == name)).first()
+        if exists is None:
+            raise ValidationFailed(
+                f"Environment with name '{name}' does not exist: create it with `pact broker create-environment`",
+                field="environment",
+            )
+    resolver = _Resolver(session)
+    specified = [resolver.specified(selector) for selector in query.selectors]
+    for selector in specified:
+        selector.ignore = any(
+            i.pacticipant == selector.pacticipant and i.version in (None, selector.version_number)
+            for i in query.ignore
+        )
+    integrations = _integrations(session, resolver, query, specified)
+    rows: list[MatrixRow] = []
+    for integration in integrations:
+        rows.extend(_rows_for(session, integration, query))
+    if query.success is not None:
+        rows = [r for r in rows if r.success in query.success]
+    considered: list[MatrixRow] = []
+    ignored: list[MatrixRow] = []
+    for row in rows:
+        row.ignored = _is_ignored(row, query)
+        (ignored if row.ignored else considered).append(row)
+    deployable, reasons, counts = _decide(query, specified, integrations, considered, ignored)
+    version_ids = [r.consumer_version_id for r in rows] + [
+        r.provider_version_id for r in rows if r.provider_version_id is not None
+    ]
+    return MatrixResult(
+        query=query,
+        rows=considered + ignored,
+        deployable=deployable,
+        reasons=[text for _, text in reasons],
+        notices=[{"type": kind, "text": text} for kind, text in reasons],
+        counts=counts,
+        versions=_version_details(session, version_ids),
+    )
