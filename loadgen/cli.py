@@ -10,9 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from contracts.errors import ContractError
-from contracts.openapi import load_openapi
+from contracts.openapi import OpenAPIDocument, load_openapi
 from loadgen.contract_source import BrokerSource, load_contracts
 from loadgen.errors import LoadgenError
+from loadgen.locust.links import read_links
 from loadgen.locust.render import render_locustfile
 from loadgen.locust.routes import Route
 from loadgen.locust.runner import RunOptions, RunResult, Thresholds, run_locust
@@ -118,7 +119,9 @@ def locustfile_command(
             console.print(line, markup=False, highlight=False, soft_wrap=True)
         if not contracts.pacts:
             raise click.ClickException(f"no pacts to generate a scenario from for provider {provider!r}")
-        templates = _openapi_templates(openapi) if openapi else ()
+        spec = load_openapi(openapi) if openapi else None
+        templates = _openapi_templates(spec) if spec else ()
+        links = read_links(spec) if spec else []
         plan = load_weights_file(weights) if weights else WeightPlan()
         loaded = [item.pact for item in contracts.pacts]
         if traffic_log:
@@ -137,6 +140,7 @@ def locustfile_command(
             provider=provider,
             plan=plan,
             openapi_paths=templates,
+            links=links,
             sources=[f"{item.source} ({item.reason})" for item in contracts.pacts],
             state_change_url=state_change_url,
         )
@@ -152,9 +156,9 @@ def locustfile_command(
     )
 
 
-def _openapi_templates(path: Path) -> tuple[str, ...]:
+def _openapi_templates(spec: OpenAPIDocument) -> tuple[str, ...]:
     """The spec's path templates, literal ones first, so `/orders/latest` wins over `/orders/{id}`."""
-    paths = load_openapi(path).root.get("paths") or {}
+    paths = spec.root.get("paths") or {}
     return tuple(sorted(paths, key=lambda template: (template.count("{"), template)))
 
 

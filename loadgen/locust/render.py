@@ -70,6 +70,10 @@ def _interaction_constant(task: TaskSpec) -> str:
         ("request", literal(task.request, indent=1)),
         ("response", literal(task.response, indent=1)),
     ]
+    if task.captures:
+        fields.append(("captures", literal(dict(task.captures))))
+    if task.path_template:
+        fields.append(("path_template", literal(task.path_template)))
     if task.requires:
         producers = ", ".join(f"{literal(variable)}: {constant}" for variable, constant in task.requires)
         fields.append(("requires", "{" + producers + "}"))

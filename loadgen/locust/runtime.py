@@ -23,12 +23,13 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from contracts import matching
 from contracts.generators import generate_request, refresh_body
 from contracts.mismatches import Mismatch
 from contracts.model import actual_response
+from loadgen.locust.links import evaluate as evaluate_link
 
 MAX_REPORTED_MISMATCHES = 3
 
@@ -78,6 +79,10 @@ class ContractInteraction:
     provider_states: list[dict[str, Any]] = field(default_factory=list)
     requires: dict[str, ContractInteraction] = field(default_factory=dict)
     """Variables this request needs (``orderId``) and the interaction whose response supplies them."""
+    captures: dict[str, str] = field(default_factory=dict)
+    """Values this response supplies to later requests, as OpenAPI runtime expressions."""
+    path_template: str | None = None
+    """A path filled from chained values (``/orders/{orderId}``), from OpenAPI links."""
     _checker: Callable[[dict[str, Any]], list[Mismatch]] | None = field(default=None, repr=False)
     _static: PreparedRequest | None = field(default=None, repr=False)
     _variables: tuple[str, ...] | None = field(default=None, repr=False)
@@ -104,6 +109,9 @@ class ContractInteraction:
             return self._static
         if self._variables is None:
             self._variables = _state_only_variables(self.request, self.spec_version)
+            if self.path_template:
+                names = set(re.findall(r"\{([^}]+)\}", self.path_template))
+                self._variables = tuple(sorted(names.union(self._variables)))
         if self._variables:
             key = tuple(repr(values.get(name)) for name in self._variables)
             cached = self._by_variables.get(key)
@@ -119,6 +127,12 @@ class ContractInteraction:
 
     def _build(self, values: Mapping[str, Any]) -> PreparedRequest:
         part = _apply_generators(self.request, self.spec_version, values)
+        if self.path_template and "path" not in (self.request.get("generators") or {}):
+            names = re.findall(r"\{([^}]+)\}", self.path_template)
+            if all(values.get(name) is not None for name in names):
+                part["path"] = re.sub(
+                    r"\{([^}]+)\}", lambda m: quote(str(values[m.group(1)]), safe=""), self.path_template
+                )
         headers = {name: _header_text(value) for name, value in (part.get("headers") or {}).items()}
         body, content_type = _encode_body(part, self.spec_version)
         if content_type and not any(name.lower() == "content-type" for name in headers):
@@ -183,6 +197,11 @@ class ScenarioContext:
 
     def _capture(self, interaction: ContractInteraction, headers: Mapping[str, str], body: Any) -> None:
         """Keep ids and Location headers for later interactions' provider-state expressions."""
+        document = body.get("content") if isinstance(body, dict) and "contentType" in body else body
+        for variable, expression in interaction.captures.items():
+            value = evaluate_link(expression, headers, document)
+            if value is not None:
+                self.values[variable] = value
         resource = _resource_name(interaction.name)
         location = next((value for name, value in headers.items() if name.lower() == "location"), None)
         if location:
@@ -192,7 +211,6 @@ class ScenarioContext:
                 self.values.setdefault("id", last)
                 if resource:
                     self.values[f"{resource}Id"] = last
-        document = body.get("content") if isinstance(body, dict) and "contentType" in body else body
         if not isinstance(document, dict):
             return
         for key, value in document.items():

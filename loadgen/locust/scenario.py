@@ -11,6 +11,7 @@ from typing import Any
 
 from contracts.model import HttpInteraction, Pact
 from loadgen.locust.errors import ScenarioError
+from loadgen.locust.links import Link
 from loadgen.locust.routes import Route, template_for
 from loadgen.locust.weights import WeightPlan
 
@@ -32,6 +33,10 @@ class TaskSpec:
     variables: tuple[str, ...] = ()
     requires: tuple[tuple[str, str], ...] = ()
     """(variable, constant name of the task whose response supplies it), e.g. ("orderId", "..._CREATE_ORDER")."""
+    captures: tuple[tuple[str, str], ...] = ()
+    """(variable, OpenAPI runtime expression) this task's response supplies, e.g. ("orderId", "$response.body#/id")."""
+    path_template: str | None = None
+    """Set when the path is filled from chained values (OpenAPI links) rather than pact generators."""
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -70,6 +75,7 @@ def build_scenario(
     provider: str,
     plan: WeightPlan | None = None,
     openapi_paths: Sequence[str] = (),
+    links: Sequence[Link] = (),
     sources: Sequence[str] = (),
     state_change_url: str | None = None,
 ) -> Scenario:
@@ -126,7 +132,9 @@ def build_scenario(
             weight = sum(task.weight for task in tasks)
         class_name = _unique(_class_name(consumer) + "User", used_class_names)
         users.append(
-            UserSpec(consumer=consumer, class_name=class_name, weight=weight, tasks=_with_producers(tasks))
+            UserSpec(
+                consumer=consumer, class_name=class_name, weight=weight, tasks=_with_producers(tasks, links)
+            )
         )
     return Scenario(
         provider=provider,
@@ -194,13 +202,17 @@ def _expression_variables(generators: dict[str, Any]) -> set[str]:
     return found
 
 
-def _with_producers(tasks: list[TaskSpec]) -> tuple[TaskSpec, ...]:
+def _with_producers(tasks: list[TaskSpec], links: Sequence[Link] = ()) -> tuple[TaskSpec, ...]:
     """Link each task that needs an id to the task creating that resource, producers first.
 
-    A task on ``/orders/{orderId}`` needs ``orderId``; a ``POST /orders`` task of the same consumer
-    creates orders, so its response (``id`` or ``Location``) supplies it when no value is known yet.
+    A task on ``/orders/{orderId}`` needs ``orderId``. It comes from a ProviderState expression of
+    the pact (``/orders/${orderId}``), filled by a ``POST /orders`` task of the same consumer whose
+    response (``id`` or ``Location``) supplies it; or from an OpenAPI link that names the response
+    value (``$response.body#/id``) of another operation.
     """
     creators = {task.route.template: task for task in tasks if task.route.method == "POST"}
+    by_route = {task.route: task for task in tasks}
+    captures: dict[str, list[tuple[str, str]]] = defaultdict(list)
     linked = []
     for task in tasks:
         requires = []
@@ -209,7 +221,19 @@ def _with_producers(tasks: list[TaskSpec]) -> tuple[TaskSpec, ...]:
             creator = creators.get(collection)
             if creator is not None and creator is not task:
                 requires.append((variable, creator.constant_name))
-        linked.append(replace(task, requires=tuple(requires)))
+        path_template = None
+        for parameter in re.findall(r"\{([^}]+)\}", task.route.template):
+            if parameter in task.variables:
+                continue
+            link = next((lk for lk in links if lk.target == task.route and lk.parameter == parameter), None)
+            source = by_route.get(link.source) if link else None
+            if link is None or source is None or source is task:
+                continue
+            requires.append((parameter, source.constant_name))
+            captures[source.constant_name].append((parameter, link.expression))
+            path_template = task.route.template
+        linked.append(replace(task, requires=tuple(requires), path_template=path_template))
+    linked = [replace(task, captures=tuple(captures.get(task.constant_name, ()))) for task in linked]
     producers = {name for task in linked for _, name in task.requires}
     return tuple(sorted(linked, key=lambda task: task.constant_name not in producers))
 

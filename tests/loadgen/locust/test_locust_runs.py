@@ -180,3 +180,86 @@ def test_local_workers_share_the_load(tmp_path: Path, provider_url: str) -> None
     requests, failures = _stats(tmp_path / "run")["GET /products"]
     assert requests > 50
     assert failures == 0
+
+
+LINKED_SPEC = """
+openapi: 3.0.3
+info: {title: OrdersApi, version: "1"}
+paths:
+  /orders:
+    post:
+      operationId: createOrder
+      responses:
+        "201":
+          description: created
+          links:
+            ReadOrder:
+              operationId: getOrder
+              parameters: {orderId: "$response.body#/id"}
+  /orders/{orderId}:
+    get:
+      operationId: getOrder
+      parameters: [{name: orderId, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: the order}}
+"""
+
+
+def _plain_order_pact() -> dict[str, object]:
+    create = {
+        "type": "Synchronous/HTTP",
+        "description": "create an order",
+        "request": {
+            "method": "POST",
+            "path": "/orders",
+            "headers": {"Content-Type": ["application/json"]},
+            "body": {
+                "contentType": "application/json",
+                "encoded": False,
+                "content": {"productId": 1, "quantity": 1},
+            },
+        },
+        "response": {"status": 201},
+    }
+    read = {
+        "type": "Synchronous/HTTP",
+        "description": "read the order",
+        "request": {"method": "GET", "path": "/orders/1001"},
+        "response": {
+            "status": 200,
+            "body": {
+                "contentType": "application/json",
+                "encoded": False,
+                "content": {"id": 1001, "quantity": 1},
+            },
+            "matchingRules": {"body": {"$.id": {"combine": "AND", "matchers": [{"match": "integer"}]}}},
+        },
+    }
+    return v4_pact("Shop", [create, read])
+
+
+def test_openapi_links_chain_requests_without_provider_state_expressions(
+    tmp_path: Path, provider_url: str
+) -> None:
+    """The pact hard-codes order 1001 (which never exists); the spec's link says the id comes from POST /orders."""
+    pact = tmp_path / "pacts" / "Shop-OrdersApi.json"
+    pact.parent.mkdir()
+    pact.write_text(json.dumps(_plain_order_pact()))
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(LINKED_SPEC)
+    out = tmp_path / "locustfile.py"
+    generated = tether(
+        "loadgen", "locustfile", "--provider", PROVIDER, "--pact", pact.parent, "--openapi", spec, "--out", out
+    )  # fmt: skip
+    assert generated.returncode == 0, generated.stderr
+    text = out.read_text()
+    assert 'captures={"orderId": "$response.body#/id"}' in text
+    assert 'path_template="/orders/{orderId}"' in text
+    assert 'requires={"orderId": SHOP_CREATE_AN_ORDER}' in text
+    run = tether(
+        "loadgen", "run", "--locustfile", out, "--host", provider_url, "-u", "2", "-r", "2", "-t", "3s",
+        "--max-fail-ratio", "0", "--csv", tmp_path / "run",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    stats = _stats(tmp_path / "run")
+    assert stats["GET /orders/{orderId}"][0] > 0
+    assert stats["GET /orders/{orderId}"][1] == 0
