@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, Query, Response
 
 from broker.context import RequestContext, request_context
 from broker.hal import HalResponse, hal_response
+from broker.paths import SLASH
 from broker.services import versions as service
 from broker.views import core as views
 
@@ -211,3 +212,31 @@ def delete_branch_version(
 ) -> Response:
     ctx.db.write(lambda s: service.delete_branch_version(s, pacticipant, branch, version))
     return Response(status_code=204)
+
+
+# The Rust pact CLI (create-or-update-version) does not percent-encode branch names: accept
+# /branches/feat/x/versions/1.0.1 too (tried after the routes above, so normal names win).
+@router.put(
+    "/pacticipants/{pacticipant:seg}/branches/{branch:path}/versions/{version:seg}",
+    response_class=HalResponse,
+    include_in_schema=False,
+)
+def put_branch_version_unencoded(
+    pacticipant: str,
+    branch: str,
+    version: str,
+    body: dict[str, Any] | None = EmptyBody,
+    ctx: RequestContext = Depends(request_context),
+) -> HalResponse:
+    return put_branch_version(pacticipant, branch.replace(SLASH, "/"), version, body, ctx)
+
+
+@router.get(
+    "/pacticipants/{pacticipant:seg}/branches/{branch:path}/versions/{version:seg}",
+    response_class=HalResponse,
+    include_in_schema=False,
+)
+def get_branch_version_unencoded(
+    pacticipant: str, branch: str, version: str, ctx: RequestContext = Depends(request_context)
+) -> HalResponse:
+    return get_branch_version(pacticipant, branch.replace(SLASH, "/"), version, ctx)

@@ -1,0 +1,567 @@
+"""Publishing pacts: ``POST /contracts/publish`` and the legacy ``PUT /pacts/.../version/{v}``.
+
+Everything of one request happens in one transaction: pacticipants, the version with its branch and
+tags, each pact (content de-duplicated per consumer/provider by its sha), the integration rows, and
+the events webhooks subscribe to. Re-publishing *different* content for a consumer version that
+already has a pact for that provider is refused (409) unless
+``allow_dangerous_contract_modification`` is set, in which case the publication gets a new revision.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, col, select
+
+from broker.clock import now
+from broker.db import insert_ignore
+from broker.errors import Conflict, ValidationFailed
+from broker.events import BrokerEvent, EventName, emit
+from broker.hal import Urls
+from broker.services.names import check_name
+from broker.services.pact_content import PactDocument, parse_pact_document
+from broker.services.pacticipants import ensure_pacticipant, set_main_branch_if_unset
+from broker.services.pacts import PactView, diff_texts
+from broker.services.versions import ensure_branch_version, ensure_tag, ensure_version
+from broker.tables.core import (
+    BranchVersion,
+    Integration,
+    Pacticipant,
+    PactPublication,
+    PactVersion,
+    Tag,
+    Version,
+)
+
+Status = Literal["created", "unchanged", "overwritten", "merged"]
+
+
+class ContractIn(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    consumer_name: str = Field(alias="consumerName", description="Must equal pacticipantName.")
+    provider_name: str = Field(alias="providerName")
+    specification: str = Field(description='Only "pact" is accepted.')
+    content_type: str = Field(alias="contentType", description='Only "application/json" is accepted.')
+    content: str = Field(description="Base64 of the pact JSON.")
+    on_conflict: Literal["overwrite", "merge"] = Field("overwrite", alias="onConflict")
+
+
+class PublishContractsIn(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    pacticipant_name: str = Field(alias="pacticipantName")
+    pacticipant_version_number: str = Field(alias="pacticipantVersionNumber")
+    branch: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    build_url: str | None = Field(None, alias="buildUrl")
+    contracts: list[ContractIn]
+
+
+@dataclass(frozen=True)
+class Notice:
+    type: str
+    text: str
+
+
+@dataclass
+class PublishedPact:
+    consumer: str
+    provider: str
+    consumer_version: str
+    sha: str
+    status: Status
+    events: list[tuple[EventName, str]] = field(default_factory=list)
+
+
+@dataclass
+class PublishOutcome:
+    pacticipant: str
+    version: str
+    version_created: bool
+    branch: str | None
+    tags: list[str]
+    pacts: list[PublishedPact]
+    notices: list[Notice]
+
+
+# ------------------------------------------------------------------------------------------ request
+
+
+def _decode_contracts(request: PublishContractsIn) -> list[tuple[ContractIn, PactDocument]]:
+    check_name(request.pacticipant_name, "pacticipantName", what="pacticipant name", allow_slash=False)
+    check_name(request.pacticipant_version_number, "pacticipantVersionNumber", what="version number")
+    if request.branch is not None:
+        check_name(request.branch, "branch", what="branch name")
+    for index, tag in enumerate(request.tags):
+        check_name(tag, f"tags[{index}]", what="tag name")
+    if request.build_url is not None and "\n" in request.build_url:
+        raise ValidationFailed("buildUrl must be a single line.", field="buildUrl")
+    if not request.contracts:
+        raise ValidationFailed("contracts must contain at least one contract.", field="contracts")
+    decoded = []
+    for index, contract in enumerate(request.contracts):
+        where = f"contracts[{index}]"
+        if contract.consumer_name != request.pacticipant_name:
+            raise ValidationFailed(
+                f"consumerName ({contract.consumer_name!r}) must match pacticipantName ({request.pacticipant_name!r}).",
+                field=f"{where}.consumerName",
+            )
+        if contract.specification != "pact":
+            raise ValidationFailed(
+                f'specification {contract.specification!r} is not supported: only "pact" can be published here.',
+                field=f"{where}.specification",
+            )
+        if contract.content_type.split(";")[0].strip().lower() != "application/json":
+            raise ValidationFailed(
+                f'contentType {contract.content_type!r} is not supported: use "application/json".',
+                field=f"{where}.contentType",
+            )
+        try:
+            raw = base64.b64decode(contract.content, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationFailed("content is not valid base64.", field=f"{where}.content") from None
+        document = parse_pact_document(raw, field=f"{where}.content")
+        if document.consumer != contract.consumer_name:
+            raise ValidationFailed(
+                f"The consumer name in the pact content ({document.consumer!r}) does not match consumerName ({contract.consumer_name!r}).",
+                field=f"{where}.content",
+            )
+        if document.provider != contract.provider_name:
+            raise ValidationFailed(
+                f"The provider name in the pact content ({document.provider!r}) does not match providerName ({contract.provider_name!r}).",
+                field=f"{where}.content",
+            )
+        check_name(contract.provider_name, f"{where}.providerName", what="provider name", allow_slash=False)
+        decoded.append((contract, document))
+    return decoded
+
+
+# ------------------------------------------------------------------------------------------ publish
+
+
+def publish_contracts(
+    session: Session, urls: Urls, request: PublishContractsIn, *, allow_modification: bool
+) -> PublishOutcome:
+    contracts = _decode_contracts(request)
+    # create pacticipants in name order so concurrent publishers take row locks in the same order
+    names = sorted({request.pacticipant_name, *(c.provider_name for c, _ in contracts)})
+    pacticipants = {name: ensure_pacticipant(session, name)[0] for name in names}
+    consumer = pacticipants[request.pacticipant_name]
+    version, created = ensure_version(
+        session, consumer, request.pacticipant_version_number, field="pacticipantVersionNumber"
+    )
+    if request.build_url is not None and version.build_url != request.build_url:
+        version.build_url = request.build_url
+        version.updated_at = now()
+        session.add(version)
+        session.flush()
+    notices: list[Notice] = []
+    main_branch_set = False
+    if request.branch:
+        ensure_branch_version(session, consumer, version, request.branch)
+        main_branch_set = set_main_branch_if_unset(session, consumer, request.branch)
+    for tag in sorted(set(request.tags)):
+        ensure_tag(session, version, tag)
+    notices.append(
+        Notice(
+            "success", _version_notice(consumer.name, version.number, created, request.branch, request.tags)
+        )
+    )
+    if main_branch_set:
+        notices.append(Notice("info", f"Set the main branch of {consumer.name} to {request.branch}."))
+    published: list[PublishedPact] = []
+    for contract, document in sorted(contracts, key=lambda item: item[1].provider):
+        result = publish_pact(
+            session,
+            consumer,
+            version,
+            pacticipants[contract.provider_name],
+            document,
+            on_conflict=contract.on_conflict,
+            allow_modification=allow_modification,
+            branch=request.branch,
+            tags=request.tags,
+        )
+        published.append(result)
+        notices.extend(_pact_notices(urls, result))
+    if not request.branch:
+        notices.append(
+            Notice(
+                "warning",
+                "No branch was given for this version. Publish with --branch (e.g. the git branch) so that "
+                "consumer version selectors like mainBranch and matchingBranch can find these pacts.",
+            )
+        )
+    notices.append(
+        Notice(
+            "prompt",
+            "Next steps:\n  * Configure each provider's verification build to fetch pacts for verification "
+            "and publish its results, then use can-i-deploy before deploying.",
+        )
+    )
+    return PublishOutcome(
+        pacticipant=consumer.name,
+        version=version.number,
+        version_created=created,
+        branch=request.branch,
+        tags=list(request.tags),
+        pacts=published,
+        notices=notices,
+    )
+
+
+def _version_notice(name: str, number: str, created: bool, branch: str | None, tags: Sequence[str]) -> str:
+    text = f"{'Created' if created else 'Updated'} {name} version {number}"
+    extras = []
+    if branch:
+        extras.append(f"branch {branch}")
+    if tags:
+        extras.append(f"tags {', '.join(tags)}")
+    return text + (" with " + " and ".join(extras) if extras else "")
+
+
+def _pact_notices(urls: Urls, result: PublishedPact) -> list[Notice]:
+    subject = f"{result.consumer} version {result.consumer_version} and provider {result.provider}"
+    texts = {
+        "created": ("success", f"Pact published for {subject}."),
+        "unchanged": ("success", f"Pact successfully republished for {subject} with no content changes."),
+        "overwritten": (
+            "warning",
+            f"Pact published for {subject}. The content of an existing pact was replaced (allow_dangerous_contract_modification is on).",
+        ),
+        "merged": ("success", f"Pact merged into the existing pact for {subject}."),
+    }
+    kind, text = texts[result.status]
+    notices = [Notice(kind, text)]
+    href = urls.pact_for_version(result.provider, result.consumer, result.consumer_version)
+    notices.append(Notice("info", f"View the published pact at {href}"))
+    events = ", ".join(f"{name.value} ({reason})" if reason else name.value for name, reason in result.events)
+    notices.append(Notice("debug", f"Events detected: {events}"))
+    return notices
+
+
+def publish_pact(
+    session: Session,
+    consumer: Pacticipant,
+    version: Version,
+    provider: Pacticipant,
+    document: PactDocument,
+    *,
+    on_conflict: str = "overwrite",
+    allow_modification: bool = False,
+    branch: str | None = None,
+    tags: Sequence[str] = (),
+) -> PublishedPact:
+    existing = _publication(session, version, provider)
+    status: Status = "created"
+    previous: PactVersion | None = None
+    if existing is not None:
+        previous = session.get(PactVersion, existing.pact_version_id)
+        if on_conflict == "merge" and previous is not None and previous.sha != document.sha:
+            document = merge_documents(
+                previous.content, document, consumer.name, version.number, provider.name
+            )
+            status = "merged"
+    pact_version, new_content = _ensure_pact_version(session, consumer, provider, document)
+    if existing is None:
+        stamp = now()
+        inserted = insert_ignore(
+            session,
+            PactPublication,
+            {
+                "consumer_id": consumer.id,
+                "provider_id": provider.id,
+                "consumer_version_id": version.id,
+                "pact_version_id": pact_version.id,
+                "revision_number": 1,
+                "created_at": stamp,
+                "updated_at": stamp,
+            },
+            ("consumer_version_id", "provider_id"),
+        )
+        if not inserted:  # a concurrent publisher of the same version won the race: compare with theirs
+            existing = _publication(session, version, provider)
+            assert existing is not None
+            previous = session.get(PactVersion, existing.pact_version_id)
+    if existing is not None and previous is not None:
+        if previous.id == pact_version.id:
+            status = "unchanged"
+        else:
+            if status != "merged" and not allow_modification:
+                raise _modification_conflict(
+                    consumer.name, version.number, provider.name, previous, pact_version
+                )
+            if status != "merged":
+                status = "overwritten"
+            existing.pact_version_id = pact_version.id  # type: ignore[assignment]
+            existing.revision_number += 1
+            existing.updated_at = now()
+            session.add(existing)
+            session.flush()
+    _touch_integration(session, consumer, provider)
+    result = PublishedPact(consumer.name, provider.name, version.number, pact_version.sha, status)
+    _emit_events(session, result, version, new_content, branch, tags)
+    return result
+
+
+def _publication(session: Session, version: Version, provider: Pacticipant) -> PactPublication | None:
+    return session.exec(
+        select(PactPublication).where(
+            col(PactPublication.consumer_version_id) == version.id,
+            col(PactPublication.provider_id) == provider.id,
+        )
+    ).first()
+
+
+def _ensure_pact_version(
+    session: Session, consumer: Pacticipant, provider: Pacticipant, document: PactDocument
+) -> tuple[PactVersion, bool]:
+    query = select(PactVersion).where(
+        col(PactVersion.consumer_id) == consumer.id,
+        col(PactVersion.provider_id) == provider.id,
+        col(PactVersion.sha) == document.sha,
+    )
+    found = session.exec(query).first()
+    if found is not None:
+        return found, False
+    inserted = insert_ignore(
+        session,
+        PactVersion,
+        {
+            "consumer_id": consumer.id,
+            "provider_id": provider.id,
+            "sha": document.sha,
+            "content": document.text,
+            "created_at": now(),
+        },
+        ("consumer_id", "provider_id", "sha"),
+    )
+    found = session.exec(query).first()
+    assert found is not None
+    return found, inserted
+
+
+def _touch_integration(session: Session, consumer: Pacticipant, provider: Pacticipant) -> None:
+    stamp = now()
+    inserted = insert_ignore(
+        session,
+        Integration,
+        {
+            "consumer_id": consumer.id,
+            "provider_id": provider.id,
+            "created_at": stamp,
+            "contract_data_updated_at": stamp,
+        },
+        ("consumer_id", "provider_id"),
+    )
+    if not inserted:
+        row = session.exec(
+            select(Integration).where(
+                col(Integration.consumer_id) == consumer.id, col(Integration.provider_id) == provider.id
+            )
+        ).first()
+        if row is not None:
+            row.contract_data_updated_at = stamp
+            session.add(row)
+            session.flush()
+
+
+def _modification_conflict(
+    consumer: str, number: str, provider: str, previous: PactVersion, new: PactVersion
+) -> Conflict:
+    text = (
+        f"Cannot change the content of the pact for {consumer} version {number} and provider {provider}, "
+        "as race conditions will cause unreliable results for can-i-deploy. Each pact must be published "
+        "with a unique consumer version number. Publish with a new version number (e.g. the git sha), or "
+        "set TETHER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION=true on the broker to allow it."
+    )
+    old_view = PactView(consumer, provider, number, 0, previous.sha, previous.content, previous.created_at)
+    new_view = PactView(consumer, provider, number, 0, new.sha, new.content, new.created_at)
+    return Conflict(
+        text,
+        errors={"contracts": [text]},
+        notices=[{"type": "error", "text": text}, {"type": "info", "text": diff_texts(old_view, new_view)}],
+    )
+
+
+# ------------------------------------------------------------------------------------------ merge
+
+
+def _interaction_key(interaction: dict[str, Any]) -> str:
+    states = interaction.get("providerStates", interaction.get("providerState"))
+    return json.dumps([interaction.get("description"), states], sort_keys=True)
+
+
+def _without_id(interaction: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in interaction.items() if k != "_id"}
+
+
+def merge_documents(
+    existing_text: str, new: PactDocument, consumer: str, number: str, provider: str
+) -> PactDocument:
+    """Add the new pact's interactions to the existing ones; the same description and provider state
+    with different content is a 409."""
+    merged = json.loads(existing_text)
+    for key in ("interactions", "messages"):
+        incoming = new.data.get(key)
+        if not isinstance(incoming, list):
+            continue
+        current: list[dict[str, Any]] = list(merged.get(key) or [])
+        index = {_interaction_key(item): item for item in current if isinstance(item, dict)}
+        for item in incoming:
+            found = index.get(_interaction_key(item))
+            if found is None:
+                current.append(item)
+                index[_interaction_key(item)] = item
+            elif _without_id(found) != _without_id(item):
+                text = (
+                    f"Cannot merge the pact for {consumer} version {number} and provider {provider}: the interaction "
+                    f"{item.get('description')!r} already exists with different content. Publish with a new version number."
+                )
+                raise Conflict(text, errors={"contracts": [text]}, notices=[{"type": "error", "text": text}])
+        merged[key] = current
+    return parse_pact_document(json.dumps(merged, indent=2, ensure_ascii=False))
+
+
+# ------------------------------------------------------------------------------------------ events
+
+
+def _emit_events(
+    session: Session,
+    result: PublishedPact,
+    version: Version,
+    new_content: bool,
+    branch: str | None,
+    tags: Sequence[str],
+) -> None:
+    branches = list(
+        session.exec(
+            select(BranchVersion.branch_name).where(col(BranchVersion.version_id) == version.id)
+        ).all()
+    )
+    all_tags = tuple(
+        session.exec(select(Tag.name).where(col(Tag.version_id) == version.id).order_by(col(Tag.name))).all()
+    )
+    events: list[tuple[EventName, str]] = [(EventName.CONTRACT_PUBLISHED, "")]
+    changed, reason = _content_changed(session, result, version, all_tags)
+    if result.status in ("overwritten", "merged"):
+        changed, reason = True, "pact content modified for an existing consumer version"
+    if changed:
+        events.append((EventName.CONTRACT_CONTENT_CHANGED, reason))
+    if new_content:
+        events.append((EventName.CONTRACT_REQUIRING_VERIFICATION_PUBLISHED, "new pact content"))
+    result.events = events
+    for name, why in events:
+        emit(
+            session,
+            BrokerEvent(
+                name=name,
+                consumer=result.consumer,
+                provider=result.provider,
+                pact_version_sha=result.sha,
+                consumer_version=result.consumer_version,
+                consumer_version_branch=branch or (branches[-1] if branches else None),
+                consumer_version_tags=all_tags,
+                extra={"reason": why, "status": result.status},
+            ),
+        )
+
+
+def _content_changed(
+    session: Session, result: PublishedPact, version: Version, tags: Sequence[str]
+) -> tuple[bool, str]:
+    """Ruby broker semantics: compare with the previous consumer version carrying each tag, or with the
+    previous untagged consumer version when this one has no tags."""
+    if result.status == "unchanged":
+        return False, ""
+    consumer_id, provider_id = version.pacticipant_id, _provider_id(session, result.provider)
+    base = (
+        select(PactVersion.sha)
+        .join(PactPublication, col(PactPublication.pact_version_id) == col(PactVersion.id))
+        .where(
+            col(PactPublication.consumer_id) == consumer_id,
+            col(PactPublication.provider_id) == provider_id,
+            col(PactPublication.consumer_version_id) < version.id,
+        )
+        .order_by(col(PactPublication.consumer_version_id).desc())
+        .limit(1)
+    )
+    if tags:
+        for tag in tags:
+            tagged = select(Tag.version_id).where(
+                col(Tag.pacticipant_id) == consumer_id, col(Tag.name) == tag
+            )
+            sha = session.exec(base.where(col(PactPublication.consumer_version_id).in_(tagged))).first()
+            if sha is None:
+                return (
+                    True,
+                    f"first time any pact published for this consumer with consumer version tagged {tag}",
+                )
+            if sha != result.sha:
+                return True, f"pact content has changed since the last consumer version tagged with {tag}"
+        return False, ""
+    untagged = ~col(PactPublication.consumer_version_id).in_(
+        select(Tag.version_id).where(col(Tag.pacticipant_id) == consumer_id)
+    )
+    sha = session.exec(base.where(untagged)).first()
+    if sha is None:
+        return True, "first time untagged pact published"
+    if sha != result.sha:
+        return True, "pact content has changed since previous untagged version"
+    return False, ""
+
+
+def _provider_id(session: Session, name: str) -> int | None:
+    return session.exec(select(Pacticipant.id).where(col(Pacticipant.name) == name)).first()
+
+
+# ------------------------------------------------------------------------------------------ legacy
+
+
+def publish_pact_legacy(
+    session: Session,
+    provider_name: str,
+    consumer_name: str,
+    number: str,
+    raw: bytes,
+    *,
+    merge: bool = False,
+    allow_modification: bool = False,
+) -> tuple[PublishedPact, bool]:
+    """``PUT`` (overwrite) / ``PATCH`` (merge) ``/pacts/provider/{p}/consumer/{c}/version/{v}``.
+    Returns (result, created)."""
+    if not raw.strip():
+        raise ValidationFailed("The request body must be the pact JSON.", field="body")
+    document = parse_pact_document(raw)
+    if document.consumer != consumer_name:
+        raise ValidationFailed(
+            f"The consumer name in the pact ({document.consumer!r}) does not match the consumer in the URL ({consumer_name!r}).",
+            field="consumer.name",
+        )
+    if document.provider != provider_name:
+        raise ValidationFailed(
+            f"The provider name in the pact ({document.provider!r}) does not match the provider in the URL ({provider_name!r}).",
+            field="provider.name",
+        )
+    check_name(number, "version", what="version number")
+    names = sorted({consumer_name, provider_name})
+    pacticipants = {name: ensure_pacticipant(session, name)[0] for name in names}
+    consumer, provider = pacticipants[consumer_name], pacticipants[provider_name]
+    version, _ = ensure_version(session, consumer, number)
+    result = publish_pact(
+        session,
+        consumer,
+        version,
+        provider,
+        document,
+        on_conflict="merge" if merge else "overwrite",
+        allow_modification=allow_modification,
+    )
+    return result, result.status == "created"
