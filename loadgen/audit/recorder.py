@@ -1,0 +1,427 @@
+"""Recording hand-written mocks: the registration APIs of respx, pytest-httpx, responses and
+requests-mock, wrapped while the audit runs (and only then).
+
+Each registration becomes a :class:`RecordedMock`: which test registered it and where (file:line),
+the request it answers (method, URL, expected JSON body when the library matches on it) and its
+canned response (status, headers, body). respx routes get their response after creation
+(``.respond(...)``, ``.mock(...)``, ``% 200``), so they are read when the run ends; a route answered
+by a side effect is checked through the responses it actually produced.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import threading
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+UNSET: Any = object()
+
+_LIBRARY_PATH_PARTS = (
+    "/respx/",
+    "/pytest_httpx/",
+    "/responses/",
+    "/requests_mock/",
+    "/loadgen/audit/",
+    "/httpx/",
+    "/_pytest/",
+    "/pluggy/",
+)
+
+
+def _registration_site() -> str:
+    frame = sys._getframe(2)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith("<") and not any(part in filename for part in _LIBRARY_PATH_PARTS):
+            return f"{filename}:{frame.f_lineno}"
+        frame = frame.f_back  # type: ignore[assignment]
+    return "?"
+
+
+@dataclass(slots=True)
+class RecordedMock:
+    library: str
+    test: str
+    location: str
+    number: int = 0
+    method: str | None = None
+    url: str | None = None
+    url_pattern: str | None = None
+    request_json: Any = UNSET
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    dynamic: bool = False
+    resolve: Callable[[RecordedMock], list[RecordedMock]] | None = None
+
+    @property
+    def parsed(self) -> urllib.parse.SplitResult | None:
+        return urllib.parse.urlsplit(self.url) if self.url else None
+
+    @property
+    def host(self) -> str | None:
+        parsed = self.parsed
+        return parsed.hostname if parsed else None
+
+    @property
+    def path(self) -> str | None:
+        parsed = self.parsed
+        if parsed is None:
+            return None
+        return urllib.parse.unquote(parsed.path) or "/"
+
+    @property
+    def query(self) -> str:
+        parsed = self.parsed
+        return parsed.query if parsed else ""
+
+    def content_type(self) -> str | None:
+        for name, value in self.headers.items():
+            if name.lower() == "content-type":
+                return value
+        return None
+
+    def json_body(self) -> Any:
+        """The response body decoded as JSON, or UNSET when it is not JSON (or absent)."""
+        if not self.body:
+            return UNSET
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return UNSET
+
+    def describe(self) -> str:
+        method = self.method or "ANY"
+        target = self.url or (f"~{self.url_pattern}" if self.url_pattern else "any URL")
+        status = "dynamic response" if self.status is None else str(self.status)
+        return f"{method} {target} -> {status}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "library": self.library,
+            "test": self.test,
+            "location": self.location,
+            "method": self.method,
+            "url": self.url,
+            "urlPattern": self.url_pattern,
+            "status": self.status,
+            "dynamic": self.dynamic,
+        }
+
+
+def _encode_body(
+    json_value: Any = None, text: Any = None, content: Any = None, html: Any = None
+) -> tuple[bytes | None, str | None]:
+    if json_value is not None:
+        return json.dumps(json_value).encode(), "application/json"
+    if text is not None:
+        return str(text).encode(), "text/plain; charset=utf-8"
+    if html is not None:
+        return str(html).encode(), "text/html; charset=utf-8"
+    if content is not None:
+        return (content if isinstance(content, bytes) else str(content).encode()), None
+    return None, None
+
+
+def _url_text(url: Any) -> tuple[str | None, str | None]:
+    """(concrete URL, regex text) of a library's URL argument."""
+    if url is None:
+        return None, None
+    if isinstance(url, re.Pattern):
+        return None, url.pattern
+    pattern = getattr(url, "pattern", None)
+    if isinstance(pattern, str) and not isinstance(url, str):
+        return None, pattern
+    text = str(url)
+    if "://" not in text:
+        return None, None
+    return text, None
+
+
+class Recorder:
+    """Collects mocks; ``install()`` wraps the libraries present, ``uninstall()`` restores them."""
+
+    def __init__(self) -> None:
+        self.mocks: list[RecordedMock] = []
+        self.current_test = "(outside a test)"
+        self._undo: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def add(self, mock: RecordedMock) -> None:
+        with self._lock:
+            mock.number = len(self.mocks) + 1
+            self.mocks.append(mock)
+
+    def _new(self, library: str) -> RecordedMock:
+        return RecordedMock(library=library, test=self.current_test, location=_registration_site())
+
+    def _wrap(self, owner: Any, name: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+        original = owner.__dict__[name]
+        setattr(owner, name, make(original))
+        self._undo.append(lambda: setattr(owner, name, original))
+
+    def install(self) -> list[str]:
+        """Wrap every supported library that is installed; returns their names."""
+        installed = []
+        for library, installer in (
+            ("respx", self._install_respx),
+            ("pytest-httpx", self._install_pytest_httpx),
+            ("responses", self._install_responses),
+            ("requests-mock", self._install_requests_mock),
+        ):
+            try:
+                installer()
+            except ImportError:
+                continue
+            installed.append(library)
+        return installed
+
+    def uninstall(self) -> None:
+        while self._undo:
+            self._undo.pop()()
+
+    def resolved(self) -> list[RecordedMock]:
+        """Every recorded mock with late information (respx responses) filled in."""
+        result: list[RecordedMock] = []
+        for mock in self.mocks:
+            if mock.resolve is not None:
+                result.extend(mock.resolve(mock))
+            else:
+                result.append(mock)
+        return result
+
+    # ------------------------------------------------------------------------------ responses
+
+    def _install_responses(self) -> None:
+        import responses.registries
+
+        recorder = self
+
+        def make(original: Callable[..., Any]) -> Callable[..., Any]:
+            def add(registry: Any, response: Any) -> Any:
+                mock = recorder._new("responses")
+                method = getattr(response, "method", None)
+                mock.method = str(method).upper() if method else None
+                mock.url, mock.url_pattern = _url_text(getattr(response, "url", None))
+                status = getattr(response, "status", None)
+                if status is None or getattr(response, "callback", None) is not None:
+                    mock.dynamic = True
+                else:
+                    mock.status = int(status)
+                    body = getattr(response, "body", None)
+                    if isinstance(body, str):
+                        body = body.encode()
+                    mock.body = body if isinstance(body, bytes) else None
+                    headers = dict(getattr(response, "headers", None) or {})
+                    content_type = getattr(response, "content_type", None)
+                    if content_type and not any(k.lower() == "content-type" for k in headers):
+                        headers["Content-Type"] = str(content_type)
+                    mock.headers = {str(k): str(v) for k, v in headers.items()}
+                recorder.add(mock)
+                return original(registry, response)
+
+            return add
+
+        self._wrap(responses.registries.FirstMatchRegistry, "add", make)
+
+    # ------------------------------------------------------------------------------ requests-mock
+
+    def _install_requests_mock(self) -> None:
+        import requests_mock.adapter
+
+        recorder = self
+
+        def make(original: Callable[..., Any]) -> Callable[..., Any]:
+            def register_uri(
+                adapter: Any, method: Any, url: Any, response_list: Any = None, **kwargs: Any
+            ) -> Any:
+                entries = response_list or [kwargs]
+                for entry in entries:
+                    mock = recorder._new("requests-mock")
+                    mock.method = method.upper() if isinstance(method, str) else None
+                    mock.url, mock.url_pattern = _url_text(url)
+                    if (
+                        any(
+                            callable(entry.get(key))
+                            for key in ("json", "text", "content", "body", "status_code")
+                        )
+                        or "exc" in entry
+                    ):
+                        mock.dynamic = True
+                    else:
+                        mock.status = int(entry.get("status_code", 200))
+                        mock.body, content_type = _encode_body(
+                            entry.get("json"), entry.get("text"), entry.get("content")
+                        )
+                        headers = {str(k): str(v) for k, v in (entry.get("headers") or {}).items()}
+                        if content_type and not any(k.lower() == "content-type" for k in headers):
+                            headers["Content-Type"] = content_type
+                        mock.headers = headers
+                    recorder.add(mock)
+                return original(adapter, method, url, response_list, **kwargs)
+
+            return register_uri
+
+        self._wrap(requests_mock.adapter.Adapter, "register_uri", make)
+
+    # ------------------------------------------------------------------------------ pytest-httpx
+
+    def _install_pytest_httpx(self) -> None:
+        import pytest_httpx
+
+        recorder = self
+
+        def make(original: Callable[..., Any]) -> Callable[..., Any]:
+            def add_response(
+                httpx_mock: Any,
+                status_code: int = 200,
+                http_version: str = "HTTP/1.1",
+                headers: Any = None,
+                content: Any = None,
+                text: Any = None,
+                html: Any = None,
+                stream: Any = None,
+                json: Any = None,
+                **matchers: Any,
+            ) -> Any:
+                mock = recorder._new("pytest-httpx")
+                method = matchers.get("method")
+                mock.method = method.upper() if isinstance(method, str) else None
+                mock.url, mock.url_pattern = _url_text(matchers.get("url"))
+                if mock.url and matchers.get("match_params"):
+                    joiner = "&" if "?" in mock.url else "?"
+                    mock.url += joiner + urllib.parse.urlencode(matchers["match_params"], doseq=True)
+                if "match_json" in matchers:
+                    mock.request_json = matchers["match_json"]
+                mock.status = int(status_code)
+                if stream is not None:
+                    mock.dynamic = True
+                mock.body, content_type = _encode_body(json, text, content, html)
+                header_items = headers.items() if isinstance(headers, dict) else (headers or [])
+                mock.headers = {str(k): str(v) for k, v in header_items}
+                if content_type and not any(k.lower() == "content-type" for k in mock.headers):
+                    mock.headers["Content-Type"] = content_type
+                recorder.add(mock)
+                return original(
+                    httpx_mock,
+                    status_code,
+                    http_version,
+                    headers,
+                    content,
+                    text,
+                    html,
+                    stream,
+                    json,
+                    **matchers,
+                )
+
+            return add_response
+
+        self._wrap(pytest_httpx.HTTPXMock, "add_response", make)
+
+    # ------------------------------------------------------------------------------ respx
+
+    def _install_respx(self) -> None:
+        import respx.models
+
+        recorder = self
+
+        def make(original: Callable[..., Any]) -> Callable[..., Any]:
+            def __init__(route: Any, *patterns: Any, **lookups: Any) -> None:
+                original(route, *patterns, **lookups)
+                mock = recorder._new("respx")
+                mock.resolve = lambda recorded: _resolve_respx(recorded, route)
+                recorder.add(mock)
+
+            return __init__
+
+        self._wrap(respx.models.Route, "__init__", make)
+
+
+def _resolve_respx(recorded: RecordedMock, route: Any) -> list[RecordedMock]:
+    import httpx
+
+    scheme = host = path = None
+    port: int | None = None
+    query = ""
+    for leaf in _respx_leaves(route.pattern):
+        key = getattr(leaf, "key", None)
+        value = getattr(leaf, "value", None)
+        lookup = str(getattr(getattr(leaf, "lookup", None), "value", ""))
+        if key == "method" and isinstance(value, str):
+            recorded.method = value.upper()
+        elif key == "scheme" and isinstance(value, str):
+            scheme = value
+        elif key == "host" and isinstance(value, str) and lookup == "eq":
+            host = value
+        elif key == "port" and isinstance(value, int):
+            port = value
+        elif key == "path":
+            if isinstance(value, str) and lookup == "eq":
+                path = value
+            elif isinstance(value, re.Pattern):
+                recorded.url_pattern = value.pattern
+            elif isinstance(value, str):
+                recorded.url_pattern = re.escape(value) + ".*"
+        elif key == "params" and value is not None:
+            query = str(value)
+        elif key == "url":
+            recorded.url, recorded.url_pattern = _url_text(
+                value.pattern if isinstance(value, re.Pattern) else value
+            )
+            if isinstance(value, re.Pattern):
+                recorded.url_pattern = value.pattern
+        elif key == "json":
+            recorded.request_json = value
+    if recorded.url is None and host and path is not None:
+        netloc = f"{host}:{port}" if port else host
+        recorded.url = f"{scheme or 'https'}://{netloc}{path}" + (f"?{query}" if query else "")
+    response = route.return_value
+    responses: list[httpx.Response] = []
+    if isinstance(response, httpx.Response):
+        responses = [response]
+    elif route.side_effect is None and not route.calls:
+        responses = [httpx.Response(200)]  # respx answers 200 with no body by default
+    else:
+        seen = set()
+        for call in route.calls:
+            if call.response is not None and id(call.response) not in seen:
+                seen.add(id(call.response))
+                responses.append(call.response)
+    if not responses:
+        recorded.dynamic = True
+        recorded.resolve = None
+        return [recorded]
+    result = []
+    for one in responses:
+        copy = RecordedMock(
+            library=recorded.library,
+            test=recorded.test,
+            location=recorded.location,
+            number=recorded.number,
+            method=recorded.method,
+            url=recorded.url,
+            url_pattern=recorded.url_pattern,
+            request_json=recorded.request_json,
+        )
+        copy.status = one.status_code
+        copy.headers = {k: v for k, v in one.headers.items() if k.lower() != "content-length"}
+        try:
+            copy.body = one.content
+        except httpx.ResponseNotRead:
+            copy.body = one.read()
+        result.append(copy)
+    return result
+
+
+def _respx_leaves(pattern: Any) -> list[Any]:
+    try:
+        return list(iter(pattern))
+    except TypeError:
+        return [pattern]
