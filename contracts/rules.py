@@ -190,32 +190,31 @@ def parse_path(text: str) -> tuple[PathToken, ...]:
     return tuple(tokens)
 
 
-def _is_index(token: ValueToken) -> bool:
-    return isinstance(token, int) or token.isdigit()
+def _normal(rule_path: tuple[PathToken, ...]) -> tuple[str | Wildcard, ...]:
+    """Index tokens as text: `[2]` and `['2']` both match the value path fragment 2 ([ref])."""
+    return tuple(str(token) if isinstance(token, int) else token for token in rule_path)
 
 
 def path_weight(rule_path: tuple[PathToken, ...], value_path: tuple[ValueToken, ...]) -> int:
     """How well a rule path applies to a value path: 0 = not at all, higher = more specific."""
+    return _weight(_normal(rule_path), value_path)
+
+
+def _weight(rule_path: tuple[str | Wildcard, ...], value_path: tuple[ValueToken, ...]) -> int:
     if len(rule_path) > len(value_path):
         return 0
     weight = 2
+    any_token = Wildcard.ANY
+    index_token = Wildcard.INDEX
     for rule_token, value_token in zip(rule_path, value_path, strict=False):
-        if rule_token is Wildcard.ANY:
+        if rule_token is any_token:
             continue
-        if rule_token is Wildcard.INDEX:
-            if not _is_index(value_token):
+        text = value_token if type(value_token) is str else str(value_token)
+        if rule_token is index_token:
+            if not text.isdigit():
                 return 0
             continue
-        if isinstance(rule_token, int):
-            if isinstance(value_token, int):
-                if value_token != rule_token:
-                    return 0
-            elif not (value_token.isdigit() and int(value_token) == rule_token):
-                return 0
-        elif isinstance(value_token, int):
-            if rule_token != str(value_token):
-                return 0
-        elif rule_token != value_token:
+        if rule_token != text:
             return 0
         weight *= 2
     return weight
@@ -238,6 +237,26 @@ class RuleCategory:
 
     entries: tuple[tuple[tuple[PathToken, ...], RuleList], ...] = ()
     _cache: dict[tuple[ValueToken, ...], Selected | None] = field(default_factory=dict, repr=False)
+    _normalised: tuple[tuple[tuple[str | Wildcard, ...], RuleList], ...] = field(default=(), repr=False)
+
+    _by_first: dict[str, tuple[tuple[tuple[str | Wildcard, ...], RuleList], ...]] = field(
+        default_factory=dict, repr=False
+    )
+    _unkeyed: tuple[tuple[tuple[str | Wildcard, ...], RuleList], ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        self._normalised = tuple((_normal(path), rules) for path, rules in self.entries)
+        # Candidates by the first token of the rule path (root and wildcard-first rules apply anywhere).
+        keyed: dict[str, list[tuple[tuple[str | Wildcard, ...], RuleList]]] = {}
+        unkeyed = []
+        for entry in self._normalised:
+            first = entry[0][0] if entry[0] else None
+            if isinstance(first, str):
+                keyed.setdefault(first, []).append(entry)
+            else:
+                unkeyed.append(entry)
+        self._unkeyed = tuple(unkeyed)
+        self._by_first = {key: tuple(unkeyed) + tuple(entries) for key, entries in keyed.items()}
 
     def __bool__(self) -> bool:
         return bool(self.entries)
@@ -248,10 +267,15 @@ class RuleCategory:
             return self._cache[path]
         except KeyError:
             pass
-        best: tuple[tuple[PathToken, ...], RuleList] | None = None
+        best: tuple[tuple[str | Wildcard, ...], RuleList] | None = None
         best_score = 0
-        for rule_path, rules in self.entries:
-            weight = path_weight(rule_path, path)
+        if path:
+            first = path[0]
+            candidates = self._by_first.get(first if type(first) is str else str(first), self._unkeyed)
+        else:
+            candidates = self._unkeyed
+        for rule_path, rules in candidates:
+            weight = _weight(rule_path, path)
             if weight:
                 score = weight * (len(rule_path) + 1)
                 if score > best_score:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from contracts.errors import ContractError
-from contracts.matching.bodies import compare_bodies
+from contracts.matching.bodies import compare_bodies, json_plan_for
 from contracts.matching.content_types import params_match
 from contracts.matching.headers import compare_headers
 from contracts.matching.matchers import apply_rules, check_string, string_checker
@@ -58,6 +58,7 @@ class CompiledRequest:
         self.query = load_query(expected.get("query"))
         self.headers = load_headers(expected.get("headers"))
         self.body = load_body(expected, "body", header_content_type(self.headers), v4=self.version == "4")
+        self.json_plan = json_plan_for(self.body, self.rules.body, strict=True)
 
     def match(self, actual: Mapping[str, Any]) -> list[Mismatch]:
         actual = _part(actual, "actual request")
@@ -86,6 +87,7 @@ class CompiledRequest:
                 self.rules.body,
                 strict=True,
                 content_type_rule=self.rules.header.get("content-type"),
+                json_plan=self.json_plan,
             )
         )
         return mismatches
@@ -123,6 +125,7 @@ class CompiledResponse:
         self.status = _status(expected.get("status", 200))
         self.headers = load_headers(expected.get("headers"))
         self.body = load_body(expected, "body", header_content_type(self.headers), v4=self.version == "4")
+        self.json_plan = json_plan_for(self.body, self.rules.body, strict=False)
 
     def match(self, actual: Mapping[str, Any]) -> list[Mismatch]:
         actual = _part(actual, "actual response")
@@ -153,6 +156,7 @@ class CompiledResponse:
                 self.rules.body,
                 strict=False,
                 content_type_rule=self.rules.header.get("content-type"),
+                json_plan=self.json_plan,
             )
         )
         return mismatches
@@ -199,6 +203,7 @@ class CompiledMessage:
         self.rules = parse_matching_rules(expected.get("matchingRules"), body_category="content")
         self.metadata = _metadata(expected)
         self.contents = _contents(expected, self.version, self.metadata)
+        self.json_plan = json_plan_for(self.contents, self.rules.body, strict=False)
 
     def match(self, actual: Mapping[str, Any]) -> list[Mismatch]:
         actual = _part(actual, "actual message")
@@ -206,7 +211,11 @@ class CompiledMessage:
             return self._match_synchronous(actual)
         metadata = _metadata(actual)
         mismatches = compare_bodies(
-            self.contents, _contents(actual, self.version, metadata), self.rules.body, strict=False
+            self.contents,
+            _contents(actual, self.version, metadata),
+            self.rules.body,
+            strict=False,
+            json_plan=self.json_plan,
         )
         mismatches.extend(self._match_metadata(metadata))
         return mismatches

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import json
 from dataclasses import dataclass, field
 
@@ -46,6 +47,7 @@ def parse_media_type(value: str) -> MediaType:
 _TEXTUAL_APPLICATION = ("javascript", "ecmascript", "yaml", "x-yaml", "graphql", "x-sh", "sql", "csv")
 
 
+@functools.lru_cache(maxsize=1024)
 def classify(content_type: str | None) -> BodyKind:
     """Which comparison a body of this content type gets."""
     if not content_type:
@@ -67,6 +69,7 @@ def classify(content_type: str | None) -> BodyKind:
     return BodyKind.BINARY
 
 
+@functools.lru_cache(maxsize=1024)
 def equivalent(expected: str, actual: str) -> bool:
     """Body content-type gate: same type/subtype, or the actual's `+json`/`+xml` base equals the expected."""
     want = parse_media_type(expected)
@@ -82,6 +85,7 @@ def equivalent(expected: str, actual: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1024)
 def params_match(expected: str, actual: str) -> bool:
     """Content-Type/Accept value comparison: media type equal, every expected parameter present with a
     case-insensitively equal value (extra actual parameters and parameter order do not matter)."""

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from contracts.matching.matchers import apply_rules, check_collection, check_json, check_string
+from contracts.matching.matchers import (
+    apply_rules,
+    check_collection,
+    check_string,
+    scalar_plan,
+    trivial_on_list,
+    trivial_on_map,
+)
 from contracts.matching.paths import render_path
 from contracts.matching.values import Json, json_equal, kind_name, render, render_sorted
 from contracts.mismatches import Mismatch, MismatchKind
-from contracts.rules import Matcher, MatcherKind, RuleCategory, ValueToken
+from contracts.rules import Matcher, MatcherKind, RuleCategory, Selected, ValueToken
 
 _MISSING = object()
+
+
+def _no_rules(path: tuple[ValueToken, ...]) -> Selected | None:
+    return None
+
+
 _VALUES_MODE = frozenset({MatcherKind.VALUES, MatcherKind.EACH_VALUE})
 _NO_KEY_CHECK = frozenset({MatcherKind.VALUES, MatcherKind.EACH_VALUE, MatcherKind.EACH_KEY})
 
@@ -16,10 +29,11 @@ _NO_KEY_CHECK = frozenset({MatcherKind.VALUES, MatcherKind.EACH_VALUE, MatcherKi
 class JsonComparer:
     """One comparison run: `strict` for requests (unexpected keys fail), lenient for responses/messages."""
 
-    __slots__ = ("kind", "mismatches", "rules", "strict")
+    __slots__ = ("kind", "mismatches", "rules", "select", "strict")
 
     def __init__(self, rules: RuleCategory, strict: bool, kind: MismatchKind = MismatchKind.BODY) -> None:
         self.rules = rules
+        self.select = rules.select if rules else _no_rules
         self.strict = strict
         self.kind = kind
         self.mismatches: list[Mismatch] = []
@@ -40,7 +54,7 @@ class JsonComparer:
             else:
                 self._compare_lists(path, expected, actual)
         else:
-            selected = self.rules.select(path) if self.rules else None
+            selected = self.select(path)
             if selected is None:
                 if not json_equal(expected, actual):
                     self.fail(
@@ -51,10 +65,7 @@ class JsonComparer:
                         f"{render(expected)} ({kind_name(expected)})",
                     )
             else:
-                inherited = selected.inherited
-                for message in apply_rules(
-                    selected.rules, lambda m: check_json(m, expected, actual, inherited)
-                ):
+                for message in scalar_plan(selected.rules)(expected, actual, selected.inherited):
                     self.fail(path, expected, actual, message)
 
     def _type_mismatch(self, path: tuple[ValueToken, ...], expected: Json, actual: Json) -> None:
@@ -72,7 +83,7 @@ class JsonComparer:
         if self.strict and not expected and actual:
             self.fail(path, expected, actual, f"Expected an empty Map but received {render(actual)}")
             return
-        selected = self.rules.select(path) if self.rules else None
+        selected = self.select(path)
         key_check = True
         values_mode = False
         if selected is not None:
@@ -84,15 +95,16 @@ class JsonComparer:
                         values_mode = values_mode or matcher.kind in _VALUES_MODE
                         if matcher.kind is MatcherKind.EACH_KEY:
                             self._each_key(path, matcher, actual)
-            for message in apply_rules(
-                selected.rules,
-                lambda m: (
-                    None
-                    if (m.kind in _NO_KEY_CHECK and not inherited)
-                    else check_collection(m, expected, actual, inherited)
-                ),
-            ):
-                self.fail(path, expected, actual, message)
+            if not trivial_on_map(selected.rules, inherited):
+                for message in apply_rules(
+                    selected.rules,
+                    lambda m: (
+                        None
+                        if (m.kind in _NO_KEY_CHECK and not inherited)
+                        else check_collection(m, expected, actual, inherited)
+                    ),
+                ):
+                    self.fail(path, expected, actual, message)
         if values_mode:
             first = next(iter(expected.values()), _MISSING)
             for key, value in actual.items():
@@ -133,7 +145,7 @@ class JsonComparer:
                     self.fail((*path, key), None, key, message)
 
     def _compare_lists(self, path: tuple[ValueToken, ...], expected: list[Json], actual: list[Json]) -> None:
-        selected = self.rules.select(path) if self.rules else None
+        selected = self.select(path)
         if selected is None:
             self._compare_lists_exactly(path, expected, actual)
             return
@@ -141,7 +153,10 @@ class JsonComparer:
             return
         compare_contents = True
         inherited = selected.inherited
-        messages = apply_rules(selected.rules, lambda m: self._list_rule(m, expected, actual, inherited))
+        if trivial_on_list(selected.rules, inherited):
+            messages = []
+        else:
+            messages = apply_rules(selected.rules, lambda m: self._list_rule(m, expected, actual, inherited))
         for matcher in selected.rules.matchers:
             if matcher.kind is MatcherKind.ARRAY_CONTAINS and not inherited:
                 compare_contents = False

@@ -260,3 +260,111 @@ def apply_rules(rules: RuleList, check: Callable[[Matcher], str | None]) -> list
         else:
             failures.append(message)
     return failures
+
+
+# ------------------------------------------------------------------------------------ compiled plans
+#
+# The checks above are general; matching live traffic calls them for every value, so each rule list
+# also gets a specialised function (built once, cached by rule-list identity) for the common cases.
+
+ScalarCheck = Callable[[Json, Json, bool], "str | None"]
+RulesCheck = Callable[[Json, Json, bool], "list[str]"]
+
+_NO_FAILURES: list[str] = []
+_NUMERIC = (int, float)
+
+
+def fast_scalar(matcher: Matcher) -> ScalarCheck:
+    """`check_json` specialised for one matcher."""
+    kind = matcher.kind
+    if kind is MatcherKind.TYPE:
+
+        def type_check(expected: Json, actual: Json, cascaded: bool) -> str | None:
+            expected_type = type(expected)
+            actual_type = type(actual)
+            if expected_type is actual_type or (expected_type in _NUMERIC and actual_type in _NUMERIC):
+                if actual_type is list or actual_type is dict:
+                    return _check_size(matcher, actual, cascaded)
+                return None
+            return f"Expected {_typed(actual)} to be the same type as {_typed(expected)}"
+
+        return type_check
+    if kind is MatcherKind.REGEX:
+        assert matcher.regex is not None
+        fullmatch = matcher.regex.fullmatch
+        source = matcher.value
+
+        def regex_check(expected: Json, actual: Json, cascaded: bool) -> str | None:
+            text = actual if type(actual) is str else text_of(actual)
+            if fullmatch(text):
+                return None
+            return f"Expected '{text}' to match '{source}'"
+
+        return regex_check
+    if kind is MatcherKind.INTEGER:
+        return lambda expected, actual, cascaded: (
+            None if type(actual) is int else f"Expected {_typed(actual)} to be an integer"
+        )
+    if kind is MatcherKind.DECIMAL:
+        return lambda expected, actual, cascaded: (
+            None if type(actual) is float else f"Expected {_typed(actual)} to be a decimal number"
+        )
+    if kind is MatcherKind.NUMBER:
+        return lambda expected, actual, cascaded: (
+            None if type(actual) in _NUMERIC else f"Expected {_typed(actual)} to be a number"
+        )
+    return lambda expected, actual, cascaded: check_json(matcher, expected, actual, cascaded)
+
+
+_SCALAR_PLANS: dict[RuleList, RulesCheck] = {}
+
+
+def scalar_plan(rules: RuleList) -> RulesCheck:
+    """`apply_rules(rules, check_json...)` as one specialised function of (expected, actual, cascaded)."""
+    plan = _SCALAR_PLANS.get(rules)
+    if plan is not None:
+        return plan
+    checks = [fast_scalar(matcher) for matcher in rules.matchers]
+    if len(checks) == 1:
+        only = checks[0]
+
+        def single(expected: Json, actual: Json, cascaded: bool) -> list[str]:
+            message = only(expected, actual, cascaded)
+            return _NO_FAILURES if message is None else [message]
+
+        plan = single
+    else:
+        any_passes = rules.combine is Combine.OR
+
+        def several(expected: Json, actual: Json, cascaded: bool) -> list[str]:
+            failures = []
+            for check in checks:
+                message = check(expected, actual, cascaded)
+                if message is None:
+                    if any_passes:
+                        return _NO_FAILURES
+                else:
+                    failures.append(message)
+            return failures
+
+        plan = several
+    _SCALAR_PLANS[rules] = plan
+    return plan
+
+
+_TRIVIAL_ON_MAPS = frozenset({MatcherKind.TYPE, MatcherKind.REGEX})
+
+
+def trivial_on_map(rules: RuleList, cascaded: bool) -> bool:
+    """True when applying `rules` to an object can never fail (so the check can be skipped)."""
+    return all(m.kind in _TRIVIAL_ON_MAPS and (cascaded or not m.sized) for m in rules.matchers)
+
+
+def trivial_on_list(rules: RuleList, cascaded: bool) -> bool:
+    """True when applying `rules` to an array can never fail (sizes, equality, arrayContains can)."""
+    return all(
+        m.kind in _COLLECTION_PASSES
+        and m.kind is not MatcherKind.ARRAY_CONTAINS
+        and (cascaded or not m.sized)
+        for m in rules.matchers
+    )
