@@ -13,6 +13,9 @@ from tests.support import IN_CI, SHARED, need
 
 os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
 
+# pytester runs small pytest sessions (the tether pytest plugin and mock audit are tested that way).
+pytest_plugins = ["pytester"]
+
 POSTGRES_ADMIN_URL = os.environ.get("TETHER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
