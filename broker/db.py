@@ -143,16 +143,14 @@ def insert_ignore(session: Session, table: Any, values: Mapping[str, Any], keys:
 
     ``table`` is a SQLModel table class or a ``Table``."""
     target: Table = table.__table__ if hasattr(table, "__table__") else table
-    result: Any
-    if session.get_bind().dialect.name == "postgresql":
-        result = session.execute(
-            postgresql.insert(target).values(**values).on_conflict_do_nothing(index_elements=keys)
-        )
-    else:
-        result = session.execute(
-            sqlite.insert(target).values(**values).on_conflict_do_nothing(index_elements=keys)
-        )
-    return bool(result.rowcount == 1)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(target)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(*target.primary_key.columns)
+    )
+    return session.execute(statement).first() is not None
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
