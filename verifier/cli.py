@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from verifier.live.cli import provider_command
 from verifier.openapi.cli import openapi_command
 
 
@@ -13,3 +14,4 @@ def verify_group() -> None:
 
 
 verify_group.add_command(openapi_command)
+verify_group.add_command(provider_command)

@@ -7,8 +7,10 @@ Rule codes, severities and the order of checks follow PactFlow's `@pactflow/open
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from contracts.openapi import OpenAPIDocument, pointer_to_location
@@ -194,10 +196,18 @@ class InteractionCheck:
             )
         )
 
+    def qualified_pointer(self, problem: SchemaProblem) -> str | None:
+        """The problem's JSON pointer, prefixed with the file's path when it is not the spec itself."""
+        document = self.checker.document
+        if problem.uri and problem.uri != document.base_uri and problem.pointer:
+            source = Path(document.source_of(problem.uri))
+            with contextlib.suppress(ValueError):
+                source = source.relative_to(Path(document.source).resolve().parent)
+            return f"{source}{problem.pointer}"
+        return problem.pointer
+
     def add_problem(self, code: str, prefix: str, mock_location: str, problem: SchemaProblem) -> None:
-        pointer = problem.pointer
-        if problem.uri and problem.uri != self.checker.document.base_uri and pointer:
-            pointer = f"{self.checker.document.source_of(problem.uri)}{pointer}"
+        pointer = self.qualified_pointer(problem)
         self.add(
             code,
             Severity.ERROR,
@@ -284,7 +294,7 @@ class OpenAPIChecker:
                 request.path,
                 "[root].paths",
                 problem.schema_value,
-                problem.pointer,
+                check.qualified_pointer(problem),
                 with_operation=False,
             )
         return None

@@ -28,7 +28,7 @@ from typing import Any
 import referencing.exceptions
 from jsonschema import Draft4Validator, Draft202012Validator, ValidationError, validators
 
-from contracts.openapi import OpenAPIDocument, OpenAPIError, escape_pointer_token
+from contracts.openapi import OpenAPIDocument, OpenAPIError, escape_pointer_token, pointer_to_location
 from verifier.openapi.formats import make_format_checker
 
 FORMAT_CHECKER = make_format_checker()
@@ -326,11 +326,24 @@ class SchemaValidators:
         validator = self._validator(mode, key, schema, base)
         try:
             errors = list(validator.iter_errors(instance))
-        except referencing.exceptions.Unresolvable as exc:
-            raise OpenAPIError(self.document.source, key, f"$ref cannot be resolved: {exc}") from exc
         except referencing.exceptions.Unretrievable as exc:
-            raise OpenAPIError(self.document.source, key, f"$ref target cannot be read: {exc}") from exc
+            cause = exc.__cause__ or exc
+            raise OpenAPIError(
+                self.document.source, self._location(key), f"$ref '{exc.ref}' cannot be read: {cause}"
+            ) from exc
+        except referencing.exceptions.Unresolvable as exc:
+            ref = getattr(exc, "ref", None) or str(exc)
+            raise OpenAPIError(
+                self.document.source,
+                self._location(key),
+                f"$ref '{ref}' (reached from this schema) cannot be resolved",
+            ) from exc
         return [self._problem(error, key) for error in errors]
+
+    def _location(self, key: str) -> str:
+        uri, _, fragment = key.partition("#")
+        where = pointer_to_location("#" + fragment)
+        return where if uri == self.document.base_uri else f"{self.document.source_of(uri)}: {where}"
 
     def _problem(self, error: ValidationError, key: str) -> SchemaProblem:
         keyword = str(error.validator)

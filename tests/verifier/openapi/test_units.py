@@ -1,0 +1,172 @@
+"""Building blocks of the check: media types, routing, query strings, matching rules, the plugin."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+
+from contracts.openapi import parse_openapi
+from verifier.openapi import checker_plugin
+from verifier.openapi.checker import OpenAPIChecker
+from verifier.openapi.matchers import parse_rule_path
+from verifier.openapi.media import accept_ranges, find_matching_type
+from verifier.openapi.pacts import parse_pact
+from verifier.openapi.querystrings import parse_query, parse_value
+from verifier.openapi.router import Router
+
+
+@pytest.mark.parametrize(
+    ("requested", "available", "expected"),
+    [
+        (["application/json"], ["application/json"], "application/json"),
+        (["application/json;charset=utf-8"], ["application/json"], "application/json"),
+        (["application/vnd.x+json"], ["application/json"], "application/json"),
+        (["text/plain"], ["text/*"], "text/*"),
+        (["text/plain"], ["*/*"], "*/*"),
+        (["*/*"], ["application/xml"], "application/xml"),
+        (["application/xml"], ["application/json"], None),
+    ],
+)
+def test_media_type_matching(requested: list[str], available: list[str], expected: str | None) -> None:
+    assert find_matching_type(requested, available) == expected
+
+
+def test_accept_ranges_are_ordered_by_quality_and_drop_q0() -> None:
+    assert accept_ranges("text/html;q=0.5, application/json, application/xml;q=0") == [
+        "application/json",
+        "text/html",
+    ]
+
+
+def test_router_prefers_static_segments_and_keeps_identical_templates() -> None:
+    router = Router()
+    router.add("/pets/{id}", 0)
+    router.add("/pets/mine", 1)
+    router.add("/pets/{name}", 2)
+    router.add("/files/{path*}", 3)
+    router.freeze()
+    assert [m.template.path for m in router.matches("/pets/mine")] == [
+        "/pets/mine",
+        "/pets/{id}",
+        "/pets/{name}",
+    ]
+    assert [m.params for m in router.matches("/pets/7")] == [{"id": "7"}, {"name": "7"}]
+    assert [m.params for m in router.matches("/files/a/b%20c")] == [{"path": "a/b c"}]
+    assert list(router.matches("/pets/7/toys")) == []
+
+
+def test_query_parsing_follows_qs() -> None:
+    assert parse_query("a=1&a=2&b=x,y&c[d]=3&e.f=4&g[]=5&h=a+b") == {
+        "a": ["1", "2"],
+        "b": ["x", "y"],
+        "c": {"d": "3"},
+        "e": {"f": "4"},
+        "g": ["5"],
+        "h": "a b",
+    }
+    assert parse_query("b=x,y", comma=False, allow_dots=False) == {"b": "x,y"}
+    assert parse_value("a=1,b=2") == {"a": "1", "b": "2"}
+    assert parse_value("1,2") == ["1", "2"]
+
+
+def test_rule_paths() -> None:
+    assert parse_rule_path("$.items[*].id") == ("items", "*", "id")
+    assert parse_rule_path("$['a-b'][0]") == ("a-b", 0)
+    assert parse_rule_path("items") is None
+
+
+def _spec(schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {
+                "get": {
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": schema}}}
+                    }
+                }
+            }
+        },
+    }
+
+
+def test_matcher_bounds_conflict_is_explained() -> None:
+    checker = OpenAPIChecker(
+        parse_openapi(_spec({"type": "array", "minItems": 2, "items": {"type": "integer"}}))
+    )
+    pact = parse_pact(
+        {
+            "metadata": {"pactSpecification": {"version": "3.0.0"}},
+            "interactions": [
+                {
+                    "description": "d",
+                    "request": {"method": "GET", "path": "/x"},
+                    "response": {
+                        "status": 200,
+                        "body": [1],
+                        "matchingRules": {"body": {"$": {"matchers": [{"match": "type", "max": 1}]}}},
+                    },
+                }
+            ],
+        }
+    )
+    findings = checker.check_pact(pact)
+    assert [(f.code, f.message.split(": ", 1)[1], f.spec.pointer) for f in findings] == [
+        (
+            "response.body.incompatible",
+            "the pact's matcher allows at most 1 items, fewer than the spec's minItems 2",
+            "#/paths/~1x/get/responses/200/content/application~1json/schema/minItems",
+        )
+    ]
+
+
+def test_every_problem_of_an_interaction_is_reported() -> None:
+    checker = OpenAPIChecker(
+        parse_openapi(
+            _spec({"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "string"}}})
+        )
+    )
+    pact = parse_pact(
+        {
+            "interactions": [
+                {
+                    "description": "d",
+                    "request": {"method": "GET", "path": "/x", "query": "z=1"},
+                    "response": {"status": 200, "body": {"a": "1", "b": 2, "c": 3}},
+                }
+            ]
+        }
+    )
+    found = sorted((f.code, f.mock.location) for f in checker.check_pact(pact))
+    assert found == [
+        ("request.query.unknown", "[root].interactions[0].request.query.z"),
+        ("response.body.incompatible", "[root].interactions[0].response.body.a"),
+        ("response.body.incompatible", "[root].interactions[0].response.body.b"),
+        ("response.body.incompatible", "[root].interactions[0].response.body.c"),
+    ]
+
+
+def test_checker_plugin_signature_and_shape() -> None:
+    assert list(inspect.signature(checker_plugin.check).parameters) == ["spec", "pact"]
+    result = checker_plugin.check(
+        _spec({"type": "object"}),
+        {
+            "interactions": [
+                {"description": "d", "request": {"method": "GET", "path": "/y"}, "response": {"status": 200}}
+            ]
+        },
+    )
+    assert result["success"] is False
+    assert result["warnings"] == []
+    (error,) = result["errors"]
+    assert error["code"] == "request.path-or-method.unknown"
+    assert error["mockDetails"] == {
+        "interactionDescription": "d",
+        "interactionState": "[none]",
+        "location": "[root].interactions[0].request.path",
+        "value": "/y",
+    }
+    assert set(error["specDetails"]) >= {"location", "pathMethod", "pathName", "value"}
