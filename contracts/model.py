@@ -488,13 +488,15 @@ def actual_body(data: bytes | None, content_type: str | None, spec_version: str)
     """The ``body``/``contents`` value of an actual part, or :data:`NO_BODY` when there is none.
 
     Up to V3: JSON bodies as the decoded document, text bodies (XML, form, plain) as a string,
-    other bytes as a V4-style wrapper with base64 content (V3 files have no binary form).
+    other bytes as their base64 text (as pre-V4 pact files write binary bodies).
     V4: the wrapper ``{"content", "contentType", "encoded"}``.
     """
     if not data:
         return NO_BODY
     body = Body.from_bytes(data, content_type)
-    if spec_version == "4" or body.encoding == "base64":
+    if spec_version != "4" and body.encoding == "base64":
+        return base64.b64encode(body.content).decode("ascii")
+    if spec_version == "4":
         if body.encoding == "base64":
             return {
                 "content": base64.b64encode(body.content).decode("ascii"),

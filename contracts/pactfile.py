@@ -42,6 +42,7 @@ from contracts.model import (
     format_query_string,
     header_values,
     is_json_content_type,
+    is_text_content_type,
     normalise_spec_version,
     parse_query_string,
     spec_at_least,
@@ -526,8 +527,22 @@ def _parse_response(data: Any, location: str, spec_version: str) -> HttpResponse
 _BODY_KEYS = {"content", "contentType", "encoded", "contentTypeHint"}
 
 
+def _canonical_base64(text: str) -> bytes | None:
+    """The bytes of ``text`` if it is base64 that encodes back to exactly ``text``, else None."""
+    try:
+        data = decode_base64(text)
+    except ValueError:
+        return None
+    return data if base64.b64encode(data).decode("ascii") == text else None
+
+
 def _parse_body(raw: Any, location: str, spec_version: str, content_type: str | None) -> Body:
     if spec_version != "4" or not isinstance(raw, Mapping) or "content" not in raw:
+        if isinstance(raw, str) and content_type and not is_text_content_type(content_type):
+            binary = _canonical_base64(raw)
+            if binary is not None:
+                # pre-V4 files write binary bodies (image/png, application/pdf, ...) as base64 text
+                return Body(binary, content_type, "base64", bare=spec_version == "4")
         encoding: BodyEncoding = "text" if isinstance(raw, str) else "json"
         return Body(raw, content_type, encoding, bare=spec_version == "4")
     declared = raw.get("contentType")
