@@ -239,6 +239,126 @@ class BrokerClient:
         body: dict[str, Any] = self.get("/can-i-deploy", **params)
         return body
 
+    def can_i_merge(self, pacticipant: str, version: str) -> dict[str, Any]:
+        """Is this version compatible with the main-branch heads of its integrations?"""
+        query = (
+            f"q[][pacticipant]={seg(pacticipant)}&q[][version]={seg(version)}"
+            "&latestby=cvp&latest=true&mainBranch=true"
+        )
+        return self.matrix(query)
+
+    # ---- environments, deployments and releases
+    def list_environments(self) -> list[dict[str, Any]]:
+        body = self.get("/environments")
+        environments: list[dict[str, Any]] = body.get("_embedded", {}).get("environments", [])
+        return environments
+
+    def environment(self, name: str) -> dict[str, Any]:
+        """The environment with this name (raises a 404 ``BrokerClientError`` if there is none)."""
+        for environment in self.list_environments():
+            if environment.get("name") == name:
+                return environment
+        raise BrokerClientError(f"no environment named {name!r} in the broker at {self.base_url}", status=404)
+
+    def create_environment(
+        self,
+        name: str,
+        *,
+        production: bool = False,
+        display_name: str | None = None,
+        contacts: Sequence[Mapping[str, Any]] = (),
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"name": name, "production": production}
+        if display_name is not None:
+            body["displayName"] = display_name
+        if contacts:
+            body["contacts"] = [dict(contact) for contact in contacts]
+        result: dict[str, Any] = self.request("POST", "/environments", json_body=body)
+        return result
+
+    def record_deployment(
+        self, pacticipant: str, version: str, environment: str, *, application_instance: str | None = None
+    ) -> dict[str, Any]:
+        env = self.environment(environment)
+        body: dict[str, Any] = {}
+        if application_instance is not None:
+            body = {"applicationInstance": application_instance, "target": application_instance}
+        path = f"/pacticipants/{seg(pacticipant)}/versions/{seg(version)}/deployed-versions/environment/{seg(env['uuid'])}"
+        result: dict[str, Any] = self.request("POST", path, json_body=body)
+        return result
+
+    def record_release(self, pacticipant: str, version: str, environment: str) -> dict[str, Any]:
+        env = self.environment(environment)
+        path = f"/pacticipants/{seg(pacticipant)}/versions/{seg(version)}/released-versions/environment/{seg(env['uuid'])}"
+        result: dict[str, Any] = self.request("POST", path, json_body={})
+        return result
+
+    def currently_deployed(self, environment: str, pacticipant: str | None = None) -> list[dict[str, Any]]:
+        env = self.environment(environment)
+        params = {"pacticipant": pacticipant} if pacticipant else {}
+        body = self.get(f"/environments/{seg(env['uuid'])}/deployed-versions/currently-deployed", **params)
+        deployed: list[dict[str, Any]] = body.get("_embedded", {}).get("deployedVersions", [])
+        return deployed
+
+    def currently_supported(self, environment: str, pacticipant: str | None = None) -> list[dict[str, Any]]:
+        env = self.environment(environment)
+        params = {"pacticipant": pacticipant} if pacticipant else {}
+        body = self.get(f"/environments/{seg(env['uuid'])}/released-versions/currently-supported", **params)
+        released: list[dict[str, Any]] = body.get("_embedded", {}).get("releasedVersions", [])
+        return released
+
+    def record_undeployment(self, pacticipant: str, environment: str) -> list[dict[str, Any]]:
+        """Mark every current deployment of the pacticipant in the environment as undeployed."""
+        return [
+            self.request("PATCH", deployed["_links"]["self"]["href"], json_body={"currentlyDeployed": False})
+            for deployed in self.currently_deployed(environment, pacticipant)
+        ]
+
+    def record_support_ended(self, pacticipant: str, version: str, environment: str) -> list[dict[str, Any]]:
+        return [
+            self.request("PATCH", released["_links"]["self"]["href"], json_body={"currentlySupported": False})
+            for released in self.currently_supported(environment, pacticipant)
+            if released.get("_embedded", {}).get("version", {}).get("number") == version
+        ]
+
+    # ---- bi-directional contracts
+    def publish_provider_contract(
+        self,
+        provider: str,
+        version: str,
+        content: bytes,
+        *,
+        content_type: str = "application/yaml",
+        branch: str | None = None,
+        tags: Sequence[str] = (),
+        build_url: str | None = None,
+        self_verification: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """PactFlow's ``POST /provider-contracts/provider/{p}/publish``: an OpenAPI spec (bytes as they
+        are) with its self-verification result (``{success, content (text), contentType, format,
+        verifier, verifierVersion}``; ``content`` is base64-encoded here)."""
+        contract: dict[str, Any] = {
+            "content": base64.b64encode(content).decode("ascii"),
+            "specification": "oas",
+            "contentType": content_type,
+        }
+        if self_verification is not None:
+            results = dict(self_verification)
+            if isinstance(results.get("content"), str):
+                results["content"] = base64.b64encode(results["content"].encode()).decode("ascii")
+            contract["selfVerificationResults"] = results
+        body: dict[str, Any] = {"pacticipantVersionNumber": version, "contract": contract}
+        if branch:
+            body["branch"] = branch
+        if tags:
+            body["tags"] = list(tags)
+        if build_url:
+            body["buildUrl"] = build_url
+        result: dict[str, Any] = self.request(
+            "POST", f"/provider-contracts/provider/{seg(provider)}/publish", json_body=body
+        )
+        return result
+
 
 def _describe_error(method: str, url: str, status: int, body: Any) -> str:
     detail = ""

@@ -1,0 +1,330 @@
+"""`tether verify provider`: replay pacts against a running provider and fuzz it against its own spec.
+
+Exit status: 0 verified, 1 a verification failed (replay or self-check), 2 unusable input (an
+option, a file, an unreachable provider or broker).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from verifier.errors import VerifierError
+from verifier.live.options import (
+    BrokerOptions,
+    LiveOptionsError,
+    PublishOptions,
+    ReplayOptions,
+    SelectionOptions,
+    SelfCheckOptions,
+    check_date,
+    check_http_url,
+    check_pact_source,
+    parse_selector,
+)
+from verifier.live.publish import publish_self_check
+from verifier.live.replay import expected_interactions, run_replay
+from verifier.live.report import FORMATS, print_text
+from verifier.live.results import ProviderVerification, ReplayResult, SelfCheckResult
+from verifier.live.selfcheck import check_spec, run_self_check
+from verifier.live.state_relay import StateChange
+
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+_PHASE_LINE = re.compile(r"^\s*\S*\s*(Examples|Coverage|Fuzzing|Stateful)\b")
+
+
+@click.command(name="provider")
+@click.option("--provider", required=True, help="The provider's pacticipant name (as in the pacts).")
+@click.option("--provider-base-url", required=True, help="Where the running provider answers.")
+@click.option(
+    "--pact",
+    "pacts",
+    multiple=True,
+    help="A pact file, a directory of pact files, or a pact URL (repeatable). Without it, pacts come "
+    "from --broker-url.",
+)
+@click.option(
+    "--broker-url",
+    envvar=["TETHER_BROKER_URL", "PACT_BROKER_BASE_URL"],
+    help="Pact Broker to fetch pacts from.",
+)
+@click.option("--broker-token", envvar="PACT_BROKER_TOKEN", help="Bearer token for the broker.")
+@click.option("--broker-username", envvar="PACT_BROKER_USERNAME", help="Basic-auth user for the broker.")
+@click.option("--broker-password", envvar="PACT_BROKER_PASSWORD", help="Basic-auth password for the broker.")
+@click.option("--state-change-url", help="The provider's state-change endpoint (Pact body format).")
+@click.option("--provider-version", help="The provider version being verified (needed to --publish).")
+@click.option("--provider-branch", help="The provider's branch (published, and used for pending/WIP).")
+@click.option("--provider-tag", "provider_tags", multiple=True, help="A provider version tag (repeatable).")
+@click.option("--build-url", help="Link to the CI build, published with the results.")
+@click.option(
+    "--publish", is_flag=True, help="Publish verification results (and the provider contract) to the broker."
+)
+@click.option(
+    "--consumer-version-selector",
+    "selectors",
+    multiple=True,
+    help="A consumer version selector as JSON, e.g. '{\"mainBranch\": true}' (repeatable, ORed).",
+)
+@click.option("--main-branch", is_flag=True, help='Shorthand for the selector {"mainBranch": true}.')
+@click.option("--deployed-or-released", is_flag=True, help='Shorthand for {"deployedOrReleased": true}.')
+@click.option("--branch", "branches", multiple=True, help='Shorthand for {"branch": X} (repeatable).')
+@click.option(
+    "--consumer", "consumers", multiple=True, help="Only verify pacts of this consumer (repeatable)."
+)
+@click.option("--enable-pending", is_flag=True, help="Pending pacts' failures do not fail the verification.")
+@click.option(
+    "--include-wip-pacts-since", help="Also verify work-in-progress pacts published since YYYY-MM-DD."
+)
+@click.option(
+    "--request-timeout", type=click.IntRange(min=1), default=5000, show_default=True, help="Per request, ms."
+)
+@click.option(
+    "--openapi", "spec", help="The provider's OpenAPI spec: also fuzz the provider against it (schemathesis)."
+)
+@click.option(
+    "--max-examples", type=click.IntRange(min=1), help="Schemathesis test cases per operation [default: 50]."
+)
+@click.option("--max-time", type=click.IntRange(min=1), help="Time budget of the self-check, in seconds.")
+@click.option("--seed", type=int, help="Schemathesis random seed (reproducible self-checks).")
+@click.option(
+    "--phases",
+    default="examples,coverage,fuzzing",
+    show_default=True,
+    help=f"Schemathesis phases, comma-separated ({', '.join(PHASES)}).",
+)
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE.")
+def provider_command(**raw: Any) -> None:
+    """Replay pacts against the running provider with pact-python's Verifier (the Rust reference
+    verifier), and with --openapi also run schemathesis against it. Results are shown per
+    interaction and, with --publish, published to the broker.
+
+    Exit status: 0 verified, 1 verification failed, 2 unusable input.
+    """
+    stderr = Console(stderr=True, soft_wrap=True)
+    try:
+        replay_options, check_options, publish = _options(raw)
+    except VerifierError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    try:
+        replay: ReplayResult | None = None
+        self_check: SelfCheckResult | None = None
+        with _progress(stderr) as progress:
+            if replay_options is not None:
+                replay = _replay(replay_options, progress, stderr)
+            if check_options is not None:
+                self_check = _self_check(check_options, progress, stderr)
+        if self_check is not None and publish is not None and raw["broker_url"]:
+            publish_self_check(_broker(raw), raw["provider"], publish, self_check)
+            self_check = _published(self_check)
+    except VerifierError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    result = ProviderVerification(
+        provider=raw["provider"],
+        base_url=raw["provider_base_url"],
+        provider_version=raw["provider_version"],
+        replay=replay,
+        self_check=self_check,
+    )
+    _emit(result, raw["fmt"], raw["output"])
+    sys.exit(0 if result.success else 1)
+
+
+def _published(check: SelfCheckResult) -> SelfCheckResult:
+    from dataclasses import replace
+
+    return replace(check, published=True)
+
+
+def _broker(raw: dict[str, Any]) -> BrokerOptions:
+    if raw["broker_token"] and (raw["broker_username"] or raw["broker_password"]):
+        raise LiveOptionsError("give either --broker-token or --broker-username/--broker-password, not both")
+    return BrokerOptions(
+        url=check_http_url("--broker-url", raw["broker_url"]),
+        token=raw["broker_token"] or None,
+        username=raw["broker_username"] or None,
+        password=raw["broker_password"] or None,
+    )
+
+
+def _options(
+    raw: dict[str, Any],
+) -> tuple[ReplayOptions | None, SelfCheckOptions | None, PublishOptions | None]:
+    base_url = check_http_url("--provider-base-url", raw["provider_base_url"])
+    broker = _broker(raw) if raw["broker_url"] else None
+    sources = tuple(check_pact_source(p) for p in raw["pacts"])
+    selectors = [parse_selector(s) for s in raw["selectors"]]
+    if raw["main_branch"]:
+        selectors.append({"mainBranch": True})
+    if raw["deployed_or_released"]:
+        selectors.append({"deployedOrReleased": True})
+    selectors.extend({"branch": b} for b in raw["branches"])
+    wip = (
+        check_date("--include-wip-pacts-since", raw["include_wip_pacts_since"])
+        if raw["include_wip_pacts_since"]
+        else None
+    )
+    from_broker = broker is not None and not sources
+    if not from_broker:
+        for name, given in (
+            ("--consumer-version-selector/--main-branch/--deployed-or-released/--branch", bool(selectors)),
+            ("--enable-pending", raw["enable_pending"]),
+            ("--include-wip-pacts-since", wip is not None),
+        ):
+            if given:
+                raise LiveOptionsError(f"{name} selects pacts from a broker: give --broker-url and no --pact")
+    if not sources and broker is None and not raw["spec"]:
+        raise LiveOptionsError("nothing to verify: give --pact FILE, --broker-url URL, or --openapi SPEC")
+    publish: PublishOptions | None = None
+    if raw["publish"]:
+        if not raw["provider_version"]:
+            raise LiveOptionsError(
+                "--publish needs --provider-version (the provider version to record results for)"
+            )
+        remote = from_broker or any(s.startswith(("http://", "https://")) for s in sources)
+        if not remote and not (raw["spec"] and broker is not None):
+            raise LiveOptionsError(
+                "--publish needs a broker: give --broker-url (pacts from local files cannot carry results back)"
+            )
+        publish = PublishOptions(
+            provider_version=raw["provider_version"],
+            provider_branch=raw["provider_branch"],
+            provider_tags=tuple(raw["provider_tags"]),
+            build_url=raw["build_url"],
+        )
+    replay: ReplayOptions | None = None
+    if sources or from_broker:
+        replay = ReplayOptions(
+            provider=raw["provider"],
+            base_url=base_url,
+            pact_sources=sources,
+            broker=broker,
+            selection=SelectionOptions(
+                consumer_version_selectors=tuple(selectors),
+                enable_pending=raw["enable_pending"],
+                include_wip_pacts_since=wip,
+                consumers=tuple(raw["consumers"]),
+            ),
+            state_change_url=check_http_url("--state-change-url", raw["state_change_url"])
+            if raw["state_change_url"]
+            else None,
+            publish=publish if (from_broker or any(s.startswith("http") for s in sources)) else None,
+            provider_branch=raw["provider_branch"],
+            provider_tags=tuple(raw["provider_tags"]),
+            request_timeout_ms=raw["request_timeout"],
+        )
+    check: SelfCheckOptions | None = None
+    if raw["spec"]:
+        phases = tuple(p.strip() for p in raw["phases"].split(",") if p.strip())
+        unknown = [p for p in phases if p not in PHASES]
+        if unknown or not phases:
+            raise LiveOptionsError(
+                f"--phases {raw['phases']!r}: unknown phase(s) {unknown}; choose from {', '.join(PHASES)}"
+            )
+        check_spec(raw["spec"])
+        check = SelfCheckOptions(
+            spec=raw["spec"],
+            base_url=base_url,
+            max_examples=raw["max_examples"] or 50,
+            max_time=raw["max_time"],
+            seed=raw["seed"],
+            phases=phases,
+        )
+    else:
+        for name in ("max_examples", "max_time", "seed"):
+            if raw[name] is not None:
+                raise LiveOptionsError(
+                    f"--{name.replace('_', '-')} tunes the self-check: give --openapi SPEC too"
+                )
+    return replay, check, publish
+
+
+@contextmanager
+def _progress(console: Console) -> Iterator[Progress | None]:
+    if not console.is_terminal:
+        yield None
+        return
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    with progress:
+        yield progress
+
+
+def _replay(options: ReplayOptions, progress: Progress | None, console: Console) -> ReplayResult:
+    total = (
+        expected_interactions(options.pact_sources, options.selection.consumers)
+        if options.pact_sources
+        else None
+    )
+    if progress is None:
+        console.print(
+            f"Replaying pacts against {options.provider} at {options.base_url} ...", highlight=False
+        )
+        return run_replay(options)
+    task = progress.add_task(f"Replaying pacts against {options.provider}", total=total)
+
+    def advance(change: StateChange) -> None:
+        label = change.state or "(no provider state)"
+        progress.update(task, advance=1, description=f"Replaying pacts: given {label}")
+
+    result = run_replay(options, on_interaction=advance)
+    progress.update(task, completed=len(result.interactions), total=len(result.interactions))
+    return result
+
+
+def _self_check(options: SelfCheckOptions, progress: Progress | None, console: Console) -> SelfCheckResult:
+    if progress is None:
+        console.print(
+            f"Running schemathesis ({', '.join(options.phases)}) against {options.base_url} ...",
+            highlight=False,
+        )
+        return run_self_check(options)
+    task = progress.add_task("Schemathesis: loading the spec", total=len(options.phases))
+
+    def on_line(line: str) -> None:
+        match = _PHASE_LINE.match(line)
+        if match:
+            progress.update(task, advance=1, description=f"Schemathesis: {match.group(1)} done")
+
+    return run_self_check(options, on_line=on_line)
+
+
+def _emit(result: ProviderVerification, fmt: str, output: Path | None) -> None:
+    stdout = Console(soft_wrap=True, highlight=False)
+    if output is None:
+        if fmt == "text":
+            print_text(stdout, result)
+        else:
+            click.echo(FORMATS[fmt](result), nl=False)
+        return
+    try:
+        output.write_text(FORMATS[fmt](result), encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"error: cannot write {output}: {exc}", err=True)
+        sys.exit(2)
+    print_text(stdout, result)
+    stdout.print(f"{fmt} report written to {output}")

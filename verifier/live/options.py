@@ -1,0 +1,190 @@
+"""What `tether verify provider` was asked to do, validated before anything runs.
+
+Every problem here is a :class:`LiveOptionsError` (a ``VerifierError``) whose message names the
+option and says how to fix it; the CLI turns it into exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from verifier.errors import VerifierError
+
+
+class LiveOptionsError(VerifierError):
+    """An option of `tether verify provider` is unusable (exit code 2)."""
+
+
+# consumer version selector keys the Pact Broker understands -> pact-python keyword arguments
+SELECTOR_KEYS: dict[str, str] = {
+    "consumer": "consumer",
+    "tag": "tag",
+    "fallbackTag": "fallback_tag",
+    "latest": "latest",
+    "deployedOrReleased": "deployed_or_released",
+    "deployed": "deployed",
+    "released": "released",
+    "environment": "environment",
+    "mainBranch": "main_branch",
+    "branch": "branch",
+    "matchingBranch": "matching_branch",
+    "fallbackBranch": "fallback_branch",
+}
+_BOOLEAN_KEYS = {"latest", "deployedOrReleased", "deployed", "released", "mainBranch", "matchingBranch"}
+_TRUE_ONLY_KEYS = _BOOLEAN_KEYS - {"latest"}  # the broker only accepts `true` for these
+
+
+@dataclass(frozen=True)
+class BrokerOptions:
+    url: str
+    token: str | None = None
+    username: str | None = None
+    password: str | None = None
+
+
+@dataclass(frozen=True)
+class SelectionOptions:
+    """Which pacts a broker hands out (the body of `POST .../for-verification`)."""
+
+    consumer_version_selectors: tuple[dict[str, Any], ...] = ()
+    enable_pending: bool = False
+    include_wip_pacts_since: str | None = None
+    consumers: tuple[str, ...] = ()  # only verify these consumers (client-side filter)
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    provider_version: str
+    provider_branch: str | None = None
+    provider_tags: tuple[str, ...] = ()
+    build_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ReplayOptions:
+    provider: str
+    base_url: str
+    pact_sources: tuple[str, ...] = ()  # files, directories or pact URLs
+    broker: BrokerOptions | None = None
+    selection: SelectionOptions = field(default_factory=SelectionOptions)
+    state_change_url: str | None = None
+    publish: PublishOptions | None = None
+    provider_branch: str | None = None  # also sent with the selection (pending / WIP calculations)
+    provider_tags: tuple[str, ...] = ()
+    request_timeout_ms: int = 5000
+
+    def to_json(self) -> dict[str, Any]:
+        """The replay worker's configuration (see verifier.live.replay_worker)."""
+        return {
+            "provider": self.provider,
+            "baseUrl": self.base_url,
+            "pactSources": list(self.pact_sources),
+            "broker": None if self.broker is None else vars(self.broker),
+            "selection": {
+                "consumerVersionSelectors": list(self.selection.consumer_version_selectors),
+                "enablePending": self.selection.enable_pending,
+                "includeWipPactsSince": self.selection.include_wip_pacts_since,
+                "consumers": list(self.selection.consumers),
+            },
+            "stateChangeUrl": self.state_change_url,
+            "publish": None
+            if self.publish is None
+            else {
+                "providerVersion": self.publish.provider_version,
+                "providerBranch": self.publish.provider_branch,
+                "providerTags": list(self.publish.provider_tags),
+                "buildUrl": self.publish.build_url,
+            },
+            "providerBranch": self.provider_branch,
+            "providerTags": list(self.provider_tags),
+            "requestTimeoutMs": self.request_timeout_ms,
+        }
+
+
+@dataclass(frozen=True)
+class SelfCheckOptions:
+    spec: str
+    base_url: str
+    max_examples: int = 50
+    max_time: int | None = None
+    seed: int | None = None
+    phases: tuple[str, ...] = ("examples", "coverage", "fuzzing")
+    headers: tuple[str, ...] = ()
+
+
+def parse_selector(text: str) -> dict[str, Any]:
+    """A `--consumer-version-selector` JSON object, checked key by key."""
+    try:
+        selector = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LiveOptionsError(
+            f"--consumer-version-selector {text!r} is not JSON ({exc.msg} at column {exc.colno}); "
+            "give an object such as '{\"mainBranch\": true}'"
+        ) from exc
+    if not isinstance(selector, dict) or not selector:
+        raise LiveOptionsError(
+            f"--consumer-version-selector {text!r} must be a non-empty JSON object, "
+            'such as \'{"branch": "main"}\' or \'{"deployedOrReleased": true}\''
+        )
+    for key, value in selector.items():
+        if key not in SELECTOR_KEYS:
+            raise LiveOptionsError(
+                f"--consumer-version-selector: unknown key {key!r}; known keys: {', '.join(SELECTOR_KEYS)}"
+            )
+        if key in _BOOLEAN_KEYS:
+            if not isinstance(value, bool):
+                raise LiveOptionsError(
+                    f"--consumer-version-selector: {key!r} must be true or false, not {value!r}"
+                )
+            if key in _TRUE_ONLY_KEYS and value is not True:
+                raise LiveOptionsError(
+                    f"--consumer-version-selector: {key!r} can only be true (leave it out)"
+                )
+        elif not isinstance(value, str) or not value:
+            raise LiveOptionsError(
+                f"--consumer-version-selector: {key!r} must be a non-empty string, not {value!r}"
+            )
+    return selector
+
+
+def check_http_url(option: str, url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise LiveOptionsError(f"{option} {url!r} is not an http(s) URL (for example http://127.0.0.1:8081)")
+    return url.rstrip("/")
+
+
+def check_date(option: str, value: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise LiveOptionsError(f"{option} {value!r} is not a date; use YYYY-MM-DD (for example 2024-01-31)")
+    try:
+        date.fromisoformat(value)
+    except ValueError as exc:
+        raise LiveOptionsError(f"{option} {value!r} is not a valid date: {exc}") from exc
+    return value
+
+
+def check_pact_source(source: str) -> str:
+    """A pact file, a directory of pacts, or a pact URL (as a broker webhook hands out)."""
+    if urlsplit(source).scheme in ("http", "https"):
+        return source
+    path = Path(source)
+    if not path.exists():
+        raise LiveOptionsError(f"--pact {source}: no such file or directory")
+    if path.is_dir():
+        if not any(path.glob("*.json")):
+            raise LiveOptionsError(f"--pact {source}: the directory holds no *.json pact file")
+        return str(path.resolve())
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LiveOptionsError(f"--pact {source}: not a readable JSON pact file ({exc})") from exc
+    if not isinstance(document, dict) or not isinstance(document.get("interactions"), list):
+        raise LiveOptionsError(f"--pact {source}: not a pact file (no top-level `interactions` array)")
+    return str(path.resolve())

@@ -1,0 +1,213 @@
+"""Provider self-check: schemathesis runs the provider's own OpenAPI spec against the live provider.
+
+Schemathesis 4 has no public engine API, so Tether drives its CLI, ``st run``, in a child process
+(in a scratch directory, so its cache never leaks between runs) and reads the two machine reports
+it writes: the JSON run report (phases, counts, failure codes, warnings) and the JUnit report (one
+test case per API operation, with the failure text). ``st``'s console output is streamed for
+progress and kept as the human-readable report that is published as the self-verification.
+
+Tether's verdict is schemathesis' exit code, with one addition: an operation the spec documents
+that only ever answers ``405 Method Not Allowed`` (schemathesis reports it as the
+``method_not_allowed`` warning and skips the operation) fails the self-check, since the provider
+no longer serves it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import defusedxml.ElementTree as SafeET
+import yaml
+
+from verifier.errors import VerifierError
+from verifier.live.options import LiveOptionsError, SelfCheckOptions
+from verifier.live.results import OperationResult, Outcome, SelfCheckFailure, SelfCheckResult
+
+MISSING_OPERATION_CODE = "method_not_allowed"
+MISSING_OPERATION_TITLE = "Documented operation answers 405 Method Not Allowed"
+
+
+class SelfCheckError(VerifierError):
+    """Schemathesis could not run (it crashed, timed out, or wrote no report)."""
+
+
+def schemathesis_command() -> list[str]:
+    exe = shutil.which("st", path=str(Path(sys.executable).parent))
+    return [exe] if exe else [sys.executable, "-m", "schemathesis.cli"]
+
+
+def check_spec(spec: str) -> str:
+    """A readable OpenAPI/Swagger document (file) or a URL; returns what to hand to schemathesis."""
+    if urlsplit(spec).scheme in ("http", "https"):
+        return spec
+    path = Path(spec)
+    if not path.is_file():
+        raise LiveOptionsError(f"--openapi {spec}: no such file")
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise LiveOptionsError(f"--openapi {spec}: not readable as YAML or JSON ({exc})") from exc
+    if not isinstance(document, dict) or not ({"openapi", "swagger"} & set(document)):
+        raise LiveOptionsError(
+            f"--openapi {spec}: not an OpenAPI document (no top-level `openapi` or `swagger` key)"
+        )
+    return str(path.resolve())
+
+
+def run_self_check(
+    options: SelfCheckOptions,
+    *,
+    on_line: Callable[[str], None] | None = None,
+) -> SelfCheckResult:
+    spec = check_spec(options.spec)
+    with tempfile.TemporaryDirectory(prefix="tether-selfcheck-") as tmp:
+        json_report, junit_report = Path(tmp, "run.json"), Path(tmp, "junit.xml")
+        args = [
+            *schemathesis_command(),
+            "--no-color",
+            "run",
+            spec,
+            "--url",
+            options.base_url,
+            "--phases",
+            ",".join(options.phases),
+            "--max-examples",
+            str(options.max_examples),
+            "--report",
+            "json,junit",
+            "--report-json-path",
+            str(json_report),
+            "--report-junit-path",
+            str(junit_report),
+        ]
+        if options.max_time is not None:
+            args += ["--max-time", str(options.max_time)]
+        if options.seed is not None:
+            args += ["--seed", str(options.seed)]
+        for header in options.headers:
+            args += ["--header", header]
+        lines: list[str] = []
+        timeout = (options.max_time or 600) + 120
+        process = subprocess.Popen(
+            args,
+            cwd=tmp,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"},
+            text=True,
+            errors="replace",
+        )
+        if process.stdout is None:  # pragma: no cover - Popen with stdout=PIPE always sets it
+            raise SelfCheckError("schemathesis started without an output pipe")
+        try:
+            for line in process.stdout:
+                lines.append(line.rstrip("\n"))
+                if on_line is not None:
+                    on_line(line.rstrip("\n"))
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            process.kill()
+            process.wait()
+            raise SelfCheckError(f"schemathesis did not finish within {timeout}s") from exc
+        finally:
+            process.stdout.close()
+        report_text = "\n".join(lines)
+        if not json_report.exists():
+            raise SelfCheckError(
+                f"schemathesis (exit code {process.returncode}) wrote no report:\n" + "\n".join(lines[-30:])
+            )
+        run = json.loads(json_report.read_text(encoding="utf-8"))
+        operations = parse_junit(junit_report.read_text(encoding="utf-8")) if junit_report.exists() else ()
+    return build_result(options.spec, run, operations, report_text, returncode=process.returncode)
+
+
+def parse_junit(text: str) -> tuple[OperationResult, ...]:
+    root = SafeET.fromstring(text)
+    results: list[OperationResult] = []
+    for case in root.iter("testcase"):
+        failures = [f for f in case if f.tag in ("failure", "error")]
+        skipped = [s for s in case if s.tag == "skipped"]
+        if failures:
+            outcome = Outcome.FAILED
+            codes = tuple(
+                dict.fromkeys(
+                    code.strip()
+                    for f in failures
+                    for code in str(f.get("message") or f.tag).split(",")
+                    if code.strip()
+                )
+            )
+            details = "\n\n".join((f.text or "").strip() for f in failures)
+        elif skipped:
+            outcome, codes = Outcome.SKIPPED, ()
+            details = (skipped[0].text or "").strip()
+        else:
+            outcome, codes, details = Outcome.PASSED, (), ""
+        results.append(OperationResult(str(case.get("name")), outcome, codes, details))
+    return tuple(results)
+
+
+def build_result(
+    spec: str,
+    run: dict[str, Any],
+    operations: tuple[OperationResult, ...],
+    report_text: str,
+    *,
+    returncode: int,
+) -> SelfCheckResult:
+    failures = [
+        SelfCheckFailure(
+            code=str(item.get("code") or item.get("type") or "failure"),
+            title=str(item.get("title") or item.get("type") or ""),
+            count=int(item.get("count") or 1),
+            operations=tuple(str(o) for o in item.get("operations", [])),
+        )
+        for item in run.get("failures", [])
+    ]
+    warnings = {key: list(value) for key, value in (run.get("warnings") or {}).items() if value}
+    missing = [str(op) for op in warnings.get("method_not_allowed", [])]
+    if missing:
+        failures.append(
+            SelfCheckFailure(MISSING_OPERATION_CODE, MISSING_OPERATION_TITLE, len(missing), tuple(missing))
+        )
+        operations = tuple(
+            OperationResult(o.operation, Outcome.FAILED, (*o.codes, MISSING_OPERATION_CODE), o.details)
+            if o.operation in missing
+            else o
+            for o in operations
+        )
+    errors = tuple(_error_text(e) for e in run.get("errors", []))
+    phases = {
+        name: str((value or {}).get("status", "unknown")) for name, value in (run.get("phases") or {}).items()
+    }
+    exit_code = run.get("exit_code", returncode)
+    return SelfCheckResult(
+        spec=spec,
+        success=exit_code == 0 and not failures and not errors,
+        tool_version=str(run.get("schemathesis_version", "")),
+        seed=run.get("seed"),
+        phases=phases,
+        test_cases=int((run.get("test_cases") or {}).get("generated", 0)),
+        operations=operations,
+        failures=tuple(failures),
+        errors=errors,
+        warnings=warnings,
+        command=str(run.get("command", "")),
+        report_text=report_text,
+    )
+
+
+def _error_text(error: Any) -> str:
+    if isinstance(error, dict):
+        parts = [str(error.get(key)) for key in ("operation", "title", "message") if error.get(key)]
+        return ": ".join(parts) or json.dumps(error)
+    return str(error)
