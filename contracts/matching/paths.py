@@ -6,11 +6,12 @@ import re
 
 from contracts.rules import ValueToken
 
-_PLAIN = re.compile(r"[A-Za-z_@#$][A-Za-z0-9_\-:@#$]*")
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_\-:]*")
 
 
 def render_path(path: tuple[ValueToken, ...]) -> str:
-    """`("items", 0, "id")` -> `$.items[0].id`; odd keys quoted (`$['a b']`), numeric keys as `[100]`."""
+    """`("items", 0, "id")` -> `$.items[0].id`; other keys quoted (`$['a b']`, XML `['@id']`, `['#text']`),
+    numeric keys as `[100]`."""
     parts = ["$"]
     for token in path:
         if isinstance(token, int) or token.isdigit():
