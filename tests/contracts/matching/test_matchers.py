@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -651,3 +653,50 @@ def test_bad_rules_raise_a_contract_error_naming_the_problem() -> None:
 def test_unknown_matchers_fail_instead_of_passing_silently() -> None:
     [mismatch] = match_response(response({"a": 1}, {"$.a": [{"match": "protobuf"}]}), response({"a": 1}), "4")
     assert mismatch.message == "Unsupported matcher 'protobuf': Tether does not run plugin matchers"
+
+
+def _fixture_body(shared_dir: Path, name: str) -> tuple[str, str]:
+    """A compatibility-suite `*-body.xml` fixture as (content type, body text)."""
+    root = ElementTree.parse(shared_dir / "pact-compatibility-suite" / "fixtures" / name).getroot()
+    contents = root.find("contents")
+    assert contents is not None
+    assert contents.text is not None
+    text = contents.text.strip("\n")
+    if contents.get("eol") == "CRLF":
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return (root.findtext("contentType") or "").strip(), text
+
+
+def test_multipart_bodies_compare_part_by_part(shared_dir: Path) -> None:
+    content_type, body = _fixture_body(shared_dir, "multipart-body.xml")
+    other_type, other = _fixture_body(shared_dir, "multipart2-body.xml")
+    expected = {
+        "method": "PUT",
+        "path": "/multipart",
+        "headers": {"Content-Type": content_type},
+        "body": body,
+    }
+    assert match_request(expected, expected, "1") == []
+    [mismatch] = match_request(
+        expected, {**expected, "headers": {"Content-Type": other_type}, "body": other}, "1"
+    )
+    assert mismatch.kind is MismatchKind.BODY
+    assert mismatch.message == (
+        "Actual body [application/octet-stream, 50 bytes, starting with "
+        "7b0a2020202022626f6479223a2022546869732069732074686520626f647920] is not equal to the expected body "
+        "[application/octet-stream, 97 bytes, starting with "
+        "3c68746d6c3e0a20203c686561643e0a20203c2f686561643e0a20203c626f64]"
+    )
+
+
+def test_an_empty_actual_body_is_checked_by_a_root_rule_on_binary_bodies() -> None:
+    expected = {
+        "method": "PUT",
+        "path": "/",
+        "headers": {"Content-Type": "image/jpeg"},
+        "body": {"contentType": "image/jpeg", "encoded": "base64", "content": "/9j/4AAQ"},
+        "matchingRules": {"body": {"$": {"matchers": [{"match": "notEmpty"}]}}},
+    }
+    actual = {"method": "PUT", "path": "/", "headers": {"Content-Type": "image/jpeg"}}
+    [mismatch] = match_request(expected, actual, "4")
+    assert (mismatch.path, mismatch.message) == ("$", "Expected [] (0 bytes) to not be empty")
