@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from email import message_from_bytes
 from email.message import Message
 
@@ -9,7 +10,7 @@ from contracts.matching.content_types import BodyKind, equivalent
 from contracts.matching.json_body import compare_json
 from contracts.matching.json_plan import JsonPlan
 from contracts.matching.matchers import apply_rules, check_bytes, check_string
-from contracts.matching.parts import Body, Presence, parse_query_string
+from contracts.matching.parts import Body, Presence, load_body, parse_query_string
 from contracts.matching.query import compare_query
 from contracts.matching.values import Json
 from contracts.matching.xml_body import compare_xml
@@ -116,8 +117,6 @@ def compare_contents(
                 "$", want, actual.as_text(), f"Failed to parse the actual body as JSON: {actual.json_error}"
             )
         else:
-            import json
-
             try:
                 got = json.loads(actual.as_text())
             except ValueError as exc:
@@ -226,8 +225,6 @@ def _multipart(expected: Body, actual: Body, rules: RuleCategory, *, strict: boo
             if rules
             else rules
         )
-        from contracts.matching.parts import load_body
-
         part_type = part.get_content_type()
         want_body = load_body({"b": part.get_payload(decode=True)}, "b", part_type, v4=False)
         got_body = load_body({"b": other.get_payload(decode=True)}, "b", other.get_content_type(), v4=False)

@@ -7,6 +7,8 @@ import functools
 import json
 from dataclasses import dataclass, field
 
+import filetype
+
 
 class BodyKind(enum.Enum):
     JSON = "json"
@@ -132,8 +134,6 @@ def sniff_text(text: str) -> str:
 
 def sniff_bytes(data: bytes) -> str | None:
     """Content type detected from magic numbers (the `contentType` matcher), or None if unknown."""
-    import filetype
-
     kind = filetype.guess(data)
     if kind is not None:
         return str(kind.mime)
