@@ -5,6 +5,7 @@ A thin layer over HTTP so the rest of ``loadgen`` never deals with HAL links or 
 
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -115,3 +116,26 @@ class BrokerAccess:
         when = result.get("verificationDate")
         date = f" at {when}" if when else ""
         return f"latest verification by provider version {version}{by}{date}: {outcome}"
+
+    def successful_verification(self, consumer: str, consumer_version: str, provider: str) -> str | None:
+        """A description of a successful verification of this consumer version's pact found in the
+        matrix (Pact replay, or the static OpenAPI check when the broker reports it there), or None."""
+        query = urllib.parse.urlencode(
+            [
+                ("q[][pacticipant]", consumer),
+                ("q[][version]", consumer_version),
+                ("q[][pacticipant]", provider),
+            ]
+        )
+        try:
+            matrix = self._client.matrix(query)
+        except BrokerClientError:
+            return None
+        for row in matrix.get("matrix", []):
+            result = row.get("verificationResult") or {}
+            if row.get("provider", {}).get("name") == provider and result.get("success") is True:
+                kind = row.get("verificationType")
+                what = "static OpenAPI check" if kind == "BDCT" else "verification"
+                version = (row.get("provider", {}).get("version") or {}).get("number", "?")
+                return f"{what} by provider version {version}: success"
+        return None

@@ -237,7 +237,13 @@ def load_from_broker(source: BrokerSource, provider: str, *, verified_only: bool
     with BrokerAccess(source) as broker:
         for entry in broker.pacts_for_verification(provider, source.selectors()):
             why = entry.short_description or "selected by the broker"
-            if entry.pending and verified_only:
+            static_check = None
+            if entry.pending and entry.consumer and entry.consumer_version:
+                # Pending means no successful Pact replay; the static OpenAPI check may still have passed.
+                static_check = broker.successful_verification(
+                    entry.consumer, entry.consumer_version, provider
+                )
+            if entry.pending and static_check is None and verified_only:
                 result.skipped.append(
                     SkippedPact(
                         entry.url,
@@ -249,7 +255,9 @@ def load_from_broker(source: BrokerSource, provider: str, *, verified_only: bool
                 continue
             document = broker.get_json(entry.url)
             pact = parse_pact_document(document, entry.url)
-            if entry.pending:
+            if static_check is not None:
+                reason = f"verified: {static_check}; selected as: {why}"
+            elif entry.pending:
                 reason = f"UNVERIFIED (served because of --include-unverified); selected as: {why}"
             else:
                 verification = broker.latest_verification(document)
