@@ -7,14 +7,14 @@ type), each reported as ``"<JSON location>: <problem>"``.
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from contracts.errors import ContractError
 from contracts.generators.values import GENERATOR_TYPES, python_regex
 from contracts.model import AsyncMessage, HttpInteraction, MessagePart, Pact, SyncMessage
+from contracts.rules import parse_matching_rules
 
 _NAMED_CATEGORIES = {"header", "headers", "query", "metadata", "body", "content"}
 _SINGLE_CATEGORIES = {"path", "status"}
@@ -65,24 +65,14 @@ def generator_problems(generators: Mapping[str, Any], location: str) -> list[str
     return problems
 
 
-def _rules_parser() -> Callable[..., Any] | None:
-    try:
-        module = importlib.import_module("contracts.rules")
-    except ImportError:  # pragma: no cover - the matching engine ships with contracts
-        return None
-    parser = getattr(module, "parse_matching_rules", None)
-    return parser if callable(parser) else None
-
-
 def matching_rule_problems(
     rules: Mapping[str, Any], location: str, *, body_category: str = "body"
 ) -> list[str]:
     """Problems the matching engine finds when it reads a part's ``matchingRules``."""
-    parser = _rules_parser()
-    if parser is None or not rules:
+    if not rules:
         return []
     try:
-        parser(rules, body_category=body_category)
+        parse_matching_rules(rules, body_category=body_category)
     except ContractError as exc:
         return [f"{location}: {exc}"]
     return []

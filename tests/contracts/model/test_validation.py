@@ -1,0 +1,106 @@
+"""validate_pact finds unusable matching rules and generators, naming their JSON location."""
+
+from __future__ import annotations
+
+from contracts.pactfile import parse_pact
+from contracts.validation import validate_pact
+
+
+def test_a_usable_pact_has_no_problems() -> None:
+    pact = parse_pact(
+        {
+            "consumer": {"name": "a"},
+            "provider": {"name": "b"},
+            "interactions": [
+                {
+                    "description": "d",
+                    "request": {
+                        "method": "GET",
+                        "path": "/",
+                        "generators": {"path": {"type": "ProviderState", "expression": "/${id}"}},
+                    },
+                    "response": {
+                        "body": {"id": 1},
+                        "matchingRules": {"body": {"$.id": {"matchers": [{"match": "integer"}]}}},
+                        "generators": {
+                            "body": {"$.id": {"type": "RandomInt", "min": 1}},
+                            "status": {"type": "RandomInt"},
+                        },
+                    },
+                }
+            ],
+            "metadata": {"pactSpecification": {"version": "3.0.0"}},
+        }
+    )
+    assert validate_pact(pact) == []
+
+
+def test_problems_in_rules_and_generators_of_every_interaction_kind() -> None:
+    pact = parse_pact(
+        {
+            "consumer": {"name": "a"},
+            "provider": {"name": "b"},
+            "interactions": [
+                {
+                    "description": "http",
+                    "request": {
+                        "method": "GET",
+                        "path": "/",
+                        "matchingRules": {"path": {"matchers": [{"match": "regex", "regex": "(["}]}},
+                    },
+                    "response": {
+                        "generators": {"body": {"$.a": {"type": "RandomInt", "min": "1"}}, "cookies": {}}
+                    },
+                },
+            ],
+            "messages": [
+                {
+                    "description": "m",
+                    "contents": {},
+                    "generators": {"metadata": {"k": {"type": "ProviderState"}}},
+                },
+            ],
+            "metadata": {"pactSpecification": {"version": "3.0.0"}},
+        }
+    )
+    problems = validate_pact(pact)
+    assert problems[0].startswith(
+        "$.interactions[0].request.matchingRules: matching rule regex '([' is not a valid"
+    )
+    assert problems[1:] == [
+        "$.interactions[0].response.generators.body['$.a'].min: must be an integer, found '1'",
+        "$.interactions[0].response.generators.cookies: unknown generator category; use body, header, query, path, status or metadata",
+        "$.messages[0].generators.metadata['k'].expression: a ProviderState generator needs an 'expression' string",
+    ]
+
+
+def test_v4_messages_are_checked_with_the_content_category() -> None:
+    pact = parse_pact(
+        {
+            "consumer": {"name": "a"},
+            "provider": {"name": "b"},
+            "interactions": [
+                {
+                    "type": "Synchronous/Messages",
+                    "description": "s",
+                    "request": {"contents": {"content": "x"}},
+                    "response": [
+                        {"contents": {"content": 1}, "generators": {"content": {"$": {"type": "Nope"}}}}
+                    ],
+                },
+                {
+                    "type": "Asynchronous/Messages",
+                    "description": "a",
+                    "contents": {"content": {"a": 1}},
+                    "matchingRules": {"content": {"$.a": {"matchers": [{"match": "regex", "regex": "(["}]}}},
+                },
+            ],
+            "metadata": {"pactSpecification": {"version": "4.0"}},
+        }
+    )
+    problems = validate_pact(pact)
+    assert problems[0].startswith(
+        "$.interactions[0].response[0].generators.content['$'].type: unknown generator type 'Nope'"
+    )
+    assert problems[1].startswith("$.interactions[1].matchingRules: matching rule regex '([' is not a valid")
+    assert len(problems) == 2
