@@ -95,7 +95,13 @@ def _validate_environment(body: Any, *, exclude_uuid: str | None, session: Sessi
     if errors:
         message = "; ".join(f"{key} {msgs[0]}" for key, msgs in errors.items())
         raise ValidationFailed(message, errors=errors)
-    return {"name": name, "production": production, "display_name": display_name, "contacts": contacts}
+    # the Rust CLI cannot read a null displayName: default it to the name
+    return {
+        "name": name,
+        "production": production,
+        "display_name": display_name or name,
+        "contacts": contacts,
+    }
 
 
 def list_environments(session: Session, *, name: str | None = None) -> list[EnvironmentRecord]:

@@ -60,6 +60,7 @@ class ResolvedSelector:
     tag: str | None = None
     branch: str | None = None
     environment: str | None = None
+    no_main_branch: bool = False  # the main branch was asked for, but the pacticipant has none
 
     @property
     def specified_version_missing(self) -> bool:
@@ -73,6 +74,11 @@ class ResolvedSelector:
         name = self.pacticipant
         versions = self.versions or []
         number = versions[0][1] if versions else None
+        if self.no_main_branch:
+            return (
+                f"the latest version of {name} from its main branch ({name} has no main branch: set it with "
+                f"`pact broker create-or-update-pacticipant --name {name} --main-branch BRANCH`)"
+            )
         if self.environment is not None:
             if not versions:
                 return (
@@ -258,6 +264,7 @@ class _Resolver:
             tag=selector.tag,
             branch=branch,
             environment=selector.environment,
+            no_main_branch=selector.main_branch and main_branch is None,
         )
 
     def inferred(self, pacticipant_id: int, query: MatrixQuery) -> ResolvedSelector:
@@ -280,6 +287,7 @@ class _Resolver:
             tag=query.tag,
             branch=branch,
             environment=query.environment,
+            no_main_branch=query.main_branch and main_branch is None,
         )
 
 

@@ -258,3 +258,13 @@ def test_rack_query_parsing() -> None:
         "ignore": [{"pacticipant": "D"}, "E"],
         "success": ["true", ""],
     }
+
+
+def test_can_i_merge_explains_a_provider_without_main_branch(scenario: Scenario) -> None:
+    scenario.pact("Web", "1", "Api", content="a", branch="main")
+    result = matrix(scenario, "q[][pacticipant]=Web&q[][version]=1&latestby=cvp&latest=true&mainBranch=true")
+    assert result.deployable is None
+    assert result.reasons == [
+        "There is no verified pact between version 1 of Web and the latest version of Api from its main branch "
+        "(Api has no main branch: set it with `pact broker create-or-update-pacticipant --name Api --main-branch BRANCH`)"
+    ]
