@@ -87,6 +87,8 @@ class Router:
 
     def __init__(self, *, case_insensitive: bool = False, trailing_slash: bool = False) -> None:
         self._by_length: dict[int, list[Template]] = {}
+        # (segment count, first segment) -> templates whose first segment is that static text
+        self._by_first: dict[tuple[int, str], list[Template]] = {}
         self._tails: list[Template] = []
         self.case_insensitive = case_insensitive
         self.trailing_slash = trailing_slash
@@ -102,8 +104,14 @@ class Router:
         return template
 
     def freeze(self) -> None:
-        for templates in self._by_length.values():
+        self._by_first = {}
+        for length, templates in self._by_length.items():
             templates.sort(key=lambda t: (t.specificity, t.order))
+            templated_first = [t for t in templates if not t.regexes or t.regexes[0] is not None]
+            for template in templates:
+                if template.regexes and template.regexes[0] is None:
+                    self._by_first.setdefault((length, template.segments[0]), []).append(template)
+            self._by_first[(length, "\0templated")] = templated_first
         self._tails.sort(key=lambda t: (t.specificity, t.order))
 
     def matches(self, request_path: str) -> Iterator[Match]:
@@ -112,7 +120,11 @@ class Router:
         if self.trailing_slash and len(path) > 1:
             path = path.rstrip("/")
         segments = path.split("/")[1:]
-        for template in self._by_length.get(len(segments), []):
+        first = segments[0].lower() if self.case_insensitive else segments[0]
+        candidates = self._by_first.get((len(segments), first), []) + self._by_first.get(
+            (len(segments), "\0templated"), []
+        )
+        for template in candidates:
             params = _match_segments(template, segments)
             if params is not None:
                 yield Match(template, params)

@@ -102,13 +102,15 @@ def _additional_properties(
             )
 
 
-_CLASSES: dict[tuple[str, Mode, bool, bool], Any] = {}
+class _Caches:
+    """Per-document caches shared by the validator classes of one `SchemaValidators`."""
+
+    def __init__(self) -> None:
+        self.refs: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self.merged: dict[int, dict[str, Any]] = {}
 
 
-def _validator_class(dialect: str, mode: Mode, options: SchemaOptions) -> Any:
-    key = (dialect, mode, options.additional_properties_in_response, options.required_properties_in_response)
-    if key in _CLASSES:
-        return _CLASSES[key]
+def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _Caches) -> Any:
     base: Any = Draft202012Validator if dialect == "3.1" else Draft4Validator
     base_type = base.VALIDATORS["type"]
     base_all_of = base.VALIDATORS["allOf"]
@@ -156,8 +158,21 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions) -> Any:
         if not strict:
             yield from base_all_of(validator, branches, instance, schema)
             return
-        merged = _merge_all_of(validator, schema)
+        merged = _merge_all_of(validator, schema, caches.merged)
         yield from validator.descend(instance, merged)
+
+    def ref(
+        validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        # referencing's lookup is the hot spot of deep schemas: resolve each (base, $ref) pair once
+        resolver = validator._resolver
+        key = (resolver._base_uri, value)
+        hit = caches.refs.get(key)
+        if hit is None:
+            resolved = resolver.lookup(value)
+            hit = (resolved.contents, resolved.resolver)
+            caches.refs[key] = hit
+        yield from validator.descend(instance, hit[0], resolver=hit[1])
 
     extended = validators.extend(  # type: ignore[no-untyped-call]
         base,
@@ -166,13 +181,10 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions) -> Any:
             "required": required,
             "additionalProperties": _additional_properties,
             "allOf": all_of,
+            "$ref": ref,
         },
     )
-    _CLASSES[key] = extended
     return extended
-
-
-_MERGED: dict[int, dict[str, Any]] = {}
 
 
 def _deref(validator: Any, schema: Any) -> Any:
@@ -183,9 +195,12 @@ def _deref(validator: Any, schema: Any) -> Any:
     return schema
 
 
-def _merge_all_of(validator: Any, schema: Mapping[str, Any]) -> dict[str, Any]:
-    """OpenAPI reads `allOf` as one object made of all branches; merge them (through `$ref`s)."""
-    cached = _MERGED.get(id(schema))
+def _merge_all_of(
+    validator: Any, schema: Mapping[str, Any], cache: dict[int, dict[str, Any]]
+) -> dict[str, Any]:
+    """OpenAPI reads `allOf` as one object made of all branches; merge them (through `$ref`s).
+    The cache is keyed by the schema's id: the document keeps every schema alive as long as the cache."""
+    cached = cache.get(id(schema))
     if cached is not None:
         return cached
     merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
@@ -194,7 +209,7 @@ def _merge_all_of(validator: Any, schema: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(resolved, Mapping):
             continue
         if "allOf" in resolved:
-            resolved = _merge_all_of(validator, resolved)
+            resolved = _merge_all_of(validator, resolved, cache)
         for key, value in resolved.items():
             if key == "properties" and isinstance(value, Mapping):
                 props = dict(merged.get("properties", {}))
@@ -205,12 +220,8 @@ def _merge_all_of(validator: Any, schema: Mapping[str, Any]) -> dict[str, Any]:
                 merged["required"] = list(dict.fromkeys([*merged.get("required", []), *value]))
             elif key not in merged:
                 merged[key] = value
-    _MERGED[id(schema)] = merged
-    _KEEP_ALIVE.append(schema)
+    cache[id(schema)] = merged
     return merged
-
-
-_KEEP_ALIVE: list[Any] = []  # keeps ids in _MERGED valid for the life of the process
 
 
 def ajv_message(error: ValidationError) -> str:
@@ -298,13 +309,19 @@ class SchemaValidators:
         self.options = options or SchemaOptions()
         self.dialect = document.version
         self._validators: dict[tuple[Mode, str], Any] = {}
+        self._caches = _Caches()
+        self._classes: dict[Mode, Any] = {}
         self._locations: dict[int, tuple[str, str]] | None = None
+        self._fully_indexed = False
 
     def _validator(self, mode: Mode, key: str, schema: Any, base_uri: str) -> Any:
         cache_key = (mode, key)
         found = self._validators.get(cache_key)
         if found is None:
-            cls = _validator_class(self.dialect, mode, self.options)
+            cls = self._classes.get(mode)
+            if cls is None:
+                cls = _validator_class(self.dialect, mode, self.options, self._caches)
+                self._classes[mode] = cls
             registry = self.document.registry
             found = cls(
                 schema,
@@ -365,11 +382,19 @@ class SchemaValidators:
 
     def _where(self, schema: Any, keyword: str) -> tuple[str | None, str | None]:
         if self._locations is None:
+            # index the reusable parts first; the whole document only if the schema is not there
             self._locations = {}
-            self._index(self.document.root, self.document.base_uri, "#")
+            root = self.document.root
+            for section in ("components", "definitions"):
+                if isinstance(root.get(section), dict):
+                    self._index(root[section], self.document.base_uri, f"#/{section}")
             for uri, contents in self.document._files.items():
                 self._index(contents, uri, "#")
         found = self._locations.get(id(schema))
+        if found is None and not self._fully_indexed:
+            self._fully_indexed = True
+            self._index(self.document.root, self.document.base_uri, "#")
+            found = self._locations.get(id(schema))
         if found is None:
             # a sibling file read after the index was built
             for uri, contents in self.document._files.items():
