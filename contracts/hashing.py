@@ -79,3 +79,17 @@ def pact_version_sha(pact_json: Mapping[str, Any] | Pact | str | bytes) -> str:
 def interaction_id(interaction: Mapping[str, Any]) -> str:
     """SHA-1 hex of an interaction's key-sorted JSON (without any ``_id``): the broker's ``_id``."""
     return hashlib.sha1(canonical_json(_without_id(interaction)).encode("utf-8")).hexdigest()
+
+
+def with_interaction_ids(pact_json: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the pact document whose interactions and messages each carry ``_id`` (first key), as a
+    Pact Broker stores them; existing ``_id`` values are recomputed."""
+    result = dict(pact_json)
+    for key in ("interactions", "messages"):
+        items = result.get(key)
+        if isinstance(items, list):
+            result[key] = [
+                {"_id": interaction_id(item), **_without_id(item)} if isinstance(item, Mapping) else item
+                for item in items
+            ]
+    return result

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from contracts.errors import PactFormatError
-from contracts.hashing import canonical_pact_content, interaction_id, pact_version_sha
+from contracts.hashing import canonical_pact_content, interaction_id, pact_version_sha, with_interaction_ids
 from contracts.pactfile import parse_pact
 
 PACT: dict[str, Any] = {
@@ -132,3 +132,12 @@ def test_bad_input() -> None:
         pact_version_sha("{")
     with pytest.raises(PactFormatError, match="JSON object"):
         pact_version_sha("[]")
+
+
+def test_with_interaction_ids_puts_ids_first_and_keeps_the_sha() -> None:
+    stored = with_interaction_ids(PACT)
+    assert [list(i)[0] for i in stored["interactions"]] == ["_id", "_id"]
+    assert [i["_id"] for i in stored["interactions"]] == [interaction_id(i) for i in PACT["interactions"]]
+    assert pact_version_sha(stored) == SHA
+    assert with_interaction_ids(stored) == stored
+    assert "_id" not in PACT["interactions"][0]
