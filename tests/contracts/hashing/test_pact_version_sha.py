@@ -136,7 +136,7 @@ def test_bad_input() -> None:
 
 def test_with_interaction_ids_puts_ids_first_and_keeps_the_sha() -> None:
     stored = with_interaction_ids(PACT)
-    assert [list(i)[0] for i in stored["interactions"]] == ["_id", "_id"]
+    assert [next(iter(i)) for i in stored["interactions"]] == ["_id", "_id"]
     assert [i["_id"] for i in stored["interactions"]] == [interaction_id(i) for i in PACT["interactions"]]
     assert pact_version_sha(stored) == SHA
     assert with_interaction_ids(stored) == stored
