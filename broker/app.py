@@ -55,9 +55,16 @@ def create_app(settings: BrokerSettings | None = None, *, database: Database | N
     app.include_router(publish.router)
     app.include_router(pacts.router)
     # other areas register their routers here, one line each
+    from broker.api import provider_contracts as provider_contracts_api
+    from broker.api import webhooks as webhooks_api
+    from broker.webhooks.runtime import install as install_webhooks
+
+    app.include_router(webhooks_api.router)
+    app.include_router(provider_contracts_api.router)
     app.include_router(__import__("broker.api.verifications", fromlist=["router"]).router)
     app.include_router(__import__("broker.api.environments", fromlist=["router"]).router)
     app.include_router(__import__("broker.api.matrix", fromlist=["router"]).router)
+    install_webhooks(app, settings, db)  # event subscribers, base-URL middleware, background worker
     return app
 
 

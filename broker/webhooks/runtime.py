@@ -1,0 +1,84 @@
+"""Wiring webhooks (and the other background jobs) into one application: ``install(app, settings, db)``.
+
+* subscribes the outbox writer and the contract cross-check queuer to ``broker.events``;
+* records each request's base URL (``current_base_url``) so queued webhooks carry absolute pact URLs;
+* starts the process's background worker with the application (lifespan) and stops it on shutdown.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+import anyio
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from broker import events
+from broker.db import Database
+from broker.hal import base_url_for
+from broker.services import provider_contracts, webhooks
+from broker.settings import BrokerSettings
+from broker.webhooks.config import WebhookSettings
+from broker.webhooks.worker import BackgroundWorker, Job
+
+
+class BaseUrlMiddleware:
+    """Remembers the request's public base URL for events raised while handling it."""
+
+    def __init__(self, app: ASGIApp, base_urls: tuple[str, ...]) -> None:
+        self.app = app
+        self.base_urls = base_urls
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = webhooks.current_base_url.set(base_url_for(Request(scope), self.base_urls))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            webhooks.current_base_url.reset(token)
+
+
+def build_worker(db: Database, settings: WebhookSettings) -> BackgroundWorker:
+    token = f"{uuid.uuid4().hex[:12]}"
+    jobs = [
+        Job("webhook deliveries", lambda: webhooks.deliver_due(db, settings, token)),
+        Job(
+            "contract cross-checks", lambda: provider_contracts.run_pending_checks(db, settings.lease_seconds)
+        ),
+    ]
+    return BackgroundWorker(jobs, poll_seconds=settings.poll_seconds)
+
+
+def install(app: FastAPI, settings: BrokerSettings, db: Database) -> WebhookSettings:
+    webhook_settings = WebhookSettings.from_settings(settings)
+    worker = build_worker(db, webhook_settings)
+    webhooks.register_runtime(
+        db, webhooks.WebhookRuntime(webhook_settings, settings.base_urls, wake=worker.wake)
+    )
+    provider_contracts.register_wake(db, worker.wake)
+    events.subscribe(webhooks.on_event)
+    events.subscribe(provider_contracts.on_event)
+    app.state.webhook_settings = webhook_settings
+    app.state.background_worker = worker
+    app.add_middleware(BaseUrlMiddleware, base_urls=settings.base_urls)
+
+    previous: Callable[[Any], AbstractAsyncContextManager[Any]] = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(application: Any) -> AsyncIterator[Any]:
+        if webhook_settings.worker_enabled:
+            worker.start()
+        try:
+            async with previous(application) as state:
+                yield state
+        finally:
+            await anyio.to_thread.run_sync(worker.stop)
+
+    app.router.lifespan_context = lifespan
+    return webhook_settings
