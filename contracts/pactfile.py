@@ -527,6 +527,16 @@ def _parse_response(data: Any, location: str, spec_version: str) -> HttpResponse
 _BODY_KEYS = {"content", "contentType", "encoded", "contentTypeHint"}
 
 
+def parse_body(raw: Any, spec_version: str, content_type: str | None = None) -> Body:
+    """A ``body``/``contents`` value of a pact-file part as a :class:`Body`; ``content_type`` is the
+    part's Content-Type header (or message metadata) for bodies that do not declare one.
+
+    Use ``parse_body(part["body"], version, content_type).to_bytes()`` for the bytes to send, e.g. of
+    a response produced by :func:`contracts.generators.generate_response`.
+    """
+    return _parse_body(raw, "$.body", spec_version, content_type)
+
+
 def _canonical_base64(text: str) -> bytes | None:
     """The bytes of ``text`` if it is base64 that encodes back to exactly ``text``, else None."""
     try:

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from contracts.generators import generate_message, generate_request, generate_response
 from contracts.hashing import pact_version_sha
 from contracts.matching import match_message, match_request, match_response
 from contracts.model import (
@@ -23,7 +24,7 @@ from contracts.model import (
     actual_request,
     actual_response,
 )
-from contracts.pactfile import dump_pact, dumps_pact, load_pact, loads_pact
+from contracts.pactfile import dump_pact, dumps_pact, load_pact, loads_pact, parse_body
 from tests.support import REPO_ROOT, need, npm_tool
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
@@ -176,6 +177,57 @@ def _check_examples_match(pact: Pact) -> int:
     return checked
 
 
+def _wire(body: Any, version: str, content_type: str | None) -> bytes | None:
+    """The bytes of a pact-file body of ``version``."""
+    return None if body is None else parse_body(body, version, content_type).to_bytes()
+
+
+def _check_generated_parts_match(pact: Pact) -> int:
+    """Requests generated for the provider (ProviderState generators resolved from the interaction's
+    provider-state parameters) and responses and messages generated for the consumer satisfy the pact."""
+    checked = 0
+    version = pact.spec_version
+    for interaction in pact.interactions:
+        values = {k: v for state in interaction.provider_states for k, v in (state.params or {}).items()}
+        if isinstance(interaction, HttpInteraction):
+            expected = interaction.expected_request()
+            generated = generate_request(expected, version, provider_state=values)
+            content_type = interaction.request.content_type()
+            actual = actual_request(
+                generated["method"],
+                generated["path"],
+                generated.get("query"),
+                generated.get("headers"),
+                _wire(generated.get("body"), version, content_type),
+                content_type,
+                spec_version=version,
+            )
+            assert match_request(expected, actual, version) == [], interaction.description
+            expected = interaction.expected_response()
+            generated = generate_response(expected, version, mock_server_url="http://127.0.0.1:1234")
+            content_type = interaction.response.content_type()
+            body = _wire(generated.get("body"), version, content_type)
+            actual = actual_response(
+                generated["status"], generated.get("headers"), body, content_type, spec_version=version
+            )
+            assert match_response(expected, actual, version) == [], interaction.description
+        elif isinstance(interaction, AsyncMessage):
+            expected = interaction.expected_message()
+            generated = generate_message(expected, version)
+            content_type = interaction.content_type()
+            actual = actual_message(
+                _wire(generated.get("contents"), version, content_type),
+                interaction.metadata,
+                content_type,
+                spec_version=version,
+            )
+            assert match_message(expected, actual, version) == [], interaction.description
+        else:
+            continue
+        checked += 1
+    return checked
+
+
 def test_pact_python_pacts_round_trip(python_pacts: list[Path]) -> None:
     names = [path.name for path in python_pacts]
     assert names == [
@@ -203,6 +255,7 @@ def test_pact_python_pacts_round_trip(python_pacts: list[Path]) -> None:
     assert order.provider_states[0].params == {"id": 7}
     assert order.request.query == {"expand": ["lines"]}
     assert sum(_check_examples_match(pact) for pact in pacts.values()) == 9
+    assert sum(_check_generated_parts_match(pact) for pact in pacts.values()) == 8
 
 
 @pytest.mark.npm
@@ -236,3 +289,13 @@ def test_pact_js_pacts_round_trip(js_pacts: list[Path]) -> None:
     assert image.response.body is not None
     assert image.response.body.encoding == "base64"
     assert sum(_check_examples_match(pact) for pact in pacts.values()) == 7
+    assert sum(_check_generated_parts_match(pact) for pact in pacts.values()) == 6
+
+
+@pytest.mark.parametrize(
+    "path", sorted((REPO_ROOT / "examples" / "pacts").glob("*.json")), ids=lambda p: p.name
+)
+def test_example_project_pacts(path: Path) -> None:
+    pact = _check_round_trip(path)
+    assert _check_examples_match(pact) == len(pact.interactions)
+    assert _check_generated_parts_match(pact) == len(pact.interactions)
