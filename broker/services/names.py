@@ -16,9 +16,9 @@ def check_name(value: object, field: str, *, what: str = "name", allow_slash: bo
         raise ValidationFailed(
             f"The {what} {value!r} contains a line break or control character.", field=field
         )
-    if value.strip() in {".", ".."}:
+    if any(part.strip() in {".", ".."} for part in value.replace("\\", "/").split("/")):
         raise ValidationFailed(
-            f"The {what} {value!r} is not allowed (it would be a relative path).", field=field
+            f"The {what} {value!r} is not allowed: '.' and '..' would be read as relative paths.", field=field
         )
     if value != value.strip():
         raise ValidationFailed(f"The {what} {value!r} has leading or trailing whitespace.", field=field)
