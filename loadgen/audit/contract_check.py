@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,13 +64,20 @@ class PactIndex:
         return found
 
 
+_TYPE_MESSAGE = re.compile(
+    r"type mismatch|\((String|Integer|Decimal|Boolean|Null|Array|Object)\) to "
+    r"(be the same type|be an? (integer|decimal|number|null)|match a boolean)",
+    re.IGNORECASE,
+)
+
+
 def _drift_kind(mismatch: Mismatch) -> DriftKind:
     text = mismatch.message.lower()
     if mismatch.kind is MismatchKind.BODY_TYPE:
         return DriftKind.CONTENT_TYPE
     if "missing" in text:
         return DriftKind.MISSING_FIELD
-    if "type" in text:
+    if _TYPE_MESSAGE.search(mismatch.message):
         return DriftKind.WRONG_TYPE
     return DriftKind.CONTRACT_MISMATCH
 

@@ -224,7 +224,10 @@ def _schema_findings(
                 actual,
             )
         )
-    return findings
+    unique: dict[tuple[str, str], Finding] = {}
+    for finding in findings:
+        unique.setdefault((finding.location, finding.message), finding)
+    return list(unique.values())
 
 
 def _media_type(value: str | None) -> str:
