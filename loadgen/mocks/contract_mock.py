@@ -111,6 +111,7 @@ class ContractMock:
         return path
 
     def handle(self, request: IncomingRequest) -> Outcome:
+        __tracebackhide__ = True  # pytest shows the caller, not the mock's internals
         outcome = self.engine.handle(request)
         with self._lock:
             self.calls.append(Call(request, outcome))
@@ -149,11 +150,13 @@ class ContractMock:
         )
 
     def handle_httpx(self, request: httpx.Request) -> httpx.Response:
+        __tracebackhide__ = True  # pytest shows the caller, not the mock's internals
         body = request.read()
         outcome = self.handle(self._incoming_httpx(request, body))
         return self._httpx_response(request, outcome)
 
     async def handle_httpx_async(self, request: httpx.Request) -> httpx.Response:
+        __tracebackhide__ = True  # pytest shows the caller, not the mock's internals
         body = await request.aread()
         outcome = self.handle(self._incoming_httpx(request, body))
         return self._httpx_response(request, outcome)
@@ -165,6 +168,7 @@ class ContractMock:
     # ------------------------------------------------------------------------------ requests
 
     def handle_requests(self, request: requests.PreparedRequest) -> requests.Response:
+        __tracebackhide__ = True  # pytest shows the caller, not the mock's internals
         url = urllib.parse.urlsplit(request.url or "")
         body = request.body or b""
         if isinstance(body, str):
