@@ -4,8 +4,8 @@ Parts are dicts in pact-file shape (as :meth:`contracts.model.HttpInteraction.ex
 returns them). Generator categories: ``path`` (one definition), ``status`` (one definition),
 ``header``/``headers``, ``query`` and ``metadata`` (name → definition), ``body``/``content``
 (JSON path → definition; paths with ``*``/``[*]`` are expanded against the existing document, paths
-that do not exist are not created). Body generators apply to JSON bodies; for other bodies only the
-root path ``$`` is honoured.
+that do not exist are not created). Body generators apply to JSON, XML and form bodies (see
+:mod:`contracts.generators.markup`); for other bodies only the root path ``$`` is honoured.
 
 A generator that cannot produce a value leaves the example untouched (as pact-reference does),
 unless ``strict=True``, which raises :class:`contracts.errors.GeneratorError`.
@@ -19,8 +19,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from contracts.errors import GeneratorError
+from contracts.generators.markup import apply_form_generators, apply_xml_generators
 from contracts.generators.values import GeneratorContext, GeneratorMode, generate_value
-from contracts.model import format_query_string, is_json_content_type, parse_query_string
+from contracts.model import format_query_string, is_json_content_type, is_xml_content_type, parse_query_string
 
 
 class _Wildcard:
@@ -28,8 +29,16 @@ class _Wildcard:
         return "*"
 
 
+class _AnyIndex:
+    def __repr__(self) -> str:
+        return "[*]"
+
+
 WILDCARD: Any = _Wildcard()
-PathToken = str | int | _Wildcard
+"""``.*``: any key (or any element)."""
+ANY_INDEX: Any = _AnyIndex()
+"""``[*]``: every item of an array (or every repeated XML element)."""
+PathToken = str | int | _Wildcard | _AnyIndex
 
 _SEGMENT = re.compile(
     r"""\.(?P<name>[^.\[\]]+)|\[(?P<index>\d+)\]|\[\*\]|\[(?P<quote>['"])(?P<quoted>.*?)(?P=quote)\]"""
@@ -55,7 +64,7 @@ def parse_json_path(path: str) -> list[PathToken]:
         elif match.group("quote") is not None:
             tokens.append(match.group("quoted"))
         else:
-            tokens.append(WILDCARD)
+            tokens.append(ANY_INDEX)
         position = match.end()
     return tokens
 
@@ -66,7 +75,7 @@ def apply_at_path(document: Any, tokens: list[PathToken], produce: Callable[[Any
         return produce(document)
     head, rest = tokens[0], tokens[1:]
     if isinstance(document, dict):
-        if head is WILDCARD:
+        if head is WILDCARD or head is ANY_INDEX:
             keys = list(document)
         elif isinstance(head, str) and head in document:
             keys = [head]
@@ -75,7 +84,7 @@ def apply_at_path(document: Any, tokens: list[PathToken], produce: Callable[[Any
         for key in keys:
             document[key] = apply_at_path(document[key], rest, produce)
     elif isinstance(document, list):
-        if head is WILDCARD:
+        if head is WILDCARD or head is ANY_INDEX:
             indexes = range(len(document))
         elif isinstance(head, int) and head < len(document):
             indexes = range(head, head + 1)
@@ -114,8 +123,48 @@ def _as_text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+def _text_body(
+    text: str,
+    content_type: str | None,
+    generators: Mapping[str, Any],
+    context: GeneratorContext,
+    strict: bool,
+) -> str:
+    def producer(definition: Any) -> Callable[[Any], Any]:
+        return _producer(definition, context, strict)
+
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    try:
+        if is_xml_content_type(content_type) or (not media and text.lstrip().startswith("<")):
+            return apply_xml_generators(text, generators, producer)
+        if media == "application/x-www-form-urlencoded":
+            return apply_form_generators(text, generators, producer)
+    except GeneratorError:
+        if strict:
+            raise
+        return text
+    if "$" in generators:
+        return _as_text(producer(generators["$"])(text))
+    return text
+
+
+def _header(headers: Any, wanted: str) -> str | None:
+    if isinstance(headers, Mapping):
+        for name, value in headers.items():
+            if str(name).lower() == wanted:
+                if isinstance(value, list):
+                    return str(value[0]) if value else None
+                return str(value)
+    return None
+
+
 def _body_with(
-    part: dict[str, Any], key: str, generators: Mapping[str, Any], context: GeneratorContext, strict: bool
+    part: dict[str, Any],
+    key: str,
+    generators: Mapping[str, Any],
+    context: GeneratorContext,
+    strict: bool,
+    content_type: str | None,
 ) -> None:
     if key not in part or not generators:
         return
@@ -124,16 +173,16 @@ def _body_with(
         wrapper = dict(body)
         encoded = wrapper.get("encoded")
         content = wrapper["content"]
+        declared = wrapper.get("contentType") or content_type
         is_json = encoded in (None, False) or (isinstance(encoded, str) and encoded.lower() == "json")
-        if is_json and (not isinstance(content, str) or is_json_content_type(wrapper.get("contentType"))):
+        if is_json and (not isinstance(content, str) or is_json_content_type(declared)):
             wrapper["content"] = apply_body_generators(content, generators, context, strict=strict)
-        elif "$" in generators and is_json:
-            wrapper["content"] = _producer(generators["$"], context, strict)(content)
+        elif is_json and isinstance(content, str):
+            wrapper["content"] = _text_body(content, declared, generators, context, strict)
         part[key] = wrapper
         return
-    if isinstance(body, str):
-        if "$" in generators:
-            part[key] = _producer(generators["$"], context, strict)(body)
+    if isinstance(body, str) and not is_json_content_type(content_type):
+        part[key] = _text_body(body, content_type, generators, context, strict)
         return
     part[key] = apply_body_generators(body, generators, context, strict=strict)
 
@@ -232,7 +281,14 @@ def generate_request(
     query = _category(generators, "query")
     if query:
         result["query"] = _query_values(result.get("query"), query, ctx, strict)
-    _body_with(result, "body", _category(generators, "body"), ctx, strict)
+    _body_with(
+        result,
+        "body",
+        _category(generators, "body"),
+        ctx,
+        strict,
+        _header(result.get("headers"), "content-type"),
+    )
     return result
 
 
@@ -261,7 +317,14 @@ def generate_response(
     headers = _category(generators, "header", "headers")
     if headers:
         result["headers"] = _named_values(result.get("headers"), headers, ctx, strict)
-    _body_with(result, "body", _category(generators, "body"), ctx, strict)
+    _body_with(
+        result,
+        "body",
+        _category(generators, "body"),
+        ctx,
+        strict,
+        _header(result.get("headers"), "content-type"),
+    )
     return result
 
 
@@ -286,5 +349,7 @@ def generate_message(
         for name, definition in metadata.items():
             meta[name] = _producer(definition, ctx, strict)(meta.get(name))
         result[key] = meta
-    _body_with(result, "contents", _category(generators, "body", "content"), ctx, strict)
+    metadata_values = result.get("metadata", result.get("metaData"))
+    content_type = _header(metadata_values, "contenttype") or _header(metadata_values, "content-type")
+    _body_with(result, "contents", _category(generators, "body", "content"), ctx, strict, content_type)
     return result

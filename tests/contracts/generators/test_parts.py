@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -19,7 +20,7 @@ from contracts.generators import (
     parse_json_path,
     refresh_body,
 )
-from contracts.generators.parts import WILDCARD
+from contracts.generators.parts import ANY_INDEX, WILDCARD
 from contracts.matching import match_response
 from contracts.model import Body, actual_response
 from contracts.pactfile import parse_pact
@@ -28,7 +29,7 @@ from contracts.pactfile import parse_pact
 def test_json_paths() -> None:
     assert parse_json_path("$") == []
     assert parse_json_path("$.a[0].b") == ["a", 0, "b"]
-    assert parse_json_path("$['x y'][*].*") == ["x y", WILDCARD, WILDCARD]
+    assert parse_json_path("$['x y'][*].*") == ["x y", ANY_INDEX, WILDCARD]
     assert parse_json_path('$["a.b"]') == ["a.b"]
     assert parse_json_path("one.two") == ["one", "two"]
     with pytest.raises(GeneratorError, match="cannot read the body path"):
@@ -99,10 +100,55 @@ def test_v4_body_wrapper_and_v2_query_string() -> None:
     assert result["body"] == {"content": {"n": 3}, "contentType": "application/json", "encoded": False}
 
 
-def test_non_json_bodies_only_take_root_generators() -> None:
-    xml = {"content": "<a>1</a>", "contentType": "application/xml", "encoded": False}
-    part = {"status": 200, "body": xml, "generators": {"body": {"$.a": {"type": "RandomInt"}}}}
-    assert generate_response(part)["body"] == xml
+def test_xml_bodies() -> None:
+    xml = '<?xml version="1.0"?><order xmlns="urn:o" id="1"><item sku="a">x</item><item sku="b">y</item><note/></order>'
+    part = {
+        "status": 200,
+        "headers": {"Content-Type": "application/xml"},
+        "body": xml,
+        "generators": {
+            "body": {
+                "$.order['@id']": {"type": "RandomInt", "min": 5, "max": 5},
+                "$.order.item[*]['@sku']": {"type": "Regex", "regex": "[A-Z]{2}"},
+                "$.order.item[1]['#text']": {"type": "RandomString", "size": 3},
+                "$.order.note": {"type": "Date", "format": "yyyy"},
+                "$.other.path": {"type": "RandomInt"},
+            }
+        },
+    }
+    result = generate_response(part, "3")["body"]
+    assert result.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    root = ElementTree.fromstring(result.split("?>", 1)[1])
+    assert root.get("id") == "5"
+    items = root.findall("{urn:o}item")
+    assert [bool(re.fullmatch("[A-Z]{2}", item.get("sku", ""))) for item in items] == [True, True]
+    assert items[0].text == "x"
+    assert re.fullmatch("[A-Za-z0-9]{3}", items[1].text or "")
+    assert re.fullmatch(r"\d{4}", root.findtext("{urn:o}note") or "")
+    wrapped = {"content": "<a>1</a>", "contentType": "application/xml", "encoded": False}
+    v4 = generate_response(
+        {"body": wrapped, "generators": {"body": {"$.a": {"type": "RandomInt", "min": 7, "max": 7}}}}
+    )
+    assert v4["body"] == {"content": "<a>7</a>", "contentType": "application/xml", "encoded": False}
+    broken = {
+        "headers": {"Content-Type": "text/xml"},
+        "body": "<a>",
+        "generators": {"body": {"$.a": {"type": "RandomInt"}}},
+    }
+    assert generate_response(broken)["body"] == "<a>"
+    with pytest.raises(GeneratorError, match="not XML"):
+        generate_response(broken, strict=True)
+
+
+def test_form_text_and_binary_bodies() -> None:
+    form = {
+        "method": "POST",
+        "path": "/",
+        "headers": {"content-type": "application/x-www-form-urlencoded"},
+        "body": "qty=1&sku=a&qty=2",
+        "generators": {"body": {"$.qty": {"type": "RandomInt", "min": 3, "max": 3}}},
+    }
+    assert generate_request(form)["body"] == "qty=3&sku=a&qty=3"
     text = {
         "status": 200,
         "body": "hello",
