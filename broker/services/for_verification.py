@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, select
+from sqlalchemy import ColumnElement, Table, bindparam, select
 from sqlmodel import Session
 
 from broker.clock import aware
@@ -108,11 +108,42 @@ def _publication_rows(session: Session, publication_ids: Sequence[int]) -> dict[
         .join(PACT_VERSION, PACT_VERSION.c.id == PP.pact_version_id)
         .where(PP.id.in_(list(publication_ids)))
     )
-    return {row[0]: tuple(row[1:]) for row in session.execute(statement)}
+    return {row[0]: tuple(row[1:]) for row in session.connection().execute(statement)}
 
 
 def _selected(row: tuple[Any, ...], reason: SelectionReason) -> _Selected:
     return _Selected(row[0], row[1], row[2], row[3], row[4], row[5], reason)
+
+
+# "latest" lookups walk an index backwards and stop at the first version carrying a pact for the provider
+_LATEST_FOR_BRANCH = (
+    select(PP.id)
+    .join(BRANCH_VERSION, BRANCH_VERSION.c.version_id == PP.consumer_version_id)
+    .where(
+        BRANCH_VERSION.c.pacticipant_id == bindparam("consumer_id"),
+        BRANCH_VERSION.c.branch_name == bindparam("name"),
+        PP.provider_id == bindparam("provider_id"),
+    )
+    .order_by(BRANCH_VERSION.c.id.desc())
+    .limit(1)
+)
+_LATEST_FOR_TAG = (
+    select(PP.id)
+    .join(TAG, TAG.c.version_id == PP.consumer_version_id)
+    .where(
+        TAG.c.pacticipant_id == bindparam("consumer_id"),
+        TAG.c.name == bindparam("name"),
+        PP.provider_id == bindparam("provider_id"),
+    )
+    .order_by(TAG.c.version_id.desc())
+    .limit(1)
+)
+_LATEST = (
+    select(PP.id)
+    .where(PP.provider_id == bindparam("provider_id"), PP.consumer_id == bindparam("consumer_id"))
+    .order_by(PP.consumer_version_id.desc())
+    .limit(1)
+)
 
 
 class _Resolver:
@@ -120,12 +151,16 @@ class _Resolver:
         self.session = session
         self.provider_id = provider_id
         self.request = request
-        consumers = session.execute(
-            select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch)
-            .join(INTEGRATION, INTEGRATION.c.consumer_id == PACTICIPANT.c.id)
-            .where(INTEGRATION.c.provider_id == self.provider_id)
-            .order_by(PACTICIPANT.c.name)
-        ).all()
+        consumers = (
+            session.connection()
+            .execute(
+                select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch)
+                .join(INTEGRATION, INTEGRATION.c.consumer_id == PACTICIPANT.c.id)
+                .where(INTEGRATION.c.provider_id == self.provider_id)
+                .order_by(PACTICIPANT.c.name)
+            )
+            .all()
+        )
         self.consumers: list[tuple[int, str, str | None]] = [(r[0], r[1], r[2]) for r in consumers]
 
     def _consumers_for(self, name: str | None) -> list[tuple[int, str, str | None]]:
@@ -133,52 +168,23 @@ class _Resolver:
             return self.consumers
         return [c for c in self.consumers if c[1] == name]
 
-    # ---- "latest" lookups: one correlated LIMIT 1 sub-query per consumer, all in one statement
-    def _latest_publication(
-        self, consumer_id: int, branch: str | None, tag: str | None
-    ) -> ColumnElement[Any]:
-        if branch is not None:
-            return (
-                select(PP.id)
-                .join(BRANCH_VERSION, BRANCH_VERSION.c.version_id == PP.consumer_version_id)
-                .where(
-                    BRANCH_VERSION.c.pacticipant_id == consumer_id,
-                    BRANCH_VERSION.c.branch_name == branch,
-                    PP.provider_id == self.provider_id,
-                )
-                .order_by(BRANCH_VERSION.c.id.desc())
-                .limit(1)
-                .scalar_subquery()
-            )
-        if tag is not None:
-            return (
-                select(PP.id)
-                .join(TAG, TAG.c.version_id == PP.consumer_version_id)
-                .where(
-                    TAG.c.pacticipant_id == consumer_id,
-                    TAG.c.name == tag,
-                    PP.provider_id == self.provider_id,
-                )
-                .order_by(TAG.c.version_id.desc())
-                .limit(1)
-                .scalar_subquery()
-            )
-        return (
-            select(PP.id)
-            .where(PP.provider_id == self.provider_id, PP.consumer_id == consumer_id)
-            .order_by(PP.consumer_version_id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-
+    # ---- "latest" lookups: one cached, parameterised LIMIT 1 statement per (consumer, branch|tag)
     def latest(
         self, lookups: Sequence[tuple[tuple[int, str, str | None], str | None, str | None]]
     ) -> list[tuple[tuple[int, str, str | None], tuple[Any, ...] | None]]:
         """For each (consumer, branch, tag): the latest publication row, or ``None``."""
         if not lookups:
             return []
-        columns = [self._latest_publication(c[0], b, t).label(f"p{i}") for i, (c, b, t) in enumerate(lookups)]
-        ids = list(self.session.execute(select(*columns)).one())
+        ids: list[int | None] = []
+        for consumer, branch, tag in lookups:
+            params: dict[str, Any] = {"provider_id": self.provider_id, "consumer_id": consumer[0]}
+            if branch is not None:
+                statement, params["name"] = _LATEST_FOR_BRANCH, branch
+            elif tag is not None:
+                statement, params["name"] = _LATEST_FOR_TAG, tag
+            else:
+                statement = _LATEST
+            ids.append(self.session.connection().execute(statement, params).scalar_one_or_none())
         rows = _publication_rows(self.session, [i for i in ids if i is not None])
         return [
             (lookup[0], rows.get(pid) if pid is not None else None)
@@ -289,7 +295,7 @@ class _Resolver:
                 PP.provider_id == self.provider_id,
             )
         )
-        ids = [row[0] for row in self.session.execute(statement)]
+        ids = [row[0] for row in self.session.connection().execute(statement)]
         rows = _publication_rows(self.session, ids)
         return [
             _selected(row, self._reason("all_for_tag", row, selector, tag=selector.tag))
@@ -310,26 +316,39 @@ class _Resolver:
         if selector.released or either:
             sources.append(("released", RELEASED_VERSION, RELEASED_VERSION.c.currently_supported.is_(True)))
         for kind, table, current in sources:
+            # first the (few) current deployments/releases, then their pacts with this provider
             conditions = [current, table.c.pacticipant_id.in_(consumer_ids)]
             if selector.environment:
                 conditions.append(ENVIRONMENT.c.name == selector.environment)
-            statement = (
-                select(PP.id, ENVIRONMENT.c.name)
-                .select_from(table)
-                .join(ENVIRONMENT, ENVIRONMENT.c.id == table.c.environment_id)
-                .join(
-                    PACT_PUBLICATION,
-                    and_(
-                        PP.consumer_version_id == table.c.version_id,
-                        PP.provider_id == self.provider_id,
-                    ),
+            live = (
+                self.session.connection()
+                .execute(
+                    select(table.c.version_id, ENVIRONMENT.c.name)
+                    .join(ENVIRONMENT, ENVIRONMENT.c.id == table.c.environment_id)
+                    .where(*conditions)
+                    .order_by(table.c.id)
                 )
-                .where(*conditions)
-                .distinct()
+                .all()
             )
-            found = [(row[0], row[1]) for row in self.session.execute(statement)]
-            rows = _publication_rows(self.session, [pid for pid, _ in found])
-            for pid, environment in found:
+            if not live:
+                continue
+            publications = dict(
+                self.session.connection()
+                .execute(
+                    select(PP.consumer_version_id, PP.id).where(
+                        PP.provider_id == self.provider_id,
+                        PP.consumer_version_id.in_({version_id for version_id, _ in live}),
+                    )
+                )
+                .all()
+            )
+            rows = _publication_rows(self.session, list(publications.values()))
+            seen: set[tuple[int, str]] = set()
+            for version_id, environment in live:
+                pid = publications.get(version_id)
+                if pid is None or (pid, environment) in seen:
+                    continue
+                seen.add((pid, environment))
                 row = rows[pid]
                 result.append(_selected(row, self._reason(kind, row, selector, environment=environment)))
         return result
@@ -375,14 +394,20 @@ class _Resolver:
             .scalar_subquery()
         )
         names = {c[0]: c for c in self.consumers}
-        branch_pairs = self.session.execute(
-            select(BRANCH_VERSION.c.pacticipant_id, BRANCH_VERSION.c.branch_name)
-            .where(BRANCH_VERSION.c.version_id.in_(recent))
-            .distinct()
-        ).all()
-        tag_pairs = self.session.execute(
-            select(TAG.c.pacticipant_id, TAG.c.name).where(TAG.c.version_id.in_(recent)).distinct()
-        ).all()
+        branch_pairs = (
+            self.session.connection()
+            .execute(
+                select(BRANCH_VERSION.c.pacticipant_id, BRANCH_VERSION.c.branch_name)
+                .where(BRANCH_VERSION.c.version_id.in_(recent))
+                .distinct()
+            )
+            .all()
+        )
+        tag_pairs = (
+            self.session.connection()
+            .execute(select(TAG.c.pacticipant_id, TAG.c.name).where(TAG.c.version_id.in_(recent)).distinct())
+            .all()
+        )
         lookups = [(names[p], b, None) for p, b in branch_pairs if p in names]
         lookups += [(names[p], None, t) for p, t in tag_pairs if p in names]
         result: list[_Selected] = []
@@ -395,12 +420,14 @@ class _Resolver:
         if not result:
             return []
         created = dict(
-            self.session.execute(
+            self.session.connection()
+            .execute(
                 select(PP.consumer_version_id, PP.created_at).where(
                     PP.provider_id == self.provider_id,
                     PP.consumer_version_id.in_({s.consumer_version_id for s in result}),
                 )
-            ).all()
+            )
+            .all()
         )
         return [s for s in result if aware(created[s.consumer_version_id]) >= since]
 
@@ -431,9 +458,11 @@ def _group(selected: Sequence[_Selected], provider: str) -> list[VerifiablePact]
 
 def provider_id_for(session: Session, provider: str) -> int:
     """The provider's id; 404 (which the verifiers report as "no pacts found") if it does not exist."""
-    found = session.execute(
-        select(PACTICIPANT.c.id).where(PACTICIPANT.c.name == provider)
-    ).scalar_one_or_none()
+    found = (
+        session.connection()
+        .execute(select(PACTICIPANT.c.id).where(PACTICIPANT.c.name == provider))
+        .scalar_one_or_none()
+    )
     if found is None:
         raise NotFound(f"No provider with name '{provider}' found", field="provider")
     return int(found)
@@ -445,9 +474,11 @@ def pacts_for_verification(
     provider_id = provider_id_for(session, provider)
     for index, selector in enumerate(request.selectors):
         if selector.environment is not None:
-            exists = session.execute(
-                select(ENVIRONMENT.c.id).where(ENVIRONMENT.c.name == selector.environment)
-            ).first()
+            exists = (
+                session.connection()
+                .execute(select(ENVIRONMENT.c.id).where(ENVIRONMENT.c.name == selector.environment))
+                .first()
+            )
             if exists is None:
                 raise ValidationFailed(
                     f"No environment found with name '{selector.environment}' (at index {index})",

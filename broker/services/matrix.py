@@ -157,11 +157,15 @@ class _Resolver:
 
     def pacticipant(self, name: str) -> tuple[int, str, str | None] | None:
         if name not in self._pacticipants:
-            row = self.session.execute(
-                select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch).where(
-                    PACTICIPANT.c.name == name
+            row = (
+                self.session.connection()
+                .execute(
+                    select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch).where(
+                        PACTICIPANT.c.name == name
+                    )
                 )
-            ).first()
+                .first()
+            )
             if row is None:
                 return None
             self._pacticipants[name] = (row[0], row[1], row[2])
@@ -170,17 +174,21 @@ class _Resolver:
 
     def pacticipant_by_id(self, pacticipant_id: int) -> tuple[int, str, str | None]:
         if pacticipant_id not in self._by_id:
-            row = self.session.execute(
-                select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch).where(
-                    PACTICIPANT.c.id == pacticipant_id
+            row = (
+                self.session.connection()
+                .execute(
+                    select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch).where(
+                        PACTICIPANT.c.id == pacticipant_id
+                    )
                 )
-            ).one()
+                .one()
+            )
             self._by_id[row[0]] = (row[0], row[1], row[2])
             self._pacticipants[row[1]] = self._by_id[row[0]]
         return self._by_id[pacticipant_id]
 
     def _versions(self, statement: Any) -> list[tuple[int, str]]:
-        return [(row[0], row[1]) for row in self.session.execute(statement)]
+        return [(row[0], row[1]) for row in self.session.connection().execute(statement)]
 
     def versions(
         self,
@@ -301,12 +309,12 @@ def _providers_of(session: Session, selector: ResolvedSelector) -> list[int]:
         if not ids:
             return []
         statement = select(PP.provider_id).where(PP.consumer_version_id.in_(ids)).distinct()
-    return sorted({row[0] for row in session.execute(statement)})
+    return sorted({row[0] for row in session.connection().execute(statement)})
 
 
 def _consumers_of(session: Session, pacticipant_id: int) -> list[int]:
     statement = select(INTEGRATION.c.consumer_id).where(INTEGRATION.c.provider_id == pacticipant_id)
-    return sorted({row[0] for row in session.execute(statement)})
+    return sorted({row[0] for row in session.connection().execute(statement)})
 
 
 def _integrations(
@@ -340,12 +348,16 @@ def _integrations(
         for provider in specified:
             if consumer is provider or consumer.pacticipant_id == provider.pacticipant_id:
                 continue
-            exists = session.execute(
-                select(INTEGRATION.c.id).where(
-                    INTEGRATION.c.consumer_id == consumer.pacticipant_id,
-                    INTEGRATION.c.provider_id == provider.pacticipant_id,
+            exists = (
+                session.connection()
+                .execute(
+                    select(INTEGRATION.c.id).where(
+                        INTEGRATION.c.consumer_id == consumer.pacticipant_id,
+                        INTEGRATION.c.provider_id == provider.pacticipant_id,
+                    )
                 )
-            ).first()
+                .first()
+            )
             if exists is not None:
                 result[(consumer.pacticipant_id, provider.pacticipant_id)] = Integration(
                     consumer, provider, True
@@ -364,16 +376,24 @@ def _rows_for(session: Session, integration: Integration, query: MatrixQuery) ->
     ]
     if consumer_ids is not None:
         conditions.append(PP.consumer_version_id.in_(consumer_ids))
-    pacts = session.execute(
-        select(
-            PP.consumer_version_id, VERSION.c.number, PP.pact_version_id, PACT_VERSION.c.sha, PP.created_at
+    pacts = (
+        session.connection()
+        .execute(
+            select(
+                PP.consumer_version_id,
+                VERSION.c.number,
+                PP.pact_version_id,
+                PACT_VERSION.c.sha,
+                PP.created_at,
+            )
+            .join(VERSION, VERSION.c.id == PP.consumer_version_id)
+            .join(PACT_VERSION, PACT_VERSION.c.id == PP.pact_version_id)
+            .where(*conditions)
+            .order_by(PP.consumer_version_id.desc())
+            .limit(query.limit)
         )
-        .join(VERSION, VERSION.c.id == PP.consumer_version_id)
-        .join(PACT_VERSION, PACT_VERSION.c.id == PP.pact_version_id)
-        .where(*conditions)
-        .order_by(PP.consumer_version_id.desc())
-        .limit(query.limit)
-    ).all()
+        .all()
+    )
     if not pacts:
         return []
     provider_ids = provider.version_ids
@@ -383,7 +403,7 @@ def _rows_for(session: Session, integration: Integration, query: MatrixQuery) ->
         v_conditions: list[ColumnElement[bool]] = [LV.pact_version_id.in_({p[2] for p in pacts})]
         if provider_ids is not None:
             v_conditions.append(LV.provider_version_id.in_(provider_ids))
-        for row in session.execute(
+        for row in session.connection().execute(
             select(
                 LV.pact_version_id,
                 LV.provider_version_id,
@@ -447,14 +467,14 @@ def _version_details(session: Session, version_ids: Sequence[int]) -> dict[int, 
     if not ids:
         return {}
     branches: dict[int, list[str]] = {}
-    for version_id, name in session.execute(
+    for version_id, name in session.connection().execute(
         select(BRANCH_VERSION.c.version_id, BRANCH_VERSION.c.branch_name)
         .where(BRANCH_VERSION.c.version_id.in_(ids))
         .order_by(BRANCH_VERSION.c.id)
     ):
         branches.setdefault(version_id, []).append(name)
     tags: dict[int, list[str]] = {}
-    for version_id, name in session.execute(
+    for version_id, name in session.connection().execute(
         select(TAG.c.version_id, TAG.c.name).where(TAG.c.version_id.in_(ids)).order_by(TAG.c.id)
     ):
         tags.setdefault(version_id, []).append(name)
@@ -581,7 +601,9 @@ def _row_description(row: MatrixRow, side: str, selectors: dict[str, ResolvedSel
 
 def evaluate_matrix(session: Session, query: MatrixQuery) -> MatrixResult:
     for name in {query.environment, *(s.environment for s in query.selectors)} - {None}:
-        exists = session.execute(select(ENVIRONMENT.c.id).where(ENVIRONMENT.c.name == name)).first()
+        exists = (
+            session.connection().execute(select(ENVIRONMENT.c.id).where(ENVIRONMENT.c.name == name)).first()
+        )
         if exists is None:
             raise ValidationFailed(
                 f"Environment with name '{name}' does not exist: create it with `pact broker create-environment`",

@@ -34,10 +34,13 @@ def _verified(session: Session, pact_version_ids: Collection[int], *extra: Colum
         )
         .distinct()
     )
-    return {row[0] for row in session.execute(statement)}
+    return {row[0] for row in session.connection().execute(statement)}
 
 
 def _verified_by_branch(session: Session, provider_id: int, branch: str, ids: Collection[int]) -> set[int]:
+    # No ``pacticipant_id`` condition on purpose: the provider versions are the provider's anyway, and
+    # with it SQLite walks the whole main branch instead of probing (version_id, branch_name): 100x slower.
+    del provider_id
     if not ids:
         return set()
     statement = (
@@ -46,7 +49,6 @@ def _verified_by_branch(session: Session, provider_id: int, branch: str, ids: Co
             BRANCH_VERSION,
             and_(
                 BRANCH_VERSION.c.version_id == V.provider_version_id,
-                BRANCH_VERSION.c.pacticipant_id == provider_id,
                 BRANCH_VERSION.c.branch_name == branch,
             ),
         )
@@ -57,10 +59,11 @@ def _verified_by_branch(session: Session, provider_id: int, branch: str, ids: Co
         )
         .distinct()
     )
-    return {row[0] for row in session.execute(statement)}
+    return {row[0] for row in session.connection().execute(statement)}
 
 
 def _verified_by_tag(session: Session, provider_id: int, tag: str, ids: Collection[int]) -> set[int]:
+    del provider_id  # see _verified_by_branch
     if not ids:
         return set()
     statement = (
@@ -69,7 +72,6 @@ def _verified_by_tag(session: Session, provider_id: int, tag: str, ids: Collecti
             TAG,
             and_(
                 TAG.c.version_id == V.provider_version_id,
-                TAG.c.pacticipant_id == provider_id,
                 TAG.c.name == tag,
             ),
         )
@@ -80,7 +82,7 @@ def _verified_by_tag(session: Session, provider_id: int, tag: str, ids: Collecti
         )
         .distinct()
     )
-    return {row[0] for row in session.execute(statement)}
+    return {row[0] for row in session.connection().execute(statement)}
 
 
 def _verified_before(session: Session, ids: Collection[int], created: datetime | None) -> set[int]:
@@ -100,22 +102,30 @@ def pending_statuses(
 ) -> dict[int, PendingStatus]:
     ids = set(pact_version_ids)
     if provider_branch:
-        branch_created = session.execute(
-            select(BRANCH.c.created_at).where(
-                BRANCH.c.pacticipant_id == provider_id, BRANCH.c.name == provider_branch
+        branch_created = (
+            session.connection()
+            .execute(
+                select(BRANCH.c.created_at).where(
+                    BRANCH.c.pacticipant_id == provider_id, BRANCH.c.name == provider_branch
+                )
             )
-        ).scalar_one_or_none()
+            .scalar_one_or_none()
+        )
         done = _verified_by_branch(session, provider_id, provider_branch, ids)
         done |= _verified_before(session, ids - done, branch_created)
         return {pid: PendingStatus(pending=pid not in done, provider_branch=provider_branch) for pid in ids}
     if provider_tags:
         per_tag: dict[str, set[int]] = {}
         for tag in provider_tags:
-            first_used = session.execute(
-                select(func.min(TAG.c.created_at)).where(
-                    TAG.c.pacticipant_id == provider_id, TAG.c.name == tag
+            first_used = (
+                session.connection()
+                .execute(
+                    select(func.min(TAG.c.created_at)).where(
+                        TAG.c.pacticipant_id == provider_id, TAG.c.name == tag
+                    )
                 )
-            ).scalar_one_or_none()
+                .scalar_one_or_none()
+            )
             done = _verified_by_tag(session, provider_id, tag, ids)
             done |= _verified_before(session, ids - done, first_used)
             per_tag[tag] = done
