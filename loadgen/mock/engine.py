@@ -35,6 +35,8 @@ from loadgen.mock.rendering import render_response
 DEFAULT_STATE_HEADER = "X-Pact-Provider-State"
 AMBIGUOUS_STATUS = 409
 CLOSEST_LIMIT = 3
+SELECTION_CACHE_LIMIT = 10_000
+SELECTION_CACHE_BODY_LIMIT = 4096
 
 
 @dataclass(slots=True)
@@ -103,6 +105,9 @@ class MockEngine:
         self.no_match_status = no_match_status
         self.base_url = base_url
         self.known_states = sorted({s for i in interactions for s in i.states})
+        # Selections are deterministic given the key of _selection_key, so repeated requests (a load
+        # test, a polling client) skip matching. Bounded; cleared when full.
+        self._selections: dict[tuple[Any, ...], tuple[MockInteraction, list[Mismatch]]] = {}
 
     # ------------------------------------------------------------------------------- matching
 
@@ -130,9 +135,27 @@ class MockEngine:
             return value.strip(), True
         return self.default_state, False
 
+    def _selection_key(
+        self, request: IncomingRequest, state: str | None, candidates: list[MockInteraction]
+    ) -> tuple[Any, ...] | None:
+        """What the selection depends on: method, path, query, body, state and the values of the headers
+        the candidates expect (plus Content-Type). None when the body is too big to be worth caching."""
+        if len(request.body) > SELECTION_CACHE_BODY_LIMIT:
+            return None
+        names: set[str] = {"content-type"}
+        for interaction in candidates:
+            names.update(interaction.header_names)
+        values = tuple(sorted((key.lower(), value) for key, value in request.headers if key.lower() in names))
+        return (request.method.upper(), request.path, request.query, request.body, state, self.strict, values)
+
     def handle(self, request: IncomingRequest) -> Outcome:
         state, from_header = self._requested_state(request)
         candidates = self.table.candidates(request.method.upper(), request.path)
+        key = self._selection_key(request, state, candidates)
+        if key is not None:
+            known = self._selections.get(key)
+            if known is not None:
+                return self._answer(known[0], known[1], state)
         cache: dict[str, Any] = {}
         accepted: list[_Scored] = []
         for interaction in candidates:
@@ -158,12 +181,18 @@ class MockEngine:
             ]
             if rivals:
                 return self._ambiguous(request, state, [best, *rivals])
-        chosen = best.interaction
+        if key is not None:
+            if len(self._selections) >= SELECTION_CACHE_LIMIT:
+                self._selections.clear()
+            self._selections[key] = (best.interaction, best.mismatches)
+        return self._answer(best.interaction, best.mismatches, state)
+
+    def _answer(self, chosen: MockInteraction, mismatches: list[Mismatch], state: str | None) -> Outcome:
         chosen.calls += 1
         response = render_response(chosen, self.base_url) if chosen.has_generators else chosen.response
-        if best.mismatches:
-            response = _with_header(response, "x-tether-mismatches", str(len(best.mismatches)))
-        return Outcome("matched", response, chosen, best.mismatches, None, state)
+        if mismatches:
+            response = _with_header(response, "x-tether-mismatches", str(len(mismatches)))
+        return Outcome("matched", response, chosen, mismatches, None, state)
 
     # ------------------------------------------------------------------------------- failures
 

@@ -123,6 +123,7 @@ class MockInteraction:
     trivial: bool
     response: PreparedResponse
     has_generators: bool
+    header_names: frozenset[str] = frozenset()
     calls: int = field(default=0)
 
     @property
@@ -187,6 +188,7 @@ def prepare_interaction(
         trivial=trivial,
         response=prepare_response(response.status, headers, body),
         has_generators=bool(response.generators),
+        header_names=frozenset(name.lower() for name in request.headers),
     )
 
 
