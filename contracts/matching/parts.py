@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
+from contracts.errors import ContractError
 from contracts.matching.content_types import BodyKind, classify, sniff_text
 from contracts.matching.values import Json
 
@@ -62,7 +63,10 @@ def load_query(value: Any) -> Query:
             else:
                 query[str(name)] = [None if values is None else str(values)]
         return query
-    raise TypeError(f"query must be a string or an object, got {type(value).__name__}")
+    raise ContractError(
+        f"'query' must be a query string or an object of parameter name -> list of values, "
+        f"got {type(value).__name__}"
+    )
 
 
 def header_values(name: str, value: Any) -> list[str]:
@@ -78,7 +82,17 @@ def load_headers(value: Any) -> Headers:
     headers: Headers = {}
     if not value:
         return headers
-    items = value.items() if isinstance(value, Mapping) else value
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    elif isinstance(value, list | tuple) and all(
+        isinstance(pair, list | tuple) and len(pair) == 2 for pair in value
+    ):
+        items = [(pair[0], pair[1]) for pair in value]
+    else:
+        raise ContractError(
+            f"'headers' must be an object of header name -> value(s) or a list of [name, value] pairs, "
+            f"got {type(value).__name__}"
+        )
     for name, raw in items:
         lower = str(name).lower()
         values = header_values(lower, raw)
