@@ -4,6 +4,18 @@
 specification version's format; `spec_version` is one of "1", "1.1", "2", "3", "4". Each function
 returns the list of mismatches (empty = match). For matching many actual parts against one expectation,
 compile it once with `compile_request` / `compile_response` / `compile_message`.
+
+Semantics follow the Pact specification test cases and, where they differ, pact-reference (the Rust
+core the Pact tools share); the conformance tests list each case concerned:
+
+* V1 query strings are compared as parameter maps (order-insensitive; a trailing `&` is ignored).
+* Regexes match the whole value. Rule selection maximises weight x rule-path length, and every rule
+  cascades to the values below its path (min/max, values, eachKey and eachValue bind at their own path).
+* XML: a regex on an element path tests the element name (text needs `['#text']`); value paths carry no
+  index for repeated children (so `[*]` never applies there); a namespace declared only on the actual
+  element is accepted; extra same-name children are allowed in responses.
+* A JSON `null` body means "must be empty", never the JSON value null.
+* Unknown (plugin) matchers fail with a mismatch rather than passing.
 """
 
 from __future__ import annotations
