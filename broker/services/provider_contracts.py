@@ -49,6 +49,8 @@ SPEC_CONTENT_TYPES = {
     "application/x-yaml": "yaml",
     "text/yaml": "yaml",
     "text/x-yaml": "yaml",
+    "application/yml": "yaml",
+    "text/yml": "yaml",
     "application/json": "json",
     "application/vnd.oai.openapi+json": "json",
     "application/vnd.oai.openapi": "yaml",
@@ -467,6 +469,10 @@ def compute_pending(db: Database, check_ids: Sequence[int]) -> None:
         lambda s: claim(s, table, due, order_by=table.c.id, lease_seconds=120, limit=len(check_ids))
     )
     _run(db, ids)
+    # rows another process is computing right now: compute them here too (the result is the same and
+    # storing it twice is harmless), so the reader gets an answer instead of "pending"
+    busy = db.read(lambda s: [int(i) for i in s.execute(select(table.c.id).where(due)).scalars()])
+    _run(db, busy)
 
 
 def _run(db: Database, ids: Sequence[int]) -> None:

@@ -4,6 +4,7 @@ delivers what a SIGKILLed broker left in flight once it restarts."""
 
 from __future__ import annotations
 
+import base64
 import json
 import signal
 import threading
@@ -374,3 +375,111 @@ def test_outbox_rows_are_written_only_when_the_cause_commits(
     assert broker.db.read(lambda s: [e.name for e in s.exec(select(WebhookEvent)).all()]) == [
         "contract_content_changed"
     ]
+
+
+def test_all_six_events_from_real_publish_and_verification(
+    running: tuple[ThreadBroker, Receiver, httpx.Client],
+) -> None:
+    broker, rx, client = running
+    for name in ("OrderWeb", "OrderApi"):
+        client.post("/pacticipants", json={"name": name})
+    template = {
+        "event": "${pactbroker.eventName}",
+        "pactUrl": "${pactbroker.pactUrl}",
+        "verificationResultUrl": "${pactbroker.verificationResultUrl}",
+        "consumerVersion": "${pactbroker.consumerVersionNumber}",
+        "providerVersion": "${pactbroker.providerVersionNumber}",
+        "providerBranch": "${pactbroker.providerVersionBranch}",
+        "github": "${pactbroker.githubVerificationStatus}",
+        "gitlab": "${pactbroker.gitlabVerificationStatus}",
+        "buildUrl": "${pactbroker.buildUrl}",
+    }
+    all_events = [
+        "contract_published",
+        "contract_content_changed",
+        "contract_requiring_verification_published",
+        "provider_verification_published",
+        "provider_verification_succeeded",
+        "provider_verification_failed",
+    ]
+    created = client.post(
+        "/webhooks",
+        json={
+            "provider": {"name": "OrderApi"},
+            "events": [{"name": e} for e in all_events],
+            "request": {"method": "POST", "url": rx.url + "/all", "body": template},
+        },
+    )
+    assert created.status_code == 201, created.text
+    pact = {
+        "consumer": {"name": "OrderWeb"},
+        "provider": {"name": "OrderApi"},
+        "interactions": [
+            {
+                "description": "get order",
+                "request": {"method": "GET", "path": "/orders/1"},
+                "response": {"status": 200},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+    }
+    published = client.post(
+        "/contracts/publish",
+        json={
+            "pacticipantName": "OrderWeb",
+            "pacticipantVersionNumber": "1.0.0",
+            "branch": "main",
+            "buildUrl": "https://ci.example/web/1",
+            "contracts": [
+                {
+                    "consumerName": "OrderWeb",
+                    "providerName": "OrderApi",
+                    "specification": "pact",
+                    "contentType": "application/json",
+                    "content": base64.b64encode(json.dumps(pact).encode()).decode(),
+                }
+            ],
+        },
+    )
+    assert published.status_code == 200, published.text
+    contract_deliveries = [json.loads(d.body) for d in rx.wait_for(3)]
+    assert sorted(d["event"] for d in contract_deliveries) == sorted(all_events[:3])
+    for body in contract_deliveries:
+        assert body["consumerVersion"] == "1.0.0"
+        assert body["github"] == "pending"
+        assert body["buildUrl"] == "https://ci.example/web/1"
+        assert body["pactUrl"].startswith(
+            f"{broker.url}/pacts/provider/OrderApi/consumer/OrderWeb/pact-version/"
+        )
+    fetched = client.get(contract_deliveries[0]["pactUrl"])
+    assert fetched.status_code == 200
+    assert fetched.json()["consumer"] == {"name": "OrderWeb"}
+
+    publish_href = fetched.json()["_links"]["pb:publish-verification-results"]["href"]
+    verified = client.post(
+        publish_href,
+        json={
+            "success": False,
+            "providerApplicationVersion": "2.0.0",
+            "buildUrl": "https://ci.example/api/9",
+        },
+    )
+    assert verified.status_code == 201, verified.text
+    verification_deliveries = [json.loads(d.body) for d in rx.wait_for(5)[3:]]
+    assert sorted(d["event"] for d in verification_deliveries) == [
+        "provider_verification_failed",
+        "provider_verification_published",
+    ]
+    for body in verification_deliveries:
+        assert body["providerVersion"] == "2.0.0"
+        assert (body["github"], body["gitlab"]) == ("failure", "failed")
+        assert body["buildUrl"] == "https://ci.example/api/9"
+        assert body["consumerVersion"] == "1.0.0"
+        result = client.get(body["verificationResultUrl"])
+        assert result.status_code == 200, body["verificationResultUrl"]
+        assert result.json()["success"] is False
+    rows = wait_until(
+        lambda: (found := _triggered(broker.db)) and all(r.status == "success" for r in found) and found,
+        message="all delivered",
+    )
+    assert len(rows) == 5
