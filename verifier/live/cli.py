@@ -107,6 +107,11 @@ _PHASE_LINE = re.compile(r"^\s*\S*\s*(Examples|Coverage|Fuzzing|Stateful)\b")
     show_default=True,
     help=f"Schemathesis phases, comma-separated ({', '.join(PHASES)}).",
 )
+@click.option(
+    "--self-check-only",
+    is_flag=True,
+    help="Only run the --openapi self-check (and publish it with --publish); replay no pacts.",
+)
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE.")
 def provider_command(**raw: Any) -> None:
@@ -181,7 +186,12 @@ def _options(
         if raw["include_wip_pacts_since"]
         else None
     )
-    from_broker = broker is not None and not sources
+    if raw["self_check_only"]:
+        if not raw["spec"]:
+            raise LiveOptionsError("--self-check-only needs --openapi SPEC")
+        if sources:
+            raise LiveOptionsError("--self-check-only replays no pacts: leave out --pact")
+    from_broker = broker is not None and not sources and not raw["self_check_only"]
     if not from_broker:
         for name, given in (
             ("--consumer-version-selector/--main-branch/--deployed-or-released/--branch", bool(selectors)),

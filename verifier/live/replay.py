@@ -123,9 +123,12 @@ def parse_results(
             "no interactions were verified: the pact sources hold no HTTP interaction for this provider"
         )
     notices = tuple(_notice_text(n) for n in results.get("notices", []) if _notice_text(n))
-    publish_failed = any(re.search(r"publish.*(fail|error)", line, re.IGNORECASE) for line in output)
-    if publish_failed:
-        errors.extend(line for line in output if re.search(r"publish", line, re.IGNORECASE))
+    # the Rust verifier's own wording when the broker refuses the results
+    publish_failures = [
+        line.strip() for line in output if "Publishing of verification results failed" in line
+    ]
+    errors.extend(publish_failures)
+    publish_failed = bool(publish_failures)
     return ReplayResult(
         interactions=interactions,
         errors=tuple(errors),
