@@ -48,7 +48,7 @@ def compare_headers(expected: Headers, actual: Headers, rules: Mapping[str, Rule
                             name,
                             example,
                             value,
-                            f"Mismatch with header '{name}': {message}",
+                            message,
                         )
                     )
             continue
