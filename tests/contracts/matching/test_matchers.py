@@ -700,3 +700,36 @@ def test_an_empty_actual_body_is_checked_by_a_root_rule_on_binary_bodies() -> No
     actual = {"method": "PUT", "path": "/", "headers": {"Content-Type": "image/jpeg"}}
     [mismatch] = match_request(expected, actual, "4")
     assert (mismatch.path, mismatch.message) == ("$", "Expected [] (0 bytes) to not be empty")
+
+
+def test_message_metadata_with_json_values_and_rules() -> None:
+    """The metadata scenarios of the compatibility suite's V3 message_provider feature, at matching level."""
+    rules = {
+        "metadata": {"Origin": {"combine": "AND", "matchers": [{"match": "regex", "regex": "\\w{3}-\\d+"}]}}
+    }
+    expected = {
+        "contents": {"one": "a", "two": "b"},
+        "metaData": {
+            "contentType": "application/json",
+            "Origin": "AXP-1000",
+            "TagData": {"ID": "123", "weight": 100.5},
+        },
+        "matchingRules": rules,
+    }
+    actual = {
+        "contents": {"one": "a", "two": "b"},
+        "metaData": {
+            "contentType": "application/json",
+            "Origin": "AAA-123",
+            "TagData": {"ID": "123", "weight": 100.5},
+        },
+    }
+    assert match_message(expected, actual, "3") == []
+    wrong = {
+        **actual,
+        "metaData": {**actual["metaData"], "Origin": "AAAB-123", "TagData": {"ID": "1", "weight": 100.5}},
+    }
+    assert [(m.kind, m.path) for m in match_message(expected, wrong, "3")] == [
+        (MismatchKind.METADATA, "Origin"),
+        (MismatchKind.METADATA, "TagData"),
+    ]
