@@ -3,6 +3,7 @@ by name, and text, with rules at paths like `$.root.child['@attr']` and `$.root.
 
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
@@ -24,6 +25,12 @@ def parse_xml(text: str | bytes) -> ET.Element:
         return SafeET.fromstring(text)
     except (ET.ParseError, DefusedXmlException) as exc:
         raise XmlParseError(str(exc)) from exc
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_expected(text: str | bytes) -> ET.Element:
+    """Expected bodies come from pacts and are matched many times: parse each once (never mutated)."""
+    return parse_xml(text)
 
 
 def split_name(tag: str) -> tuple[str | None, str]:
@@ -212,7 +219,7 @@ def compare_xml(
     expected: str | bytes, actual: str | bytes, rules: RuleCategory, *, strict: bool
 ) -> list[Mismatch]:
     try:
-        expected_root = parse_xml(expected)
+        expected_root = _parse_expected(expected)
     except XmlParseError as exc:
         return [Mismatch(MismatchKind.BODY, "$", None, None, f"The expected body is not valid XML: {exc}")]
     try:
