@@ -64,6 +64,18 @@ def create_webhook(
     return _created(ctx, stored)
 
 
+@router.post(
+    "/webhooks/execute", response_class=HalResponse, summary="Try an unsaved webhook (nothing stored)"
+)
+def execute_unsaved_webhook(
+    body: dict[str, Any] | None = WebhookBody,
+    ctx: RequestContext = Depends(request_context),
+    settings: WebhookSettings = Depends(webhook_settings),
+) -> HalResponse:
+    result = service.execute_unsaved(ctx.db, body or {}, ctx.urls, settings)
+    return hal_response(views.render_execution(ctx.urls, result))
+
+
 def _scoped_list(ctx: RequestContext, consumer: str | None, provider: str | None) -> HalResponse:
     def read(session: Any) -> list[service.StoredWebhook]:
         service.require_pacticipants(session, consumer, provider)

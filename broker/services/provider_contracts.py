@@ -582,6 +582,8 @@ class CrossCheckRow:
     cross_check_success: bool | None
     self_verification_success: bool | None
     checked_at: datetime | None
+    provider_version: str = ""
+    """The provider version number (filled by ``cross_check_results_for``)."""
 
     @property
     def success(self) -> bool | None:
@@ -602,17 +604,18 @@ def cross_check_results_for(
     if not pact_version_ids:
         return []
     query = (
-        select(ProviderContractCheck, col(ProviderContract.self_verification_success))
+        select(ProviderContractCheck, col(ProviderContract.self_verification_success), col(Version.number))
         .join(ProviderContract, col(ProviderContract.id) == col(ProviderContractCheck.provider_contract_id))
+        .join(Version, col(Version.id) == col(ProviderContractCheck.provider_version_id))
         .where(col(ProviderContractCheck.pact_version_id).in_(list(pact_version_ids)))
         .order_by(col(ProviderContractCheck.id))
     )
     if provider_version_ids is not None:
         query = query.where(col(ProviderContractCheck.provider_version_id).in_(list(provider_version_ids)))
-    return [_row(check, self_ok) for check, self_ok in session.execute(query).all()]
+    return [_row(check, self_ok, number) for check, self_ok, number in session.execute(query).all()]
 
 
-def _row(check: ProviderContractCheck, self_ok: bool | None) -> CrossCheckRow:
+def _row(check: ProviderContractCheck, self_ok: bool | None, provider_version: str = "") -> CrossCheckRow:
     assert check.id is not None
     return CrossCheckRow(
         check_id=check.id,
@@ -625,6 +628,7 @@ def _row(check: ProviderContractCheck, self_ok: bool | None) -> CrossCheckRow:
         cross_check_success=check.success,
         self_verification_success=self_ok,
         checked_at=check.checked_at,
+        provider_version=provider_version,
     )
 
 

@@ -44,6 +44,7 @@ from broker.webhooks.templates import render_body, render_text, sample_values
 EVENT_NAMES: tuple[str, ...] = tuple(e.value for e in EventName)
 DEFAULT_EVENTS: tuple[str, ...] = (EventName.CONTRACT_CONTENT_CHANGED.value,)
 UUID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 MAX_NAME = 255
 PENDING_STATUSES = ("not_run", "retrying")
 SESSION_TRIGGERED_KEY = "tether.triggered_webhooks"
@@ -195,10 +196,15 @@ def parse_definition(
             problem("request.headers", "must be an object of header names to string values")
         else:
             headers = dict(raw_headers)
+            for name, value in headers.items():
+                if not HEADER_NAME.fullmatch(name):
+                    problem("request.headers", f"{name!r} is not a valid HTTP header name")
+                elif any((ord(ch) < 32 and ch != "\t") or ord(ch) == 127 for ch in value):
+                    problem(f"request.headers.{name}", "must not contain line breaks or control characters")
         body = request.get("body")
         for key in ("username", "password"):
-            value = request.get(key)
-            if value is not None and not isinstance(value, str):
+            credential = request.get(key)
+            if credential is not None and not isinstance(credential, str):
                 problem(f"request.{key}", "must be a string")
         username = request.get("username") if isinstance(request.get("username"), str) else None
         password = request.get("password") if isinstance(request.get("password"), str) else None
@@ -763,6 +769,25 @@ def execute_webhook(
 
     triggered_uuid, logs = db.write(record)
     return ExecutionResult(stored, triggered_uuid, rendered, outcome, logs)
+
+
+def execute_unsaved(
+    db: Database, data: Mapping[str, Any], urls: Urls, settings: WebhookSettings
+) -> ExecutionResult:
+    """``POST /webhooks/execute``: try a webhook body before saving it (nothing is stored)."""
+
+    def prepare(session: Session) -> tuple[StoredWebhook, dict[str, str]]:
+        definition = parse_definition(data, settings.policy)
+        _check_pacticipants(session, definition, status_404=False)
+        row = Webhook(uuid="unsaved", method=definition.method, url=definition.url)
+        _apply(row, definition)
+        stored = StoredWebhook(row, definition.events)
+        return stored, _test_values(session, stored, urls)
+
+    stored, values = db.read(prepare)
+    rendered = render_request(stored.row, values)
+    outcome = deliver(rendered, settings.policy, timeout=settings.timeout_seconds)
+    return ExecutionResult(stored, "", rendered, outcome, outcome.text)
 
 
 def _test_values(session: Session, stored: StoredWebhook, urls: Urls) -> dict[str, str]:

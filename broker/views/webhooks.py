@@ -107,6 +107,9 @@ def render_execution(urls: Urls, result: ExecutionResult) -> dict[str, Any]:
     if outcome.error is not None:
         body["error"] = {"message": outcome.error}
     body["message"] = "Webhook executed successfully" if outcome.success else "Webhook execution failed"
+    if not result.triggered_uuid:  # an unsaved webhook: nothing to link to
+        body["_links"] = {"pb:webhooks": link(urls.path("webhooks"), title="Save it with POST or PUT")}
+        return body
     body["_links"] = {
         "webhook": link(webhook_url(urls, result.webhook.row.uuid), title=result.webhook.title),
         "try-again": link(

@@ -81,7 +81,7 @@ def deliver(request: RenderedRequest, policy: TargetPolicy, *, timeout: float) -
                 headers=headers,
                 content=request.body.encode() if request.body is not None else None,
             )
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
         outcome.error = f"{type(exc).__name__}: {exc}"
         outcome.log(f"Error executing webhook: {outcome.error}", "ERROR")
         return outcome

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -24,6 +25,8 @@ from broker.services import provider_contracts, webhooks
 from broker.settings import BrokerSettings
 from broker.webhooks.config import WebhookSettings
 from broker.webhooks.worker import BackgroundWorker, Job
+
+log = logging.getLogger(__name__)
 
 
 class BaseUrlMiddleware:
@@ -55,6 +58,14 @@ def build_worker(db: Database, settings: WebhookSettings) -> BackgroundWorker:
     return BackgroundWorker(jobs, poll_seconds=settings.poll_seconds)
 
 
+def _requeue_unchecked(db: Database) -> None:
+    """Checks left unknown for want of a checker are computed now that one may be installed."""
+    try:
+        db.write(provider_contracts.requeue_unchecked)
+    except Exception:
+        log.exception("could not re-queue unchecked contract cross-checks")
+
+
 def install(app: FastAPI, settings: BrokerSettings, db: Database) -> WebhookSettings:
     webhook_settings = WebhookSettings.from_settings(settings)
     worker = build_worker(db, webhook_settings)
@@ -73,6 +84,7 @@ def install(app: FastAPI, settings: BrokerSettings, db: Database) -> WebhookSett
     @asynccontextmanager
     async def lifespan(application: Any) -> AsyncIterator[Any]:
         if webhook_settings.worker_enabled:
+            await anyio.to_thread.run_sync(_requeue_unchecked, db)
             worker.start()
         try:
             async with previous(application) as state:

@@ -399,3 +399,24 @@ def test_swagger_mock_validator_broker_mode_reads_our_pacts(
     assert "response.status.unknown" in output
     assert "response.body.incompatible" in output
     assert f"{broker.url}/pacts/provider/{PROVIDER}/consumer/OrderWeb/" in output
+
+
+def test_checks_left_unknown_for_want_of_a_checker_are_requeued(
+    broker: ThreadBroker, client: httpx.Client
+) -> None:
+    publish_pact(client, WEB_PACT, "1.0.0")
+    worker = broker.app.state.background_worker
+    worker.stop()
+    client.post(f"/provider-contracts/provider/{PROVIDER}/publish", json=contract_body(SPEC, "3.0.0"))
+    (check,) = checks(broker)
+
+    def mark_unknown(session: Any) -> None:
+        row = session.get(ProviderContractCheck, check.id)
+        row.status, row.failure_reason, row.checker = "unknown", "no 'openapi' checker is installed", None
+        session.add(row)
+
+    broker.db.write(mark_unknown)
+    assert broker.db.write(service.requeue_unchecked) == 1  # the real checker is installed
+    worker.start()
+    (done,) = settled(broker, 1)
+    assert (done.status, done.checker) == ("success", "tether-openapi")

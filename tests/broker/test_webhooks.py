@@ -346,3 +346,29 @@ def test_pact_cli_create_or_update_webhook(broker: ThreadBroker) -> None:
     assert second.returncode == 0, second.stderr
     assert json.loads(second.stdout)["description"] == "trigger build v2"
     assert [r.description for r in _rows(broker)] == ["trigger build v2"]
+
+
+def test_unsaved_webhook_can_be_tried_without_storing_it(broker: ThreadBroker, client: httpx.Client) -> None:
+    with receiver() as rx:
+        response = client.post("/webhooks/execute", json=_webhook(rx.url))
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["success"] is True
+        assert body["request"]["url"] == f"{rx.url}/hook?consumer=OrderWeb"
+        assert len(rx.deliveries) == 1
+    assert _rows(broker) == []
+    assert broker.db.read(lambda s: list(s.exec(select(TriggeredWebhook)).all())) == []
+    refused = client.post("/webhooks/execute", json=_webhook("http://10.9.9.9"))
+    assert refused.status_code == 400
+    assert "not in the webhook host allow-list" in refused.json()["errors"]["request.url"][0]
+
+
+def test_header_injection_is_refused(broker: ThreadBroker, client: httpx.Client) -> None:
+    body = _webhook("http://127.0.0.1:9")
+    body["request"]["headers"] = {"X-Ok": "fine", "X-Bad": "a\r\nInjected: yes", "Bad Name": "x"}
+    response = client.post("/webhooks", json=body)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert errors["request.headers.X-Bad"] == ["must not contain line breaks or control characters"]
+    assert errors["request.headers"] == ["'Bad Name' is not a valid HTTP header name"]
+    assert _rows(broker) == []
