@@ -4,11 +4,12 @@
 
 The response is a realistic order document: a JSON object with 30 fields (nested objects, an array
 of 3 items matched against a one-item example), checked with 10 V3 body rules (type with min, regex,
-integer, decimal, datetime, date, eachValue) and a Content-Type header rule. Three figures, each in matches per CPU second of this one process (best of several rounds):
+integer, decimal, datetime, date, eachValue) and a Content-Type header rule. Four figures, each in matches per CPU second of this one process (best of several rounds):
 
 * `parsed`: `compile_response(...).match(actual)` with the actual body already parsed JSON;
 * `raw`: the same from the raw response bytes (JSON decoding included, via `contracts.model.actual_response`);
-* `uncompiled`: `match_response(expected, actual, "3")`, which compiles the expectation on every call.
+* `uncompiled`: `match_response(expected, actual, "3")`, which compiles the expectation on every call;
+* `request`: a compiled POST request with the same body, query and headers (what the mock server does).
 
 Target: >= 20,000 compiled matches per second. The parse figure is the time `contracts.pactfile.parse_pact`
 takes for a 1,000-interaction V3 pact (CPU time, best of 5), and compiling its 1,000 responses. Figures are printed and written to benchmarks/results/matching.json.
@@ -29,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from contracts.matching import compile_response, match_response  # noqa: E402
+from contracts.matching import compile_request, compile_response, match_response  # noqa: E402
 
 TARGET = 20_000
 
@@ -179,6 +180,28 @@ def main() -> int:
         )
     results["uncompiled_matches_per_second"] = round(
         _rate(lambda: match_response(EXPECTED, actual, "3"), options.seconds)
+    )
+    request = compile_request(
+        {
+            "method": "POST",
+            "path": "/orders",
+            "query": {"dryRun": ["false"]},
+            "headers": {"Content-Type": "application/json", "Accept": "application/json"},
+            "body": BODY,
+            "matchingRules": RULES,
+        },
+        "3",
+    )
+    actual_request = {
+        "method": "POST",
+        "path": "/orders",
+        "query": {"dryRun": ["false"]},
+        "headers": {"Content-Type": "application/json", "Accept": "application/json", "User-Agent": "bench"},
+        "body": _actual_body(),
+    }
+    assert request.match(actual_request) == [], [str(m) for m in request.match(actual_request)]
+    results["request_matches_per_second"] = round(
+        _rate(lambda: request.match(actual_request), options.seconds)
     )
 
     try:

@@ -24,12 +24,13 @@ from contracts.matching.matchers import (
 from contracts.matching.paths import render_path
 from contracts.matching.values import Json, kind_name, render
 from contracts.mismatches import Mismatch, MismatchKind
-from contracts.rules import MatcherKind, RuleCategory, Selected, ValueToken
+from contracts.rules import MatcherKind, RuleCategory, Selected, ValueToken, Wildcard, path_weight
 
 Path = tuple[ValueToken, ...]
 Node = Callable[[Json, Path, list[Mismatch]], None]
 
 _DYNAMIC_ON_MAPS = frozenset({MatcherKind.VALUES, MatcherKind.EACH_KEY, MatcherKind.EACH_VALUE})
+_VALUES_MODE = frozenset({MatcherKind.VALUES, MatcherKind.EACH_VALUE})
 
 
 def _index_depths(rules: RuleCategory) -> frozenset[int]:
@@ -158,8 +159,50 @@ class JsonPlan:
 
         return same_type
 
+    def _keys_matter(self, path: Path) -> bool:
+        """Whether rule selection below `path` depends on which key a child has (some applicable rule
+        names a key or uses [*] at that position), so a node built for one key cannot serve another."""
+        depth = len(path)
+        for rule_path, _ in self.rules.entries:
+            if (
+                len(rule_path) > depth
+                and rule_path[depth] is not Wildcard.ANY
+                and path_weight(rule_path[:depth], path)
+            ):
+                return True
+        return False
+
+    def _values_map(self, path: Path, expected: dict[str, Json]) -> Node | None:
+        """Values mode (`values`/`eachValue` at this path): every actual value against its example."""
+        if not expected or self._keys_matter(path):
+            return None
+        nodes = {key: self._build((*path, key), value) for key, value in expected.items()}
+        first = next(iter(nodes.values()))
+        type_mismatch = self._type_mismatch
+
+        def values_node(actual: Json, path: Path, out: list[Mismatch]) -> None:
+            if type(actual) is not dict:
+                out.append(type_mismatch(expected, actual, path))
+                return
+            for key, value in actual.items():
+                nodes.get(key, first)(value, (*path, key), out)
+
+        return values_node
+
     def _map(self, path: Path, expected: dict[str, Json]) -> Node:
         selected = self.select(path)
+        if (
+            selected is not None
+            and not selected.inherited
+            and any(m.kind in _VALUES_MODE for m in selected.rules.matchers)
+            and all(
+                m.kind in _VALUES_MODE or (m.kind is MatcherKind.TYPE and not m.sized)
+                for m in selected.rules.matchers
+            )
+        ):
+            node = self._values_map(path, expected)
+            if node is not None:
+                return node
         if selected is not None and (
             not trivial_on_map(selected.rules, selected.inherited)
             or (not selected.inherited and any(m.kind in _DYNAMIC_ON_MAPS for m in selected.rules.matchers))

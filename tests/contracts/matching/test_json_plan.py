@@ -82,10 +82,16 @@ RULE_SETS = [
     {"$[*]": {"matchers": [{"match": "type"}]}, "$[1]": {"matchers": [{"match": "number"}]}},
     {"$.a": {"matchers": [{"match": "values"}]}, "$.c": {"matchers": [{"match": "type", "max": 2}]}},
     {"$": {"matchers": [{"match": "type"}, {"match": "notEmpty"}], "combine": "OR"}},
+    {"$": {"matchers": [{"match": "eachValue", "rules": [{"match": "regex", "regex": "[ab]"}]}]}},
+    {"$.a": {"matchers": [{"match": "values"}]}, "$.a.b": {"matchers": [{"match": "integer"}]}},
+    {
+        "$": {"matchers": [{"match": "values"}, {"match": "type"}]},
+        "$.*[*]": {"matchers": [{"match": "type"}]},
+    },
 ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(
     expected=json_values,
     actual=json_values,
