@@ -86,7 +86,9 @@ def decode_metadata(encoded: str | None) -> PactMetadata:
             cv = item.get("cv")
             selectors.append(
                 SelectorMetadata(
-                    consumer_version_id=int(cv) if isinstance(cv, str) and cv.isdigit() else None,
+                    consumer_version_id=int(cv)
+                    if isinstance(cv, str) and cv.isdigit() and len(cv) < 19
+                    else None,
                     branch=item.get("b"),
                     tag=item.get("t"),
                     latest=item.get("l") == "true",

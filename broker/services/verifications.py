@@ -33,6 +33,7 @@ from broker.tables.selectables import (
 from broker.tables.verification import LatestVerification, Verification
 
 MAX_NUMBER_LENGTH = 255
+MAX_ID = 2**63 - 1  # larger numbers cannot be ids (and overflow the database drivers)
 
 
 @dataclass(frozen=True)
@@ -308,7 +309,7 @@ def get_verification(
     statement = select(VERIFICATION).where(VERIFICATION.c.pact_version_id == pact.pact_version_id)
     if number == "latest":
         statement = statement.order_by(VERIFICATION.c.id.desc()).limit(1)
-    elif number.isdigit():
+    elif number.isdigit() and int(number) <= MAX_ID:
         statement = statement.where(VERIFICATION.c.id == int(number))
     else:
         raise NotFound(f"No verification result '{number}': use a result number or 'latest'", field="number")

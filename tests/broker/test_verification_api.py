@@ -317,3 +317,25 @@ def test_matrix_and_can_i_deploy_over_http(
         ("1", True),
         ("2", False),
     ]
+
+
+def test_huge_numbers_and_garbage_metadata_are_not_server_errors(
+    published: tuple[httpx.Client, BrokerClient],
+) -> None:
+    import base64
+
+    http, client = published
+    href = client.get_pact("Api", "Web", "1")["_links"]["pb:publish-verification-results"]["href"]
+    assert http.get(f"{href}/18415071757083287552").status_code == 404
+    garbage = base64.urlsafe_b64encode(b"s[][cv]=99999999999999999999999&p=true").decode().rstrip("=")
+    with_metadata = href.replace("/verification-results", f"/metadata/{garbage}/verification-results")
+    published_result = http.post(with_metadata, json={"success": True, "providerApplicationVersion": "9"})
+    assert published_result.status_code == 201
+    assert published_result.json()["pending"] is True
+    assert (
+        http.post(
+            href.replace("/verification-results", "/metadata/%25%25/verification-results"),
+            json={"success": True, "providerApplicationVersion": "9"},
+        ).status_code
+        == 201
+    )
