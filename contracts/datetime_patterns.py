@@ -91,6 +91,23 @@ def _tz(count: int) -> str:
 
 
 _CACHE: dict[str, re.Pattern[str]] = {}
+# Numeric year, month and day fields are captured so that impossible dates (31 February) are rejected.
+_GROUPS = {"y": "year", "u": "year", "M": "month", "d": "day"}
+
+
+def is_valid_date(match: re.Match[str]) -> bool:
+    """False when the year/month/day a pattern captured do not form a calendar date."""
+    groups = match.groupdict()
+    day = groups.get("day")
+    if not day:
+        return True
+    month = int(groups["month"]) if groups.get("month") else 1
+    year_text = groups.get("year")
+    year = int(year_text) if year_text and year_text.lstrip("+-").isdigit() else 2000
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return int(day) <= (29 if leap else 28)
+    return int(day) <= (30 if month in (4, 6, 9, 11) else 31)
 
 
 def java_pattern_regex(pattern: str) -> re.Pattern[str]:
@@ -99,6 +116,7 @@ def java_pattern_regex(pattern: str) -> re.Pattern[str]:
     if cached is not None:
         return cached
     parts: list[str] = []
+    named: set[str] = set()
     optional_depth = 0
     pos = 0
     while pos < len(pattern):
@@ -125,10 +143,20 @@ def java_pattern_regex(pattern: str) -> re.Pattern[str]:
             run = pos
             while run < len(pattern) and pattern[run] == char:
                 run += 1
+            count = run - pos
             try:
-                parts.append(_fragment(char, run - pos))
+                fragment = _fragment(char, count)
             except MatchingRuleError as exc:
                 raise MatchingRuleError(f"date/time pattern {pattern!r}: {exc}") from None
+            group = (
+                _GROUPS.get(char)
+                if (char != "M" or count <= 2) and (char not in "yu" or count != 2)
+                else None
+            )
+            if group is not None and group not in named:
+                named.add(group)
+                fragment = f"(?P<{group}>{fragment})"
+            parts.append(fragment)
             pos = run
         else:
             parts.append(re.escape(char))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from contracts.datetime_patterns import is_valid_date
 from contracts.matching.content_types import sniff_bytes
 from contracts.matching.values import Json, json_equal, kind_name, render, render_spaced, same_kind, text_of
 from contracts.rules import STATUS_CLASSES, Combine, Matcher, MatcherKind, RuleList
@@ -104,8 +105,10 @@ def _check_size(matcher: Matcher, actual: list[Json] | dict[str, Json], cascaded
 
 def _check_pattern(matcher: Matcher, actual: Json) -> str | None:
     assert matcher.format_regex is not None
-    if isinstance(actual, str) and matcher.format_regex.fullmatch(actual):
-        return None
+    if isinstance(actual, str):
+        match = matcher.format_regex.fullmatch(actual)
+        if match is not None and is_valid_date(match):
+            return None
     return f"Expected {render(text_of(actual))} to match a {_PATTERN_NAMES[matcher.kind]} pattern of '{matcher.format}'"
 
 
