@@ -160,9 +160,18 @@ def create_app(*, drift: bool = False) -> FastAPI:
 
 
 def apply_state(store: Store, change: StateChange) -> dict[str, Any]:
-    """Set the store up for one provider state; return the values ProviderState generators use."""
-    store.reset()
-    if change.action == "teardown" or change.state in ("", "products exist"):
+    """Set the store up for one provider state; return the values ProviderState generators use.
+
+    Set-ups are additive (they add or remove only what the state names) and a teardown resets
+    the seed data: pact replay gets a clean store per interaction, and a load run whose users set
+    up states concurrently does not wipe the orders other users created.
+    """
+    if change.action == "teardown":
+        store.reset()
+        return {}
+    if change.state in ("", "products exist"):
+        for seed in SEED_PRODUCTS:
+            store.products.setdefault(seed["id"], {**seed, "tags": list(seed["tags"])})
         return {}
     params = change.params
     if change.state == "a product exists":
@@ -189,6 +198,7 @@ def apply_state(store: Store, change: StateChange) -> dict[str, Any]:
         order = store.create_order(product_id, int(params.get("quantity", 1)))
         return {"orderId": order["id"], "productId": product_id}
     if change.state == "no order exists":
+        store.orders.pop(int(params.get("id", 0)), None)
         return {}
     raise ValueError(
         "unknown state; known states: 'products exist', 'a product exists', 'no product exists', "
