@@ -25,6 +25,7 @@ from rich.progress import (
 )
 
 from verifier.errors import VerifierError
+from verifier.live.broker_access import check_broker_reachable
 from verifier.live.options import (
     BrokerOptions,
     LiveOptionsError,
@@ -35,6 +36,7 @@ from verifier.live.options import (
     check_date,
     check_http_url,
     check_pact_source,
+    parse_header,
     parse_selector,
 )
 from verifier.live.publish import publish_self_check
@@ -89,6 +91,12 @@ _PHASE_LINE = re.compile(r"^\s*\S*\s*(Examples|Coverage|Fuzzing|Stateful)\b")
 @click.option("--enable-pending", is_flag=True, help="Pending pacts' failures do not fail the verification.")
 @click.option(
     "--include-wip-pacts-since", help="Also verify work-in-progress pacts published since YYYY-MM-DD."
+)
+@click.option(
+    "--header",
+    "headers",
+    multiple=True,
+    help="'Name: value' added to every request sent to the provider, replay and self-check (repeatable).",
 )
 @click.option(
     "--request-timeout", type=click.IntRange(min=1), default=5000, show_default=True, help="Per request, ms."
@@ -174,6 +182,7 @@ def _options(
 ) -> tuple[ReplayOptions | None, SelfCheckOptions | None, PublishOptions | None]:
     base_url = check_http_url("--provider-base-url", raw["provider_base_url"])
     broker = _broker(raw) if raw["broker_url"] else None
+    headers = tuple(parse_header(h) for h in raw["headers"])
     sources = tuple(check_pact_source(p) for p in raw["pacts"])
     selectors = [parse_selector(s) for s in raw["selectors"]]
     if raw["main_branch"]:
@@ -239,6 +248,7 @@ def _options(
             provider_branch=raw["provider_branch"],
             provider_tags=tuple(raw["provider_tags"]),
             request_timeout_ms=raw["request_timeout"],
+            custom_headers=headers,
         )
     check: SelfCheckOptions | None = None
     if raw["spec"]:
@@ -256,6 +266,7 @@ def _options(
             max_time=raw["max_time"],
             seed=raw["seed"],
             phases=phases,
+            headers=tuple(f"{name}: {value}" for name, value in headers),
         )
     else:
         for name in ("max_examples", "max_time", "seed"):
@@ -263,6 +274,8 @@ def _options(
                 raise LiveOptionsError(
                     f"--{name.replace('_', '-')} tunes the self-check: give --openapi SPEC too"
                 )
+    if broker is not None and (from_broker or publish is not None):
+        check_broker_reachable(broker)
     return replay, check, publish
 
 

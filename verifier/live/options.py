@@ -78,6 +78,7 @@ class ReplayOptions:
     provider_branch: str | None = None  # also sent with the selection (pending / WIP calculations)
     provider_tags: tuple[str, ...] = ()
     request_timeout_ms: int = 5000
+    custom_headers: tuple[tuple[str, str], ...] = ()  # added to every replayed request
 
     def to_json(self) -> dict[str, Any]:
         """The replay worker's configuration (see verifier.live.replay_worker)."""
@@ -104,6 +105,7 @@ class ReplayOptions:
             "providerBranch": self.provider_branch,
             "providerTags": list(self.provider_tags),
             "requestTimeoutMs": self.request_timeout_ms,
+            "customHeaders": [list(header) for header in self.custom_headers],
         }
 
 
@@ -151,6 +153,16 @@ def parse_selector(text: str) -> dict[str, Any]:
                 f"--consumer-version-selector: {key!r} must be a non-empty string, not {value!r}"
             )
     return selector
+
+
+def parse_header(text: str) -> tuple[str, str]:
+    """A `--header "Name: value"` option."""
+    name, separator, value = text.partition(":")
+    if not separator or not name.strip() or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name.strip()):
+        raise LiveOptionsError(
+            f"--header {text!r} must look like 'Name: value' (for example 'Authorization: Bearer x')"
+        )
+    return name.strip(), value.strip()
 
 
 def check_http_url(option: str, url: str) -> str:

@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from broker.client import BrokerClient, BrokerClientError
+from broker.client import BrokerClientError
 from verifier.errors import VerifierError
+from verifier.live.broker_access import broker_client
 from verifier.live.options import BrokerOptions, PublishOptions
 from verifier.live.results import SelfCheckResult
 
@@ -40,7 +41,7 @@ def publish_self_check(
     broker: BrokerOptions, provider: str, publish: PublishOptions, check: SelfCheckResult
 ) -> dict[str, object]:
     content, content_type = spec_bytes(check.spec)
-    client = BrokerClient(broker.url, token=broker.token, username=broker.username, password=broker.password)
+    client = broker_client(broker)
     try:
         return client.publish_provider_contract(
             provider,

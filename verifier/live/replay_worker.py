@@ -25,6 +25,8 @@ def build_verifier(config: dict[str, Any]) -> Any:
     verifier = Verifier(config["provider"], host="127.0.0.1").add_transport(url=config["baseUrl"])
     verifier.set_coloured_output(enabled=False)
     verifier.set_request_timeout(int(config["requestTimeoutMs"]))
+    for name, value in config.get("customHeaders", []):
+        verifier.add_custom_header(name, value)
     broker = config.get("broker")
     for source in config["pactSources"]:
         if source.startswith(("http://", "https://")) and broker:

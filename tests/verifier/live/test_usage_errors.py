@@ -56,6 +56,15 @@ BASE = ["provider", "--provider", "OrdersApi"]
         (["--openapi", str(WEB_PACT)], "not an OpenAPI document (no top-level `openapi` or `swagger` key)"),
         (["--openapi", "missing.yaml"], "--openapi missing.yaml: no such file"),
         (["--openapi", str(SPEC), "--phases", "examples,chaos"], "unknown phase(s) ['chaos']"),
+        (
+            ["--pact", str(WEB_PACT), "--header", "no colon"],
+            "--header 'no colon' must look like 'Name: value'",
+        ),
+        (["--pact", str(WEB_PACT), "--self-check-only"], "--self-check-only needs --openapi SPEC"),
+        (
+            ["--broker-url", "http://127.0.0.1:9", "--broker-token", "t", "--broker-username", "u"],
+            "give either --broker-token or --broker-username/--broker-password, not both",
+        ),
     ],
 )
 def test_bad_options(extra: list[str], message: str) -> None:
@@ -73,6 +82,13 @@ def test_unreachable_provider_is_exit_2() -> None:
     assert run.exit_code == 2
     assert f"--provider-base-url {url}: the provider does not answer" in run.stderr
     assert "start it first, or fix the URL" in run.stderr
+
+
+def test_unreachable_broker_is_exit_2(provider_url: str) -> None:
+    broker = f"http://127.0.0.1:{free_port()}"
+    run = tether_verify(*BASE, "--provider-base-url", provider_url, "--broker-url", broker, "--main-branch")
+    assert run.exit_code == 2
+    assert f"--broker-url {broker}: the broker does not answer" in run.stderr
 
 
 def test_unwritable_output_is_exit_2(provider_url: str, tmp_path: Path) -> None:
