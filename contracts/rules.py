@@ -64,9 +64,6 @@ _KIND_ALIASES.update(
     }
 )
 
-# Matchers that only constrain a collection at their own path; inherited they are no-ops.
-NON_CASCADING = frozenset({MatcherKind.VALUES, MatcherKind.EACH_KEY, MatcherKind.EACH_VALUE})
-
 DEFAULT_FORMATS = {
     MatcherKind.DATE: "yyyy-MM-dd",
     MatcherKind.TIME: "HH:mm:ss",
@@ -293,12 +290,6 @@ class RuleCategory:
         if selected is None or selected.inherited:
             return None
         return selected.rules
-
-    def covers(self, path: tuple[ValueToken, ...]) -> bool:
-        return self.select(path) is not None
-
-    def with_rule(self, path: tuple[PathToken, ...], rules: RuleList) -> RuleCategory:
-        return RuleCategory(((path, rules), *self.entries))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -563,8 +554,3 @@ def _strip_name(rest: str, key: str) -> str:
     if rest.startswith("['") and rest.endswith("']"):
         return rest[2:-2]
     raise MatchingRuleError(f"V2 matching rule path {key!r} does not name a header or query parameter")
-
-
-def select_named(rules: Mapping[str, RuleList], name: str) -> RuleList | None:
-    """The rule list for a header/query/metadata name (no weighting, exact name)."""
-    return rules.get(name) if rules else None
