@@ -114,6 +114,7 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
     base: Any = Draft202012Validator if dialect == "3.1" else Draft4Validator
     base_type = base.VALIDATORS["type"]
     base_all_of = base.VALIDATORS["allOf"]
+    base_one_of = base.VALIDATORS["oneOf"]
     nullable = dialect == "3.0"
     strict = mode is Mode.RESPONSE and not options.additional_properties_in_response
     lenient_required = mode is Mode.RESPONSE and not options.required_properties_in_response
@@ -161,6 +162,32 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
         merged = _merge_all_of(validator, schema, caches.merged)
         yield from validator.descend(instance, merged)
 
+    def one_of(
+        validator: Any, branches: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        discriminator = schema.get("discriminator")
+        prop = discriminator.get("propertyName") if isinstance(discriminator, Mapping) else None
+        if not isinstance(prop, str) or not isinstance(instance, dict) or not isinstance(branches, list):
+            yield from base_one_of(validator, branches, instance, schema)
+            return
+        tag = instance.get(prop)
+        if prop not in instance:
+            yield ValidationError(f"must have required property '{prop}'", validator="required")
+        if not isinstance(tag, str):
+            yield ValidationError(f'tag "{prop}" must be string', validator="discriminator")
+            return
+        branch = _discriminated_branch(validator, branches, discriminator, prop, tag)
+        if branch is None:
+            yield ValidationError(
+                f'value of tag "{prop}" must be in oneOf',
+                validator="discriminator",
+                instance=tag,
+                path=[prop],
+            )
+            return
+        index, chosen = branch
+        yield from validator.descend(instance, chosen, schema_path=index)
+
     def ref(
         validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]
     ) -> Iterator[ValidationError]:
@@ -182,9 +209,36 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
             "additionalProperties": _additional_properties,
             "allOf": all_of,
             "$ref": ref,
+            "oneOf": one_of,
         },
     )
     return extended
+
+
+def _discriminated_branch(
+    validator: Any, branches: list[Any], discriminator: Mapping[str, Any], prop: str, tag: str
+) -> tuple[int, Any] | None:
+    """The oneOf branch a discriminator value selects: by `mapping`, by the branch's const/enum for the
+    property, or by the referenced schema's name."""
+    mapping = discriminator.get("mapping")
+    target = mapping.get(tag) if isinstance(mapping, Mapping) else None
+    for index, branch in enumerate(branches):
+        ref = branch.get("$ref") if isinstance(branch, Mapping) else None
+        if target is not None:
+            if ref == target or (
+                isinstance(ref, str) and not target.startswith("#") and ref.endswith("/" + target)
+            ):
+                return index, branch
+            continue
+        resolved = _deref(validator, branch)
+        properties = resolved.get("properties") if isinstance(resolved, Mapping) else None
+        spec = _deref(validator, properties.get(prop)) if isinstance(properties, Mapping) else None
+        if isinstance(spec, Mapping) and ("const" in spec or "enum" in spec):
+            if spec.get("const") == tag or tag in (spec.get("enum") or []):
+                return index, branch
+        elif isinstance(ref, str) and ref.rsplit("/", 1)[-1] == tag:
+            return index, branch
+    return None
 
 
 def _deref(validator: Any, schema: Any) -> Any:
@@ -227,7 +281,9 @@ def _merge_all_of(
 def ajv_message(error: ValidationError) -> str:
     keyword = str(error.validator)
     value = error.validator_value
-    if keyword in {"type", "required", "additionalProperties"} and error.message.startswith("must"):
+    if keyword == "discriminator" or (
+        keyword in {"type", "required", "additionalProperties"} and error.message.startswith("must")
+    ):
         return error.message
     simple: dict[str, Callable[[Any], str]] = {
         "enum": lambda v: "must be equal to one of the allowed values",
