@@ -167,7 +167,12 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
     ) -> Iterator[ValidationError]:
         discriminator = schema.get("discriminator")
         prop = discriminator.get("propertyName") if isinstance(discriminator, Mapping) else None
-        if not isinstance(prop, str) or not isinstance(instance, dict) or not isinstance(branches, list):
+        if (
+            not isinstance(discriminator, Mapping)
+            or not isinstance(prop, str)
+            or not isinstance(instance, dict)
+            or not isinstance(branches, list)
+        ):
             yield from base_one_of(validator, branches, instance, schema)
             return
         tag = instance.get(prop)
