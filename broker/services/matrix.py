@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, literal, select, union_all
 from sqlmodel import Session
 
 from broker.errors import ValidationFailed
-from broker.services.environments import environments_of_versions
 from broker.services.matrix_query import MatrixQuery, MatrixSelector
 from broker.tables.selectables import (
     BRANCH_VERSION,
@@ -204,18 +203,25 @@ class _Resolver:
         if number is not None:
             return self._versions(base.where(VERSION.c.number == number))
         if environment is not None:
-            found: dict[int, str] = {}
-            for table, current in (
-                (DEPLOYED_VERSION, DEPLOYED_VERSION.c.currently_deployed),
-                (RELEASED_VERSION, RELEASED_VERSION.c.currently_supported),
-            ):
-                statement = (
-                    base.join(table, table.c.version_id == VERSION.c.id)
-                    .join(ENVIRONMENT, ENVIRONMENT.c.id == table.c.environment_id)
-                    .where(ENVIRONMENT.c.name == environment, current.is_(True))
-                )
-                found.update(self._versions(statement))
-            return sorted(found.items())
+            live = union_all(
+                select(DEPLOYED_VERSION.c.version_id)
+                .join(ENVIRONMENT, ENVIRONMENT.c.id == DEPLOYED_VERSION.c.environment_id)
+                .where(
+                    DEPLOYED_VERSION.c.pacticipant_id == pacticipant_id,
+                    ENVIRONMENT.c.name == environment,
+                    DEPLOYED_VERSION.c.currently_deployed.is_(True),
+                ),
+                select(RELEASED_VERSION.c.version_id)
+                .join(ENVIRONMENT, ENVIRONMENT.c.id == RELEASED_VERSION.c.environment_id)
+                .where(
+                    RELEASED_VERSION.c.pacticipant_id == pacticipant_id,
+                    ENVIRONMENT.c.name == environment,
+                    RELEASED_VERSION.c.currently_supported.is_(True),
+                ),
+            ).subquery()
+            return self._versions(
+                base.where(VERSION.c.id.in_(select(live.c.version_id))).order_by(VERSION.c.id)
+            )
         if tag is not None:
             statement = base.join(
                 TAG,
@@ -463,25 +469,37 @@ def _is_ignored(row: MatrixRow, query: MatrixQuery) -> bool:
 
 
 def _version_details(session: Session, version_ids: Sequence[int]) -> dict[int, VersionDetails]:
+    """Branches, tags and current environments of the versions in the rows, in one round trip."""
     ids = sorted(set(version_ids))
     if not ids:
         return {}
-    branches: dict[int, list[str]] = {}
-    for version_id, name in session.connection().execute(
-        select(BRANCH_VERSION.c.version_id, BRANCH_VERSION.c.branch_name)
-        .where(BRANCH_VERSION.c.version_id.in_(ids))
-        .order_by(BRANCH_VERSION.c.id)
+    statement = union_all(
+        select(
+            BRANCH_VERSION.c.version_id, literal("branch"), BRANCH_VERSION.c.branch_name, BRANCH_VERSION.c.id
+        ).where(BRANCH_VERSION.c.version_id.in_(ids)),
+        select(TAG.c.version_id, literal("tag"), TAG.c.name, TAG.c.id).where(TAG.c.version_id.in_(ids)),
+        select(DEPLOYED_VERSION.c.version_id, literal("deployed"), ENVIRONMENT.c.name, DEPLOYED_VERSION.c.id)
+        .join(ENVIRONMENT, ENVIRONMENT.c.id == DEPLOYED_VERSION.c.environment_id)
+        .where(DEPLOYED_VERSION.c.version_id.in_(ids), DEPLOYED_VERSION.c.currently_deployed.is_(True)),
+        select(RELEASED_VERSION.c.version_id, literal("released"), ENVIRONMENT.c.name, RELEASED_VERSION.c.id)
+        .join(ENVIRONMENT, ENVIRONMENT.c.id == RELEASED_VERSION.c.environment_id)
+        .where(RELEASED_VERSION.c.version_id.in_(ids), RELEASED_VERSION.c.currently_supported.is_(True)),
+    )
+    found: dict[int, dict[str, list[str]]] = {i: {} for i in ids}
+    for version_id, kind, name, _ in sorted(
+        session.connection().execute(statement), key=lambda r: (r[1], r[3])
     ):
-        branches.setdefault(version_id, []).append(name)
-    tags: dict[int, list[str]] = {}
-    for version_id, name in session.connection().execute(
-        select(TAG.c.version_id, TAG.c.name).where(TAG.c.version_id.in_(ids)).order_by(TAG.c.id)
-    ):
-        tags.setdefault(version_id, []).append(name)
-    environments = environments_of_versions(session, ids)
+        names = found[version_id].setdefault(kind, [])
+        if name not in names:
+            names.append(name)
     return {
-        i: VersionDetails(tuple(branches.get(i, ())), tuple(tags.get(i, ())), tuple(environments.get(i, ())))
-        for i in ids
+        i: VersionDetails(
+            tuple(kinds.get("branch", ())),
+            tuple(kinds.get("tag", ())),
+            tuple(("deployed", n) for n in kinds.get("deployed", ()))
+            + tuple(("released", n) for n in kinds.get("released", ())),
+        )
+        for i, kinds in found.items()
     }
 
 
