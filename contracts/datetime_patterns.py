@@ -20,8 +20,8 @@ _DAYS = (
     "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday",
     "Mon|Tue|Wed|Thu|Fri|Sat|Sun",
 )
-_OFFSET_COLON = r"[+-](?:[01]\d|2[0-3]):[0-5]\d"
-_OFFSET_PLAIN = r"[+-](?:[01]\d|2[0-3])[0-5]\d"
+# Offsets parse with or without the colon, as chrono (behind pact-reference) parses them.
+_OFFSET_COLON = r"[+-](?:[01]\d|2[0-3]):?[0-5]\d"
 
 
 def _fragment(letter: str, count: int) -> str:
@@ -72,11 +72,11 @@ def _fragment(letter: str, count: int) -> str:
     if letter == "F":
         return r"[1-5]"
     if letter == "X":
-        return "(?:Z|" + (r"[+-](?:[01]\d|2[0-3])(?:[0-5]\d)?" if count == 1 else _tz(count)) + ")"
+        return "(?:Z|" + (r"[+-](?:[01]\d|2[0-3])(?:[0-5]\d)?" if count == 1 else _OFFSET_COLON) + ")"
     if letter == "x":
-        return r"[+-](?:[01]\d|2[0-3])(?:[0-5]\d)?" if count == 1 else _tz(count)
+        return r"[+-](?:[01]\d|2[0-3])(?:[0-5]\d)?" if count == 1 else _OFFSET_COLON
     if letter == "Z":
-        return f"(?:{_OFFSET_PLAIN}|Z)" if count <= 3 else f"(?:GMT{_OFFSET_COLON}|GMT|Z)"
+        return f"(?:{_OFFSET_COLON}|Z)" if count <= 3 else f"(?:GMT{_OFFSET_COLON}|GMT|Z)"
     if letter == "z":
         return r"(?:[A-Z][A-Za-z]{1,5}(?:[+-]\d{1,2}(?::\d{2})?)?|[A-Za-z_]+/[A-Za-z_/+-]+)"
     if letter == "V":
@@ -84,10 +84,6 @@ def _fragment(letter: str, count: int) -> str:
     if letter == "O":
         return r"GMT(?:[+-]\d{1,2}(?::\d{2})?)?"
     raise MatchingRuleError(f"date/time pattern letter {letter!r} is not supported")
-
-
-def _tz(count: int) -> str:
-    return _OFFSET_PLAIN if count in (2, 4) else _OFFSET_COLON
 
 
 _CACHE: dict[str, re.Pattern[str]] = {}
