@@ -208,9 +208,13 @@ class InteractionCheck:
 
     def add_problem(self, code: str, prefix: str, mock_location: str, problem: SchemaProblem) -> None:
         pointer = self.qualified_pointer(problem)
+        severity = Severity.ERROR
+        if problem.keyword == matchers.UNCHECKED:
+            code, severity = code.rsplit(".", 1)[0] + ".matcher-unchecked", Severity.WARNING
+            prefix = "Matching rule only partly checked against the spec"
         self.add(
             code,
-            Severity.ERROR,
+            severity,
             f"{prefix}: {problem.message}",
             mock_location + _suffix(problem.instance_path),
             problem.value,

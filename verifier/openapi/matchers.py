@@ -9,6 +9,8 @@ The comparator validates only the examples. Tether also reads the body's matchin
   the provider may send (response) must match the regex, and values the consumer may send (request, sampled
   from the regex) must be in the enum; against a `pattern`, samples of one are tested with the other;
   against a `format` (requests only), samples of the regex are tested against the format.
+  A comparison that cannot be decided (a response regex against a format, a regex `rstr` cannot
+  sample from) is reported as a `*.body.matcher-unchecked` warning, so nobody mistakes it for a pass.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 Path = tuple[str | int, ...]
 _TOKEN = re.compile(r"\.([^.\[\]]+)|\[(\d+|\*)\]|\['([^']+)'\]|\[\"([^\"]+)\"\]")
 LENGTH_KEYWORDS = {"minItems", "maxItems", "uniqueItems"}
+UNCHECKED = "x-matcher-unchecked"  # the keyword of problems that are warnings (undecidable comparisons)
 SAMPLES = 12
 
 
@@ -256,7 +259,10 @@ def _regex_problems(
                     )
                 ]
             return []
-        outside = [s for s in _samples(regex) if s not in enum]
+        samples = _samples(regex)
+        if not samples:
+            return [_unchecked(regex, "enum", path, value, enum, uri, pointer)]
+        outside = [s for s in samples if s not in enum]
         if outside:
             return [
                 _problem(
@@ -272,8 +278,11 @@ def _regex_problems(
             ]
         return []
     if isinstance(pattern, str) and pattern != regex:
+        samples = _samples(regex if direction == "request" else pattern)
+        if not samples:
+            return [_unchecked(regex, "pattern", path, value, pattern, uri, pointer)]
         if direction == "request":
-            bad = [s for s in _samples(regex) if not _search(pattern, s)]
+            bad = [s for s in samples if not _search(pattern, s)]
             if bad:
                 return [
                     _problem(
@@ -288,7 +297,7 @@ def _regex_problems(
                     )
                 ]
         else:
-            bad = [s for s in _samples(pattern) if not _fullmatch(regex, s)]
+            bad = [s for s in samples if not _fullmatch(regex, s)]
             if bad:
                 return [
                     _problem(
@@ -303,8 +312,11 @@ def _regex_problems(
                     )
                 ]
         return []
-    if isinstance(fmt, str) and direction == "request" and fmt in FORMAT_CHECKER.checkers:
-        bad = [s for s in _samples(regex) if not FORMAT_CHECKER.conforms(s, fmt)]
+    if isinstance(fmt, str):
+        samples = _samples(regex) if direction == "request" and fmt in FORMAT_CHECKER.checkers else []
+        if not samples:
+            return [_unchecked(regex, "format", path, value, fmt, uri, pointer)]
+        bad = [s for s in samples if not FORMAT_CHECKER.conforms(s, fmt)]
         if bad:
             return [
                 _problem(
@@ -318,6 +330,23 @@ def _regex_problems(
                 )
             ]
     return []
+
+
+def _unchecked(
+    regex: str, keyword: str, path: Path, value: Any, schema_value: Any, uri: str, pointer: str
+) -> SchemaProblem:
+    """A comparison Tether cannot decide: reported as a warning, so the reader knows only the example
+    was checked."""
+    return SchemaProblem(
+        UNCHECKED,
+        f"the pact's regex matcher '{regex}' could not be compared with the spec's {keyword} "
+        f"{schema_value!r}; only the example {value!r} was checked",
+        path,
+        value,
+        schema_value,
+        uri,
+        f"{pointer}/{keyword}",
+    )
 
 
 def _search(pattern: str, value: str) -> bool:

@@ -170,3 +170,34 @@ def test_checker_plugin_signature_and_shape() -> None:
         "value": "/y",
     }
     assert set(error["specDetails"]) >= {"location", "pathMethod", "pathName", "value"}
+
+
+def test_undecidable_regex_comparisons_are_warnings() -> None:
+    schema = {"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}}}
+    checker = OpenAPIChecker(parse_openapi(_spec(schema)))
+    rules = {"body": {"$.at": {"matchers": [{"match": "regex", "regex": r"\d{4}-.*"}]}}}
+    pact = parse_pact(
+        {
+            "metadata": {"pactSpecification": {"version": "3.0.0"}},
+            "interactions": [
+                {
+                    "description": "d",
+                    "request": {"method": "GET", "path": "/x"},
+                    "response": {
+                        "status": 200,
+                        "body": {"at": "2024-01-01T00:00:00Z"},
+                        "matchingRules": rules,
+                    },
+                }
+            ],
+        }
+    )
+    (finding,) = checker.check_pact(pact)
+    assert finding.code == "response.body.matcher-unchecked"
+    assert finding.severity.value == "warning"
+    assert finding.mock.location == "[root].interactions[0].response.body.at"
+    assert "could not be compared with the spec's format 'date-time'" in finding.message
+    assert (
+        finding.spec.pointer
+        == "#/paths/~1x/get/responses/200/content/application~1json/schema/properties/at/format"
+    )
