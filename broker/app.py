@@ -64,6 +64,7 @@ def create_app(settings: BrokerSettings | None = None, *, database: Database | N
     app.include_router(__import__("broker.api.verifications", fromlist=["router"]).router)
     app.include_router(__import__("broker.api.environments", fromlist=["router"]).router)
     app.include_router(__import__("broker.api.matrix", fromlist=["router"]).router)
+    app.include_router(__import__("broker.ui.routes", fromlist=["router"]).router)  # the web UI (/ui)
     install_webhooks(app, settings, db)  # event subscribers, base-URL middleware, background worker
     return app
 
