@@ -88,7 +88,11 @@ def test_migrate_command_is_idempotent_and_records_every_head(tmp_path: Path) ->
     with sqlite3.connect(tmp_path / "m.db") as conn:
         applied = {row[0] for row in conn.execute("SELECT version_num FROM alembic_version")}
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert "0001_core" in applied or any(v != "0001_core" for v in applied)
+    from alembic.script import ScriptDirectory
+
+    from broker.migrations import alembic_config
+
+    assert applied == set(ScriptDirectory.from_config(alembic_config()).get_heads())
     assert {
         "pacticipant",
         "version",
@@ -116,4 +120,37 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
         )
 
     assert db.read(pragmas) == ("wal", 1, 30000)
+    db.dispose()
+
+
+def test_upgrading_from_the_first_revision_keeps_every_row(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from broker.migrations import alembic_config
+
+    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    with db.write_engine.connect() as connection:
+        command.upgrade(alembic_config(connection), "0001_core")
+        connection.execute(
+            text(
+                "INSERT INTO pacticipant (id, name, created_at, updated_at) VALUES "
+                "(1, 'A', '2024-01-01 00:00:00', '2024-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO version (id, pacticipant_id, number, created_at, updated_at) VALUES "
+                "(1, 1, '1.0', '2024-01-01 00:00:00', '2024-01-01 00:00:00')"
+            )
+        )
+        connection.commit()
+    db.migrate()
+    assert db.read(
+        lambda s: s.execute(
+            text("SELECT p.name, v.number FROM version v JOIN pacticipant p ON p.id = v.pacticipant_id")
+        ).all()
+    ) == [("A", "1.0")]
+    heads = db.read(lambda s: {row[0] for row in s.execute(text("SELECT version_num FROM alembic_version"))})
+    assert heads == set(ScriptDirectory.from_config(alembic_config()).get_heads())
     db.dispose()
