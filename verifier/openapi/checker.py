@@ -330,6 +330,29 @@ class OpenAPIChecker:
             Mode.PARAMETER, f"{parameter.uri}{parameter.schema_pointer}", resolved, coerced, parameter.uri
         )
 
+    def _rule_problems(
+        self, parameter: Parameter, rules: Mapping[str, Any], value: str, *, case_insensitive: bool = False
+    ) -> list[SchemaProblem]:
+        """A regex matcher on a query parameter or header, compared with the parameter's schema."""
+        wanted = parameter.name.lower() if case_insensitive else parameter.name
+        for path, rule_matchers in rules.items():
+            tokens = matchers.parse_rule_path(path)
+            if not tokens or len(tokens) != 1:
+                continue
+            name = str(tokens[0]).lower() if case_insensitive else str(tokens[0])
+            if name != wanted:
+                continue
+            resolved = self.document.resolve(parameter.schema, parameter.uri, parameter.schema_pointer)
+            if not isinstance(resolved.contents, Mapping):
+                return []
+            found = (resolved.contents, resolved.uri, resolved.pointer)
+            problems: list[SchemaProblem] = []
+            for matcher in rule_matchers:
+                if matcher.get("match") == "regex" and isinstance(matcher.get("regex"), str):
+                    problems.extend(matchers.regex_problems(matcher["regex"], found, (), value, "request"))
+            return problems
+        return []
+
     def _coerce(self, value: Any, schema: Any, uri: str) -> Any:
         from verifier.openapi.schemas import coerce
 
@@ -447,7 +470,12 @@ class OpenAPIChecker:
             value: Any = raw if stringy else parse_value(raw)
             where = f"{check.base}.request.headers.{parameter.name}"
             if raw is not None and check.valid_request:
-                for problem in self._parameter_problems(parameter, value):
+                problems = self._parameter_problems(parameter, value)
+                if self.options.honour_matching_rules and isinstance(raw, str):
+                    problems += self._rule_problems(
+                        parameter, request.rules("header"), raw, case_insensitive=True
+                    )
+                for problem in problems:
                     check.add_problem(
                         "request.header.incompatible",
                         "Value is incompatible with the parameter defined in the spec file",
@@ -519,7 +547,10 @@ class OpenAPIChecker:
                         else:
                             separator = OAS3_QUERY_SEPARATORS.get(parameter.style or "form", ",")
                         value = value.split(separator)
-                    for problem in self._parameter_problems(parameter, value):
+                    problems = self._parameter_problems(parameter, value)
+                    if self.options.honour_matching_rules and isinstance(value, str):
+                        problems += self._rule_problems(parameter, request.rules("query"), value)
+                    for problem in problems:
                         check.add_problem(
                             "request.query.incompatible",
                             "Value is incompatible with the parameter defined in the spec file",

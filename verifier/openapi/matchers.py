@@ -9,6 +9,7 @@ The comparator validates only the examples. Tether also reads the body's matchin
   the provider may send (response) must match the regex, and values the consumer may send (request, sampled
   from the regex) must be in the enum; against a `pattern`, samples of one are tested with the other;
   against a `format` (requests only), samples of the regex are tested against the format.
+  The same regex comparison applies to regex matchers on query parameters and request headers.
   A comparison that cannot be decided (a response regex against a format, a regex `rstr` cannot
   sample from) is reported as a `*.body.matcher-unchecked` warning, so nobody mistakes it for a pass.
 """
@@ -226,7 +227,7 @@ def adjust(
                 found = walker.at(schema, schema_uri, schema_pointer, path)
                 if found is None or not isinstance(found[0], Mapping):
                     continue
-                kept.extend(_regex_problems(regex, found, path, value, direction))
+                kept.extend(regex_problems(regex, found, path, value, direction))
     return kept
 
 
@@ -236,7 +237,7 @@ def _problem(
     return SchemaProblem(keyword, message, path, value, schema_value, uri, f"{pointer}/{keyword}")
 
 
-def _regex_problems(
+def regex_problems(
     regex: str, found: tuple[Any, str, str], path: Path, value: str, direction: str
 ) -> list[SchemaProblem]:
     node, uri, pointer = found

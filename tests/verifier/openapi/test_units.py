@@ -201,3 +201,61 @@ def test_undecidable_regex_comparisons_are_warnings() -> None:
         finding.spec.pointer
         == "#/paths/~1x/get/responses/200/content/application~1json/schema/properties/at/format"
     )
+
+
+def test_regex_matchers_on_query_and_headers_are_compared_with_the_parameter_schema() -> None:
+    spec = {
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {
+                "get": {
+                    "parameters": [
+                        {
+                            "name": "sort",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": ["asc", "desc"]},
+                        },
+                        {"name": "X-Id", "in": "header", "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    rules = {
+        "query": {"sort": {"matchers": [{"match": "regex", "regex": "asc|desc|random"}]}},
+        "header": {"x-id": {"matchers": [{"match": "regex", "regex": "[0-9a-z]{2}"}]}},
+    }
+    pact = parse_pact(
+        {
+            "metadata": {"pactSpecification": {"version": "3.0.0"}},
+            "interactions": [
+                {
+                    "description": "d",
+                    "request": {
+                        "method": "GET",
+                        "path": "/x",
+                        "query": {"sort": ["asc"]},
+                        "headers": {"X-Id": "12"},
+                        "matchingRules": rules,
+                    },
+                    "response": {"status": 200},
+                }
+            ],
+        }
+    )
+    findings = OpenAPIChecker(parse_openapi(spec)).check_pact(pact)
+    assert sorted((f.code, f.mock.location, f.spec.pointer) for f in findings) == [
+        (
+            "request.header.incompatible",
+            "[root].interactions[0].request.headers.X-Id",
+            "#/paths/~1x/get/parameters/1/schema/pattern",
+        ),
+        (
+            "request.query.incompatible",
+            "[root].interactions[0].request.query.sort",
+            "#/paths/~1x/get/parameters/0/schema/enum",
+        ),
+    ]
+    assert all("the pact's regex matcher" in f.message for f in findings)
