@@ -27,6 +27,7 @@ from sqlmodel import Session
 
 from broker.errors import ValidationFailed
 from broker.services.matrix_query import MatrixQuery, MatrixSelector
+from broker.services.provider_contracts import cross_check_results_for
 from broker.tables.selectables import (
     BRANCH_VERSION,
     DEPLOYED_VERSION,
@@ -120,6 +121,7 @@ class MatrixRow:
     verification_id: int | None = None
     success: bool | None = None
     verified_at: datetime | None = None
+    verification_type: str | None = None  # "CDCT" (a Pact verification) or "BDCT" (a cross-contract check)
     ignored: bool = False
 
 
@@ -403,7 +405,7 @@ def _rows_for(session: Session, integration: Integration, query: MatrixQuery) ->
     if not pacts:
         return []
     provider_ids = provider.version_ids
-    verifications: dict[int, list[tuple[int, str, int, bool, datetime]]] = {}
+    verifications: dict[int, list[tuple[int, str, int | None, bool | None, datetime | None, str]]] = {}
     if provider_ids is None or provider_ids:
         provider_version = VERSION.alias("provider_version")
         v_conditions: list[ColumnElement[bool]] = [LV.pact_version_id.in_({p[2] for p in pacts})]
@@ -423,7 +425,10 @@ def _rows_for(session: Session, integration: Integration, query: MatrixQuery) ->
             .where(*v_conditions)
             .order_by(LV.provider_version_id.desc())
         ):
-            verifications.setdefault(row[0], []).append((row[1], row[2], row[3], bool(row[4]), row[5]))
+            verifications.setdefault(row[0], []).append(
+                (row[1], row[2], row[3], bool(row[4]), row[5], "CDCT")
+            )
+        _add_cross_checks(session, verifications, [p[2] for p in pacts], provider_ids)
     rows: list[MatrixRow] = []
     for cv_id, cv_number, pact_version_id, sha, created in pacts:
         base = {
@@ -442,7 +447,7 @@ def _rows_for(session: Session, integration: Integration, query: MatrixQuery) ->
             found = found[:1]
         if not found:
             rows.append(MatrixRow(**base))
-        for pv_id, pv_number, verification_id, success, verified_at in found:
+        for pv_id, pv_number, verification_id, success, verified_at, kind in found:
             rows.append(
                 MatrixRow(
                     **base,
@@ -451,12 +456,33 @@ def _rows_for(session: Session, integration: Integration, query: MatrixQuery) ->
                     verification_id=verification_id,
                     success=success,
                     verified_at=verified_at,
+                    verification_type=kind,
                 )
             )
     if query.latestby == "cp":
         newest = max(r.consumer_version_id for r in rows)
         rows = [r for r in rows if r.consumer_version_id == newest]
     return rows
+
+
+def _add_cross_checks(
+    session: Session,
+    verifications: dict[int, list[tuple[int, str, int | None, bool | None, datetime | None, str]]],
+    pact_version_ids: list[int],
+    provider_version_ids: list[int] | None,
+) -> None:
+    """Bi-directional (BDCT) results count where no Pact verification exists for the same pact version
+    and provider version: the pair is compatible iff the spec self-verified and the pact fits it."""
+    checks = cross_check_results_for(session, pact_version_ids, provider_version_ids)
+    for check in checks:
+        entries = verifications.setdefault(check.pact_version_id, [])
+        if any(entry[0] == check.provider_version_id for entry in entries):
+            continue  # a real verification of this pact by this provider version decides
+        entries.append(
+            (check.provider_version_id, check.provider_version, None, check.success, check.checked_at, "BDCT")
+        )
+    for entries in verifications.values():
+        entries.sort(key=lambda entry: entry[0], reverse=True)
 
 
 def _is_ignored(row: MatrixRow, query: MatrixQuery) -> bool:

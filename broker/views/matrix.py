@@ -8,6 +8,7 @@ from broker.clock import iso
 from broker.hal import Urls, link
 from broker.services.matrix import MatrixResult, MatrixRow, VersionDetails
 from broker.services.pact_metadata import PactMetadata, encode_metadata
+from broker.views.provider_contracts import pair_results_url
 
 EMPTY = VersionDetails((), (), ())
 
@@ -36,7 +37,9 @@ def _version(urls: Urls, pacticipant: str, number: str, details: VersionDetails)
     }
 
 
-def render_row(urls: Urls, row: MatrixRow, versions: dict[int, VersionDetails]) -> dict[str, Any]:
+def render_row(
+    urls: Urls, row: MatrixRow, versions: dict[int, VersionDetails], *, with_type: bool = False
+) -> dict[str, Any]:
     consumer_details = versions.get(row.consumer_version_id, EMPTY)
     body: dict[str, Any] = {
         "consumer": {
@@ -59,7 +62,14 @@ def render_row(urls: Urls, row: MatrixRow, versions: dict[int, VersionDetails]) 
         body["provider"]["version"] = _version(
             urls, row.provider, row.provider_version, versions.get(row.provider_version_id, EMPTY)
         )
-    if row.verification_id is not None:
+    if row.verification_type == "BDCT" and row.provider_version is not None:
+        href = pair_results_url(urls, row.provider, row.provider_version, row.consumer, row.sha)
+        body["verificationResult"] = {
+            "success": row.success,
+            "verifiedAt": iso(row.verified_at),
+            "_links": {"self": link(href)},
+        }
+    elif row.verification_id is not None:
         metadata = encode_metadata(PactMetadata(consumer_version_number=row.consumer_version))
         href = (
             urls.verification_results(row.provider, row.consumer, row.sha, metadata)
@@ -70,12 +80,15 @@ def render_row(urls: Urls, row: MatrixRow, versions: dict[int, VersionDetails]) 
             "verifiedAt": iso(row.verified_at),
             "_links": {"self": link(href)},
         }
+    if with_type:
+        body["verificationType"] = row.verification_type
     if row.ignored:
         body["ignored"] = True
     return body
 
 
 def render_matrix(urls: Urls, result: MatrixResult) -> dict[str, Any]:
+    with_type = any(row.verification_type == "BDCT" for row in result.rows)  # as PactFlow shows it
     summary: dict[str, Any] = {
         "deployable": result.deployable,
         "reason": "\n".join(result.reasons),
@@ -84,5 +97,5 @@ def render_matrix(urls: Urls, result: MatrixResult) -> dict[str, Any]:
     return {
         "summary": summary,
         "notices": result.notices,
-        "matrix": [render_row(urls, row, result.versions) for row in result.rows],
+        "matrix": [render_row(urls, row, result.versions, with_type=with_type) for row in result.rows],
     }
