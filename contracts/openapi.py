@@ -44,7 +44,17 @@ class OpenAPIError(ContractError):
         super().__init__(f"{source}: {location}: {problem}")
 
 
-_YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _YamlLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """YAML as JSON sees it: dates and times stay strings (a schema's `enum: [2024-01-01]` means a string)."""
+
+
+_YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
 
 
 def parse_document_text(text: str, source: str) -> Any:

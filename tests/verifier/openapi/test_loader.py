@@ -85,3 +85,13 @@ def test_pointer_to_location_unescapes() -> None:
         pointer_to_location("#/paths/~1pets~1{id}/get/responses/200")
         == "[root].paths./pets/{id}.get.responses.200"
     )
+
+
+def test_yaml_dates_stay_strings(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "openapi: 3.0.0\ninfo: {title: t, version: 2024-01-01}\npaths: {}\nx-days: [2024-01-01, 2024-01-02T10:00:00Z]\n"
+    )
+    document = load_openapi(spec)
+    assert document.root["info"]["version"] == "2024-01-01"
+    assert document.root["x-days"] == ["2024-01-01", "2024-01-02T10:00:00Z"]
