@@ -12,7 +12,9 @@ from verifier.openapi.pacts import PactView, load_pact_file, parse_pact
 from verifier.report.findings import VerificationReport
 
 
-def _run(checker: OpenAPIChecker, pacts: Sequence[PactView], *, name_files: bool) -> VerificationReport:
+def run_checker(
+    checker: OpenAPIChecker, pacts: Sequence[PactView], *, name_files: bool
+) -> VerificationReport:
     report = VerificationReport(spec_file=checker.document.source if name_files else None)
     for pact in pacts:
         for interaction in pact.interactions:
@@ -27,7 +29,7 @@ def check_files(
     """Check pact files against a spec file. Raises `OpenAPIError`/`UnreadableInputError` for bad input."""
     checker = OpenAPIChecker(load_openapi(spec_path), options)
     pacts = [load_pact_file(path) for path in pact_paths]
-    return _run(checker, pacts, name_files=True)
+    return run_checker(checker, pacts, name_files=True)
 
 
 def check_documents(
@@ -36,4 +38,4 @@ def check_documents(
     """Check parsed pact documents against a parsed spec (no files involved)."""
     checker = OpenAPIChecker(parse_openapi(spec), options)
     views = [parse_pact(pact, f"pact[{i}]") for i, pact in enumerate(pacts)]
-    return _run(checker, views, name_files=False)
+    return run_checker(checker, views, name_files=False)

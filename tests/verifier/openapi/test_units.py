@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 from typing import Any
 
 import pytest
@@ -259,3 +260,24 @@ def test_regex_matchers_on_query_and_headers_are_compared_with_the_parameter_sch
         ),
     ]
     assert all("the pact's regex matcher" in f.message for f in findings)
+
+
+def test_checker_plugin_reuses_checkers_by_spec_content() -> None:
+    spec = _spec({"type": "object", "properties": {"a": {"type": "integer"}}})
+    pact = {
+        "interactions": [
+            {
+                "description": "d",
+                "request": {"method": "GET", "path": "/x"},
+                "response": {"status": 200, "body": {"a": "x"}},
+            }
+        ]
+    }
+    first = checker_plugin.check(spec, pact)
+    assert checker_plugin._checker(json.loads(json.dumps(spec))) is checker_plugin._checker(spec)
+    spec["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "type": "object"
+    }
+    second = checker_plugin.check(spec, pact)  # changed content: a new checker, not the cached one
+    assert [e["code"] for e in first["errors"]] == ["response.body.incompatible"]
+    assert second["errors"][0]["message"].endswith("must NOT have additional properties - a")
