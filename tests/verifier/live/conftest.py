@@ -1,4 +1,4 @@
-"""The example provider and its drifted twin, each a real uvicorn process for the whole module."""
+"""The example provider and its drifted twin, each a real uvicorn process shared by the whole session."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import pytest
 from tests.examples.servers import example_provider
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def provider_url() -> Iterator[str]:
     with example_provider() as url:
         yield url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def drifted_url() -> Iterator[str]:
     with example_provider(drift=True) as url:
         yield url
