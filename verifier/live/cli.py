@@ -315,7 +315,8 @@ def _replay(options: ReplayOptions, progress: Progress | None, console: Console)
         progress.update(task, advance=1, description=f"Replaying pacts: given {label}")
 
     result = run_replay(options, on_interaction=advance)
-    progress.update(task, completed=len(result.interactions), total=len(result.interactions))
+    count = len(result.interactions)
+    progress.update(task, completed=count, total=count, description=f"Replayed {count} interactions")
     return result
 
 

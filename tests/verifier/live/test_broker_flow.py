@@ -96,8 +96,9 @@ def verify_from_broker(base_url: str, broker: str, version: str, *extra: str) ->
 
 def test_verified_provider_can_be_deployed(provider_url: str, broker: str) -> None:
     code, report = verify_from_broker(
-        provider_url, broker, "2.0.0", "--main-branch", "--publish", "--openapi", str(SPEC), *FUZZ
-    )
+        provider_url, broker, "2.0.0", "--main-branch", "--publish", "--provider-tag", "rc", "--openapi", str(SPEC),
+        *FUZZ,
+    )  # fmt: skip
     assert code == 0, report
     replay = report["pactVerification"]
     assert replay["published"] is True
@@ -121,6 +122,32 @@ def test_verified_provider_can_be_deployed(provider_url: str, broker: str) -> No
     assert self_check["success"] is True
     assert "Schemathesis v4" in self_check["content"]
     assert contract["content"] == SPEC.read_text()
+
+    with BrokerClient(broker) as client:
+        version = client.get_version("OrdersApi", "2.0.0")
+    assert [tag["name"] for tag in version["_embedded"]["tags"]] == ["rc"]
+    assert [b["name"] for b in version["_embedded"]["branchVersions"]] == ["main"]
+
+
+def test_deployed_or_released_selector(provider_url: str, broker: str) -> None:
+    for args in (
+        ("create-environment", "--name", "production", "--production"),
+        (
+            "record-deployment",
+            "--pacticipant",
+            "OrderMobile",
+            "--version",
+            "1.0.0",
+            "--environment",
+            "production",
+        ),
+    ):
+        run = pact_cli("broker", *args, "--broker-base-url", broker)
+        assert run.returncode == 0, run.stdout + run.stderr
+    code, report = verify_from_broker(provider_url, broker, "2.0.2", "--deployed-or-released")
+    assert code == 0, report
+    assert {i["consumer"] for i in report["pactVerification"]["interactions"]} == {"OrderMobile"}
+    assert any("deployed" in notice for notice in report["pactVerification"]["notices"])
 
 
 def test_drifted_provider_cannot_be_deployed(drifted_url: str, broker: str) -> None:
