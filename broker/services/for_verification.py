@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, Subquery, Table, literal, select
 from sqlmodel import Session
 
 from broker.clock import aware
@@ -95,6 +95,7 @@ _COLUMNS = (
     VERSION.c.number,
     PP.pact_version_id,
     PACT_VERSION.c.sha,
+    PP.created_at,
 )
 
 
@@ -115,35 +116,39 @@ def _selected(row: tuple[Any, ...], reason: SelectionReason) -> _Selected:
     return _Selected(row[0], row[1], row[2], row[3], row[4], row[5], reason)
 
 
-# "latest" lookups walk an index backwards and stop at the first version carrying a pact for the provider
-_LATEST_FOR_BRANCH = (
-    select(PP.id)
-    .join(BRANCH_VERSION, BRANCH_VERSION.c.version_id == PP.consumer_version_id)
-    .where(
-        BRANCH_VERSION.c.pacticipant_id == bindparam("consumer_id"),
-        BRANCH_VERSION.c.branch_name == bindparam("name"),
-        PP.provider_id == bindparam("provider_id"),
-    )
-    .order_by(BRANCH_VERSION.c.id.desc())
-    .limit(1)
-)
-_LATEST_FOR_TAG = (
-    select(PP.id)
-    .join(TAG, TAG.c.version_id == PP.consumer_version_id)
-    .where(
-        TAG.c.pacticipant_id == bindparam("consumer_id"),
-        TAG.c.name == bindparam("name"),
-        PP.provider_id == bindparam("provider_id"),
-    )
-    .order_by(TAG.c.version_id.desc())
-    .limit(1)
-)
-_LATEST = (
-    select(PP.id)
-    .where(PP.provider_id == bindparam("provider_id"), PP.consumer_id == bindparam("consumer_id"))
-    .order_by(PP.consumer_version_id.desc())
-    .limit(1)
-)
+def _head_of(kind: str, pairs: Subquery, provider_id: int) -> ScalarSelect[Any]:
+    """The latest publication for each (consumer, branch|tag) row of ``pairs``: a correlated
+    ``ORDER BY ... DESC LIMIT 1`` that walks an index backwards and stops at the first version carrying
+    a pact for the provider."""
+    if kind == "branch":
+        statement = (
+            select(PP.id)
+            .join(BRANCH_VERSION, BRANCH_VERSION.c.version_id == PP.consumer_version_id)
+            .where(
+                BRANCH_VERSION.c.pacticipant_id == pairs.c.consumer_id,
+                BRANCH_VERSION.c.branch_name == pairs.c.name,
+                PP.provider_id == provider_id,
+            )
+            .order_by(BRANCH_VERSION.c.id.desc())
+        )
+    elif kind == "tag":
+        statement = (
+            select(PP.id)
+            .join(TAG, TAG.c.version_id == PP.consumer_version_id)
+            .where(
+                TAG.c.pacticipant_id == pairs.c.consumer_id,
+                TAG.c.name == pairs.c.name,
+                PP.provider_id == provider_id,
+            )
+            .order_by(TAG.c.version_id.desc())
+        )
+    else:
+        statement = (
+            select(PP.id)
+            .where(PP.provider_id == provider_id, PP.consumer_id == pairs.c.consumer_id)
+            .order_by(PP.consumer_version_id.desc())
+        )
+    return statement.limit(1).correlate(pairs).scalar_subquery()
 
 
 class _Resolver:
@@ -168,94 +173,78 @@ class _Resolver:
             return self.consumers
         return [c for c in self.consumers if c[1] == name]
 
-    # ---- "latest" lookups: one cached, parameterised LIMIT 1 statement per (consumer, branch|tag)
-    def latest(
-        self, lookups: Sequence[tuple[tuple[int, str, str | None], str | None, str | None]]
-    ) -> list[tuple[tuple[int, str, str | None], tuple[Any, ...] | None]]:
-        """For each (consumer, branch, tag): the latest publication row, or ``None``."""
-        if not lookups:
-            return []
-        ids: list[int | None] = []
-        for consumer, branch, tag in lookups:
-            params: dict[str, Any] = {"provider_id": self.provider_id, "consumer_id": consumer[0]}
-            if branch is not None:
-                statement, params["name"] = _LATEST_FOR_BRANCH, branch
-            elif tag is not None:
-                statement, params["name"] = _LATEST_FOR_TAG, tag
-            else:
-                statement = _LATEST
-            ids.append(self.session.connection().execute(statement, params).scalar_one_or_none())
-        rows = _publication_rows(self.session, [i for i in ids if i is not None])
-        return [
-            (lookup[0], rows.get(pid) if pid is not None else None)
-            for lookup, pid in zip(lookups, ids, strict=True)
-        ]
+    # ---- heads: the latest publication for every (consumer, branch|tag) row of a pairs query, in one
+    # statement whose shape never changes (so it is compiled once and prepared by PostgreSQL)
+    def _pairs(self, consumer: str | None, name: str | None, *, main_branch: bool = False) -> Select[Any]:
+        name_column = PACTICIPANT.c.main_branch if main_branch else literal(name or "")
+        statement = (
+            select(PACTICIPANT.c.id.label("consumer_id"), name_column.label("name"))
+            .join(INTEGRATION, INTEGRATION.c.consumer_id == PACTICIPANT.c.id)
+            .where(INTEGRATION.c.provider_id == self.provider_id)
+        )
+        if consumer is not None:
+            statement = statement.where(PACTICIPANT.c.name == consumer)
+        if main_branch:
+            statement = statement.where(PACTICIPANT.c.main_branch.is_not(None))
+        return statement
+
+    def heads(self, pairs: Select[Any], kind: str) -> list[tuple[int, str, tuple[Any, ...]]]:
+        """``(consumer id, branch or tag, publication row)`` for every pair that has a pact."""
+        subquery = pairs.subquery("pairs")
+        statement = select(
+            subquery.c.consumer_id, subquery.c.name, _head_of(kind, subquery, self.provider_id)
+        )
+        found = [(row[0], row[1], row[2]) for row in self.session.connection().execute(statement)]
+        rows = _publication_rows(self.session, [pid for _, _, pid in found if pid is not None])
+        return [(cid, name, rows[pid]) for cid, name, pid in found if pid is not None]
 
     # ---- selector resolution
     def resolve(self, selector: ConsumerVersionSelector) -> list[_Selected]:
         consumers = self._consumers_for(selector.consumer)
+        if not consumers:
+            return []
         if selector.deployed or selector.released or selector.deployed_or_released or selector.environment:
             return self._environment(selector, consumers)
         if selector.tag is not None and selector.latest is not True:
             return self._all_for_tag(selector, consumers)
         if selector.main_branch:
-            lookups = [(c, c[2], None) for c in consumers if c[2]]
             return [
-                _selected(row, self._reason("latest_for_branch", row, selector, branch=c[2]))
-                for c, row in self.latest(lookups)
-                if row is not None
+                _selected(row, self._reason("latest_for_branch", row, selector, branch=name))
+                for _, name, row in self.heads(
+                    self._pairs(selector.consumer, None, main_branch=True), "branch"
+                )
             ]
         branch = self.request.provider_version_branch if selector.matching_branch else selector.branch
         if branch is not None:
-            found = self.latest([(c, branch, None) for c in consumers])
-            result = [
-                _selected(row, self._reason("latest_for_branch", row, selector, branch=branch))
-                for _, row in found
-                if row
+            heads = self.heads(self._pairs(selector.consumer, branch), "branch")
+            fallback = None
+            if not heads and selector.fallback_branch:
+                fallback = selector.fallback_branch
+                heads = self.heads(self._pairs(selector.consumer, fallback), "branch")
+            return [
+                _selected(
+                    row,
+                    self._reason("latest_for_branch", row, selector, branch=branch, fallback_branch=fallback),
+                )
+                for _, _, row in heads
             ]
-            if not result and selector.fallback_branch:
-                found = self.latest([(c, selector.fallback_branch, None) for c in consumers])
-                result = [
-                    _selected(
-                        row,
-                        self._reason(
-                            "latest_for_branch",
-                            row,
-                            selector,
-                            branch=branch,
-                            fallback_branch=selector.fallback_branch,
-                        ),
-                    )
-                    for _, row in found
-                    if row
-                ]
-            return result
         if selector.tag is not None:
-            found = self.latest([(c, None, selector.tag) for c in consumers])
-            result = [
-                _selected(row, self._reason("latest_for_tag", row, selector, tag=selector.tag))
-                for _, row in found
-                if row
+            heads = self.heads(self._pairs(selector.consumer, selector.tag), "tag")
+            fallback = None
+            if not heads and selector.fallback_tag:
+                fallback = selector.fallback_tag
+                heads = self.heads(self._pairs(selector.consumer, fallback), "tag")
+            return [
+                _selected(
+                    row,
+                    self._reason("latest_for_tag", row, selector, tag=selector.tag, fallback_tag=fallback),
+                )
+                for _, _, row in heads
             ]
-            if not result and selector.fallback_tag:
-                found = self.latest([(c, None, selector.fallback_tag) for c in consumers])
-                result = [
-                    _selected(
-                        row,
-                        self._reason(
-                            "latest_for_tag",
-                            row,
-                            selector,
-                            tag=selector.tag,
-                            fallback_tag=selector.fallback_tag,
-                        ),
-                    )
-                    for _, row in found
-                    if row
-                ]
-            return result
-        found = self.latest([(c, None, None) for c in consumers])
-        return [_selected(row, self._reason("latest", row, selector)) for _, row in found if row]
+        return [
+            _selected(row, self._reason("latest", row, selector))
+            for _, _, row in self.heads(self._pairs(selector.consumer, None), "latest")
+        ]
 
     def _reason(
         self,
@@ -357,27 +346,19 @@ class _Resolver:
         """No selectors: each consumer's main branch head (else tag like the main branch, else latest),
         plus everything currently deployed or released."""
         result: list[_Selected] = []
-        main = self.latest([(c, c[2], None) for c in self.consumers if c[2]])
-        found = {c[0]: row for c, row in main if row is not None}
-        missing = [c for c in self.consumers if c[0] not in found]
-        by_tag = {c[0]: row for c, row in self.latest([(c, None, c[2]) for c in missing if c[2]]) if row}
-        overall = {
-            c[0]: row
-            for c, row in self.latest([(c, None, None) for c in missing if c[0] not in by_tag])
-            if row
-        }
-        for consumer in self.consumers:
-            if consumer[0] in found:
-                row = found[consumer[0]]
-                result.append(
-                    _selected(row, self._reason("latest_for_branch", row, None, branch=consumer[2]))
-                )
-            elif consumer[0] in by_tag:
-                row = by_tag[consumer[0]]
-                result.append(_selected(row, self._reason("latest_for_tag", row, None, tag=consumer[2])))
-            elif consumer[0] in overall:
-                row = overall[consumer[0]]
-                result.append(_selected(row, self._reason("latest", row, None)))
+        done: set[int] = set()
+        for cid, name, row in self.heads(self._pairs(None, None, main_branch=True), "branch"):
+            done.add(cid)
+            result.append(_selected(row, self._reason("latest_for_branch", row, None, branch=name)))
+        if len(done) < len(self.consumers):
+            for cid, name, row in self.heads(self._pairs(None, None, main_branch=True), "tag"):
+                if cid not in done:
+                    done.add(cid)
+                    result.append(_selected(row, self._reason("latest_for_tag", row, None, tag=name)))
+        if len(done) < len(self.consumers):
+            for cid, _, row in self.heads(self._pairs(None, None), "latest"):
+                if cid not in done:
+                    result.append(_selected(row, self._reason("latest", row, None)))
         result.extend(self._environment(ConsumerVersionSelector(deployed=True), self.consumers))
         result.extend(self._environment(ConsumerVersionSelector(released=True), self.consumers))
         return result
@@ -385,51 +366,32 @@ class _Resolver:
     # ---- work in progress
     def wip_candidates(self, since: datetime) -> list[_Selected]:
         """Head pacts of consumer branches/tags published since ``since`` (before the pending filter)."""
-        consumer_ids = [c[0] for c in self.consumers]
-        if not consumer_ids:
+        if not self.consumers:
             return []
-        recent = (
-            select(PP.consumer_version_id)
-            .where(PP.provider_id == self.provider_id, PP.created_at >= since)
-            .scalar_subquery()
+        recent = select(PP.consumer_version_id).where(
+            PP.provider_id == self.provider_id, PP.created_at >= since
         )
-        names = {c[0]: c for c in self.consumers}
         branch_pairs = (
-            self.session.connection()
-            .execute(
-                select(BRANCH_VERSION.c.pacticipant_id, BRANCH_VERSION.c.branch_name)
-                .where(BRANCH_VERSION.c.version_id.in_(recent))
-                .distinct()
+            select(
+                BRANCH_VERSION.c.pacticipant_id.label("consumer_id"),
+                BRANCH_VERSION.c.branch_name.label("name"),
             )
-            .all()
+            .where(BRANCH_VERSION.c.version_id.in_(recent))
+            .distinct()
         )
         tag_pairs = (
-            self.session.connection()
-            .execute(select(TAG.c.pacticipant_id, TAG.c.name).where(TAG.c.version_id.in_(recent)).distinct())
-            .all()
+            select(TAG.c.pacticipant_id.label("consumer_id"), TAG.c.name.label("name"))
+            .where(TAG.c.version_id.in_(recent))
+            .distinct()
         )
-        lookups = [(names[p], b, None) for p, b in branch_pairs if p in names]
-        lookups += [(names[p], None, t) for p, t in tag_pairs if p in names]
         result: list[_Selected] = []
-        for (consumer, branch, tag), (_, row) in zip(lookups, self.latest(lookups), strict=True):
-            if row is None:
-                continue
-            del consumer
-            kind = "latest_for_branch" if branch is not None else "latest_for_tag"
-            result.append(_selected(row, self._reason(kind, row, None, branch=branch, tag=tag)))
-        if not result:
-            return []
-        created = dict(
-            self.session.connection()
-            .execute(
-                select(PP.consumer_version_id, PP.created_at).where(
-                    PP.provider_id == self.provider_id,
-                    PP.consumer_version_id.in_({s.consumer_version_id for s in result}),
-                )
-            )
-            .all()
-        )
-        return [s for s in result if aware(created[s.consumer_version_id]) >= since]
+        for kind, pairs in (("latest_for_branch", branch_pairs), ("latest_for_tag", tag_pairs)):
+            for _, name, row in self.heads(pairs, "branch" if kind == "latest_for_branch" else "tag"):
+                if aware(row[6]) < since:
+                    continue  # the head is older than the look-back: not work in progress
+                branch, tag = (name, None) if kind == "latest_for_branch" else (None, name)
+                result.append(_selected(row, self._reason(kind, row, None, branch=branch, tag=tag)))
+        return result
 
 
 def _group(selected: Sequence[_Selected], provider: str) -> list[VerifiablePact]:
