@@ -271,3 +271,21 @@ def test_pending_and_wip_pacts(provider_url: str, tmp_path: Path) -> None:
         assert code == 0, report
         assert report["summary"]["pendingFailed"] == 1
         assert any("work in progress" in notice for notice in report["pactVerification"]["notices"])
+
+
+def test_a_pact_url_as_a_webhook_hands_out(provider_url: str, broker: str) -> None:
+    """`--pact <pact URL>` (what a contract_requiring_verification_published webhook passes on)."""
+    with BrokerClient(broker) as client:
+        pact_url = client.get_pact("OrdersApi", "OrderWeb", "1.0.0")["_links"]["self"]["href"]
+    run = tether_verify(
+        *provider_args(
+            provider_url, "--pact", pact_url, "--broker-url", broker, "--provider-version", "2.0.3",
+            "--provider-branch", "main", "--publish", "--format", "json",
+        )
+    )  # fmt: skip
+    assert run.exit_code == 0, run.stdout + run.stderr
+    report = json.loads(run.stdout)
+    assert {i["consumer"] for i in report["pactVerification"]["interactions"]} == {"OrderWeb"}
+    assert report["pactVerification"]["published"] is True
+    answer = can_i_deploy(broker, "OrderWeb", "1.0.0", "2.0.3")
+    assert answer.returncode == 0, answer.stdout + answer.stderr
