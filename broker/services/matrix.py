@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal, select, union_all
+from sqlalchemy import ColumnElement, and_, inspect, literal, select, union_all
 from sqlmodel import Session
 
 from broker.errors import ValidationFailed
 from broker.services.matrix_query import MatrixQuery, MatrixSelector
 from broker.services.provider_contracts import cross_check_results_for
+from broker.tables.provider_contracts import ProviderContract
 from broker.tables.selectables import (
     BRANCH_VERSION,
     DEPLOYED_VERSION,
@@ -44,6 +45,7 @@ from broker.tables.selectables import (
 )
 
 PP = PACT_PUBLICATION.c
+PROVIDER_CONTRACT = inspect(ProviderContract).local_table
 LV = LATEST_VERIFICATION.c
 
 
@@ -172,6 +174,10 @@ class _Resolver:
             self._pacticipants[name] = (row[0], row[1], row[2])
             self._by_id[row[0]] = self._pacticipants[name]
         return self._pacticipants[name]
+
+    def remember(self, pacticipant_id: int, name: str, main_branch: str | None) -> None:
+        self._by_id[pacticipant_id] = (pacticipant_id, name, main_branch)
+        self._pacticipants[name] = self._by_id[pacticipant_id]
 
     def pacticipant_by_id(self, pacticipant_id: int) -> tuple[int, str, str | None]:
         if pacticipant_id not in self._by_id:
@@ -307,22 +313,39 @@ class _Resolver:
         )
 
 
-def _providers_of(session: Session, selector: ResolvedSelector) -> list[int]:
+def _remember(resolver: _Resolver, rows: Any) -> list[int]:
+    ids: set[int] = set()
+    for pacticipant_id, name, main_branch in rows:
+        resolver.remember(pacticipant_id, name, main_branch)
+        ids.add(pacticipant_id)
+    return sorted(ids)
+
+
+def _providers_of(session: Session, resolver: _Resolver, selector: ResolvedSelector) -> list[int]:
+    columns = (PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch)
     if selector.versions is None:
-        statement = select(INTEGRATION.c.provider_id).where(
-            INTEGRATION.c.consumer_id == selector.pacticipant_id
+        statement = (
+            select(*columns)
+            .join(INTEGRATION, INTEGRATION.c.provider_id == PACTICIPANT.c.id)
+            .where(INTEGRATION.c.consumer_id == selector.pacticipant_id)
         )
     else:
         ids = selector.version_ids or []
         if not ids:
             return []
-        statement = select(PP.provider_id).where(PP.consumer_version_id.in_(ids)).distinct()
-    return sorted({row[0] for row in session.connection().execute(statement)})
+        statement = select(*columns).where(
+            PACTICIPANT.c.id.in_(select(PP.provider_id).where(PP.consumer_version_id.in_(ids)))
+        )
+    return _remember(resolver, session.connection().execute(statement))
 
 
-def _consumers_of(session: Session, pacticipant_id: int) -> list[int]:
-    statement = select(INTEGRATION.c.consumer_id).where(INTEGRATION.c.provider_id == pacticipant_id)
-    return sorted({row[0] for row in session.connection().execute(statement)})
+def _consumers_of(session: Session, resolver: _Resolver, pacticipant_id: int) -> list[int]:
+    statement = (
+        select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch)
+        .join(INTEGRATION, INTEGRATION.c.consumer_id == PACTICIPANT.c.id)
+        .where(INTEGRATION.c.provider_id == pacticipant_id)
+    )
+    return _remember(resolver, session.connection().execute(statement))
 
 
 def _integrations(
@@ -344,10 +367,10 @@ def _integrations(
         for selector in specified:
             if selector.specified_version_missing:
                 continue
-            for provider_id in _providers_of(session, selector):
+            for provider_id in _providers_of(session, resolver, selector):
                 key = (selector.pacticipant_id, provider_id)
                 result[key] = Integration(selector, other(provider_id), required=True)
-            for consumer_id in _consumers_of(session, selector.pacticipant_id):
+            for consumer_id in _consumers_of(session, resolver, selector.pacticipant_id):
                 key = (consumer_id, selector.pacticipant_id)
                 if key not in result:
                     result[key] = Integration(other(consumer_id), selector, required=False)
@@ -373,7 +396,9 @@ def _integrations(
     return list(result.values())
 
 
-def _rows_for(session: Session, integration: Integration, query: MatrixQuery) -> list[MatrixRow]:
+def _rows_for(
+    session: Session, integration: Integration, query: MatrixQuery, bdct_providers: set[int]
+) -> list[MatrixRow]:
     consumer, provider = integration.consumer, integration.provider
     consumer_ids = consumer.version_ids
     if consumer_ids is not None and not consumer_ids:
@@ -428,7 +453,8 @@ def _rows_for(session: Session, integration: Integration, query: MatrixQuery) ->
             verifications.setdefault(row[0], []).append(
                 (row[1], row[2], row[3], bool(row[4]), row[5], "CDCT")
             )
-        _add_cross_checks(session, verifications, [p[2] for p in pacts], provider_ids)
+        if provider.pacticipant_id in bdct_providers:
+            _add_cross_checks(session, verifications, [p[2] for p in pacts], provider_ids)
     rows: list[MatrixRow] = []
     for cv_id, cv_number, pact_version_id, sha, created in pacts:
         base = {
@@ -483,6 +509,18 @@ def _add_cross_checks(
         )
     for entries in verifications.values():
         entries.sort(key=lambda entry: entry[0], reverse=True)
+
+
+def _providers_with_contracts(session: Session, provider_ids: set[int]) -> set[int]:
+    """Which providers published provider contracts (only they can have BDCT results): one query."""
+    if not provider_ids:
+        return set()
+    statement = (
+        select(PROVIDER_CONTRACT.c.provider_id)
+        .where(PROVIDER_CONTRACT.c.provider_id.in_(provider_ids))
+        .distinct()
+    )
+    return {row[0] for row in session.connection().execute(statement)}
 
 
 def _is_ignored(row: MatrixRow, query: MatrixQuery) -> bool:
@@ -661,9 +699,10 @@ def evaluate_matrix(session: Session, query: MatrixQuery) -> MatrixResult:
             for i in query.ignore
         )
     integrations = _integrations(session, resolver, query, specified)
+    bdct_providers = _providers_with_contracts(session, {i.provider.pacticipant_id for i in integrations})
     rows: list[MatrixRow] = []
     for integration in integrations:
-        rows.extend(_rows_for(session, integration, query))
+        rows.extend(_rows_for(session, integration, query, bdct_providers))
     if query.success is not None:
         rows = [r for r in rows if r.success in query.success]
     considered: list[MatrixRow] = []
