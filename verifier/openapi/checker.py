@@ -1,8 +1,9 @@
 """The static check: is every HTTP interaction of a pact allowed by an OpenAPI document?
 
 Rule codes, severities and the order of checks follow PactFlow's `@pactflow/openapi-pact-comparator`
-(2.3.1). Where Tether deliberately differs (see `docs` in the module docstrings of `media`, `router` and
-`security`, and `matchers`), the difference fixes a defect or uses information the comparator ignores.
+(2.3.1). Where Tether deliberately differs, the difference fixes a defect of the comparator or uses
+information it ignores; the module docstrings of `media` (Accept lists), `router` (identical templated
+paths), `security` (AND-combined requirements) and `matchers` (matching rules) say how.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from verifier.openapi import matchers
 from verifier.openapi.media import accept_ranges, find_matching_type, is_validatable
 from verifier.openapi.operations import Operation, OperationIndex, Parameter
 from verifier.openapi.pacts import MISSING, HttpInteraction, PactView
-from verifier.openapi.querystrings import parse_flat, parse_query, parse_value
+from verifier.openapi.querystrings import parse_query, parse_value, query_string
 from verifier.openapi.router import Match
-from verifier.openapi.schemas import Mode, SchemaOptions, SchemaProblem, SchemaValidators
+from verifier.openapi.schemas import Mode, SchemaOptions, SchemaProblem, SchemaValidators, coerce
 from verifier.openapi.security import check_security, security_names
 from verifier.report.findings import Finding, MockDetails, Severity, SpecDetails
 
@@ -354,8 +355,6 @@ class OpenAPIChecker:
         return []
 
     def _coerce(self, value: Any, schema: Any, uri: str) -> Any:
-        from verifier.openapi.schemas import coerce
-
         return coerce(value, schema, lambda s: self.schemas.resolve(s, uri))
 
     # -- request headers (accept, content-type, declared and unknown headers) -----------------------
@@ -516,7 +515,7 @@ class OpenAPIChecker:
     # -- query --------------------------------------------------------------------------------------
     def _query(self, check: InteractionCheck, operation: Operation) -> None:
         request = check.interaction.request
-        query = _query_string(request.query)
+        query = query_string(request.query)
         parsed = parse_query(query)
         unparsed = parse_query(query, comma=False, allow_dots=False)
         for parameter in operation.parameters:
@@ -876,14 +875,6 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def _query_string(query: str | dict[str, str] | None) -> str:
-    if query is None:
-        return ""
-    if isinstance(query, str):
-        return query
-    return "&".join(f"{name}={value}" for name, value in query.items())
-
-
 def _parse_body(body: Any, content_type: str) -> Any:
     if isinstance(body, str) and "application/x-www-form-urlencoded" in content_type:
         return parse_query(body)
@@ -906,4 +897,4 @@ def _parse_multipart(body: str, boundary: str) -> dict[str, str]:
     return parts
 
 
-__all__ = ["CheckOptions", "InteractionCheck", "OpenAPIChecker", "parse_flat"]
+__all__ = ["CheckOptions", "InteractionCheck", "OpenAPIChecker"]

@@ -100,3 +100,13 @@ def parse_value(raw: str | None) -> Any:
     if "," in raw:
         return raw.split(",")
     return raw
+
+
+def query_string(query: str | dict[str, str] | None) -> str:
+    """A pact's query as one string, as the comparator builds it (V1 strings as they are; V2+ objects
+    joined without re-encoding)."""
+    if query is None:
+        return ""
+    if isinstance(query, str):
+        return query
+    return "&".join(f"{name}={value}" for name, value in query.items())

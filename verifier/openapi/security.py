@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from verifier.openapi.operations import Operation
-from verifier.openapi.querystrings import parse_flat
+from verifier.openapi.querystrings import parse_flat, query_string
 from verifier.report.findings import Severity
 
 if TYPE_CHECKING:
@@ -58,9 +58,7 @@ def _satisfied(check: InteractionCheck, scheme: Mapping[str, Any], query: Mappin
 def check_security(check: InteractionCheck, operation: Operation, schemes: Mapping[str, Any]) -> None:
     if not check.valid_request or not operation.security:
         return
-    from verifier.openapi.checker import _query_string
-
-    query = parse_flat(_query_string(check.interaction.request.query))
+    query = parse_flat(query_string(check.interaction.request.query))
     missing: dict[str, str] = {}
     for requirement in operation.security:
         if not isinstance(requirement, Mapping):
