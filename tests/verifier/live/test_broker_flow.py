@@ -173,9 +173,7 @@ def cross_contract_results(broker: str, provider_version: str) -> dict[str, Any]
     return body
 
 
-def test_self_check_is_published_as_the_provider_contract(
-    provider_url: str, drifted_url: str, broker: str
-) -> None:
+def test_self_check_alone_feeds_can_i_deploy(provider_url: str, drifted_url: str, broker: str) -> None:
     """Bi-directional: a provider version with only its spec + self-check. The drifted spec passes its
     own self-check, but the broker's static check of the consumers' pacts against it finds every drift."""
     code, report = verify_from_broker(
@@ -204,6 +202,13 @@ def test_self_check_is_published_as_the_provider_contract(
         "request.path-or-method.unknown",
     }
     assert all(r["providerContractVerificationResults"]["success"] is True for r in cross["results"])
+    # can-i-deploy answers from the bi-directional result alone: a failed check, not an unknown one
+    answer = can_i_deploy(broker, "OrderMobile", "1.0.0", "3.0.0-drifted")
+    assert answer.returncode == 1, answer.stdout + answer.stderr
+    assert "Computer says no" in answer.stdout
+    (row,) = [r for r in matrix_rows(broker, "3.0.0-drifted") if r["consumer"]["name"] == "OrderMobile"]
+    assert row["verificationResult"]["success"] is False
+    assert row["verificationType"] == "BDCT"
 
     code, report = verify_from_broker(
         provider_url, broker, "3.1.0", "--openapi", str(SPEC), "--self-check-only", "--publish", *FUZZ
@@ -212,6 +217,10 @@ def test_self_check_is_published_as_the_provider_contract(
     cross = cross_contract_results(broker, "3.1.0")
     assert cross["summary"] == {"success": 2, "failure": 0, "unknown": 0}
     assert {r["consumer"]["name"] for r in cross["results"]} == {"OrderWeb", "OrderMobile"}
+    for consumer in ("OrderWeb", "OrderMobile"):
+        answer = can_i_deploy(broker, consumer, "1.0.0", "3.1.0")
+        assert answer.returncode == 0, answer.stdout + answer.stderr
+        assert "Computer says yes" in answer.stdout
 
 
 def test_pending_and_wip_pacts(provider_url: str, tmp_path: Path) -> None:
