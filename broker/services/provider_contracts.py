@@ -20,6 +20,7 @@ import base64
 import binascii
 import hashlib
 import json
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,17 +60,17 @@ BATCH = 10
 
 # --------------------------------------------------------------------------- wake-up registry
 
-_wakers: dict[int, Callable[[], None]] = {}
+_wakers: weakref.WeakKeyDictionary[Any, Callable[[], None]] = weakref.WeakKeyDictionary()
 
 
 def register_wake(db: Database, wake: Callable[[], None]) -> None:
-    _wakers[id(db.engine)] = wake
-    _wakers[id(db.write_engine)] = wake
+    _wakers[db.engine] = wake
+    _wakers[db.write_engine] = wake
 
 
 def _wake_after_commit(session: Session) -> None:
     bind = session.get_bind()
-    wake = _wakers.get(id(getattr(bind, "engine", bind)))
+    wake = _wakers.get(getattr(bind, "engine", bind))
     if wake is None or session.info.get("tether.checks_wake"):
         return
     session.info["tether.checks_wake"] = True
@@ -419,6 +420,9 @@ def _queue(session: Session, pairs: Sequence[tuple[ProviderContract, int, int]])
 def on_event(session: Session, broker_event: BrokerEvent) -> None:
     """Subscriber: a newly published pact is checked against the provider's relevant contracts."""
     if broker_event.name != EventName.CONTRACT_PUBLISHED or not broker_event.pact_version_sha:
+        return
+    bind = session.get_bind()
+    if getattr(bind, "engine", bind) not in _wakers:  # no application installed on this database
         return
     provider_p = aliased(Pacticipant, name="p")
     consumer_p = aliased(Pacticipant, name="c")

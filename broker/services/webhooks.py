@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import uuid as uuid_module
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -65,23 +66,24 @@ class WebhookRuntime:
     wake: Callable[[], None] | None = None
 
 
-_runtimes: dict[int, WebhookRuntime] = {}
+_runtimes: weakref.WeakKeyDictionary[Any, WebhookRuntime] = weakref.WeakKeyDictionary()
 
 
 def register_runtime(db: Database, runtime: WebhookRuntime) -> None:
-    _runtimes[id(db.engine)] = runtime
-    _runtimes[id(db.write_engine)] = runtime
+    _runtimes[db.engine] = runtime
+    _runtimes[db.write_engine] = runtime
 
 
 def unregister_runtime(db: Database) -> None:
-    _runtimes.pop(id(db.engine), None)
-    _runtimes.pop(id(db.write_engine), None)
+    _runtimes.pop(db.engine, None)
+    _runtimes.pop(db.write_engine, None)
 
 
-def _runtime_for(session: Session) -> WebhookRuntime:
+def _runtime_for(session: Session) -> WebhookRuntime | None:
+    """The runtime of the application serving this database, if one was installed in this process."""
     bind = session.get_bind()
     engine = getattr(bind, "engine", bind)
-    return _runtimes.get(id(engine)) or WebhookRuntime(settings=WebhookSettings())
+    return _runtimes.get(engine)
 
 
 # --------------------------------------------------------------------------- definitions
@@ -405,13 +407,18 @@ def matching_webhooks(session: Session, event_name: str, consumer: str, provider
 
 
 def on_event(session: Session, broker_event: BrokerEvent) -> None:
-    """Subscriber: queue one delivery per matching webhook, in the causing transaction."""
+    """Subscriber: queue one delivery per matching webhook, in the causing transaction.
+
+    Only databases served by an application that installed webhooks (``broker.webhooks.runtime``) get
+    deliveries queued; a script or test using a bare ``Database`` in the same process is left alone."""
+    runtime = _runtime_for(session)
+    if runtime is None:
+        return
     webhooks = matching_webhooks(
         session, broker_event.name.value, broker_event.consumer, broker_event.provider
     )
     if not webhooks:
         return
-    runtime = _runtime_for(session)
     base = current_base_url.get() or (runtime.base_urls[0] if runtime.base_urls else "http://localhost")
     values = placeholder_values(session, broker_event, Urls(base))
     queued: list[TriggeredNotice] = session.info.setdefault(SESSION_TRIGGERED_KEY, [])

@@ -84,6 +84,39 @@ def _publish_event(
     )
 
 
+def _publish_http(client: httpx.Client, version: str) -> None:
+    """A real publish through the broker's API (fires contract_published/content_changed/...)."""
+    pact = {
+        "consumer": {"name": "OrderWeb"},
+        "provider": {"name": "OrderApi"},
+        "interactions": [
+            {
+                "description": "get order",
+                "request": {"method": "GET", "path": "/orders/1"},
+                "response": {"status": 200},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+    }
+    body = {
+        "pacticipantName": "OrderWeb",
+        "pacticipantVersionNumber": version,
+        "branch": "main",
+        "tags": ["prod", "rc"],
+        "contracts": [
+            {
+                "consumerName": "OrderWeb",
+                "providerName": "OrderApi",
+                "specification": "pact",
+                "contentType": "application/json",
+                "content": base64.b64encode(json.dumps(pact).encode()).decode(),
+            }
+        ],
+    }
+    response = client.post("/contracts/publish", json=body)
+    assert response.status_code == 200, response.text
+
+
 def _triggered(db: Database) -> list[TriggeredWebhook]:
     return db.read(lambda s: list(s.exec(select(TriggeredWebhook).order_by(TriggeredWebhook.id)).all()))
 
@@ -93,10 +126,11 @@ def _executions(db: Database) -> list[WebhookExecution]:
 
 
 @pytest.fixture
-def running(tmp_path: Path) -> Iterator[tuple[ThreadBroker, Receiver, httpx.Client]]:
+def running(database_url: str) -> Iterator[tuple[ThreadBroker, Receiver, httpx.Client]]:
+    """A broker (SQLite and PostgreSQL) with its worker, a receiver, and a client."""
     with (
         receiver() as rx,
-        broker_in_thread(webhook_settings(f"sqlite:///{tmp_path / 'broker.db'}")) as broker,
+        broker_in_thread(webhook_settings(database_url)) as broker,
         httpx.Client(base_url=broker.url) as client,
     ):
         yield broker, rx, client
@@ -309,7 +343,7 @@ def test_delivery_in_flight_when_the_broker_is_killed_is_made_after_restart(
             _define(client, rx.url, ["contract_content_changed"])
             db = Database(url)
             try:
-                _publish_event(db)
+                _publish_http(client, "1.0.0")
                 rx.wait_for(1)
                 (row,) = _triggered(db)
                 assert row.status == "not_run"
