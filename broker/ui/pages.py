@@ -230,6 +230,7 @@ class MatrixRowView:
     provider_labels: matrix.VersionDetails | None
     pact_href: str
     verification_href: str | None
+    kind: str  # "Pact verification" | "OpenAPI cross-check"
 
 
 @dataclass(frozen=True)
@@ -252,10 +253,18 @@ def _matrix_row(links: UiLinks, result: matrix.MatrixResult, row: matrix.MatrixR
         consumer_labels=result.versions.get(row.consumer_version_id),
         provider_labels=result.versions.get(row.provider_version_id) if row.provider_version_id else None,
         pact_href=links.pact(row.provider, row.consumer, version=row.consumer_version),
-        verification_href=links.verification(row.provider, row.consumer, row.sha, row.verification_id)
-        if row.verification_id is not None
-        else None,
+        verification_href=_result_href(links, row),
+        kind="OpenAPI cross-check" if row.verification_type == "BDCT" else "Pact verification",
     )
+
+
+def _result_href(links: UiLinks, row: matrix.MatrixRow) -> str | None:
+    """Pact verifications link to their result, OpenAPI cross-checks to the provider contract."""
+    if row.verification_type == "BDCT" and row.provider_version:
+        return links.provider_contract(row.provider, row.provider_version)
+    if row.verification_id is not None:
+        return links.verification(row.provider, row.consumer, row.sha, row.verification_id)
+    return None
 
 
 def matrix_page(
