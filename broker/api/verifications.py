@@ -13,8 +13,9 @@ from broker.nested_query import parse_nested_query
 from broker.services.for_verification import pacts_for_verification, provider_id_for
 from broker.services.pact_metadata import decode_metadata
 from broker.services.verification_selectors import body_from_get_query, parse_request
-from broker.services.verifications import get_verification, publish_verification
+from broker.services.verifications import get_verification, latest_for_consumer_version, publish_verification
 from broker.views.verification import (
+    render_consumer_version_summary,
     render_for_verification_index,
     render_pacts_for_verification,
     render_verification,
@@ -143,3 +144,17 @@ def get_result_with_metadata(
         )
     )
     return hal_response(render_verification(ctx.urls, result))
+
+
+@router.get(
+    "/verification-results/consumer/{consumer:seg}/version/{version:seg}/latest",
+    response_class=HalResponse,
+    summary="The latest verification result of each pact of a consumer version",
+)
+def latest_results_for_consumer_version(
+    consumer: str, version: str, ctx: RequestContext = Depends(request_context)
+) -> HalResponse:
+    summary = ctx.db.read(
+        lambda session: latest_for_consumer_version(session, consumer=consumer, version=version)
+    )
+    return hal_response(render_consumer_version_summary(ctx.urls, summary))

@@ -320,3 +320,48 @@ def get_verification(
             field="number",
         )
     return _result_from_row(session, row, consumer, provider, sha)
+
+
+@dataclass(frozen=True)
+class ConsumerVersionSummary:
+    consumer: str
+    version: str
+    results: list[tuple[str, VerificationResult | None]]  # (provider, its latest result)
+
+    @property
+    def success(self) -> bool:
+        return bool(self.results) and all(result is not None and result.success for _, result in self.results)
+
+
+def latest_for_consumer_version(session: Session, *, consumer: str, version: str) -> ConsumerVersionSummary:
+    """The newest verification result of each pact of a consumer version (``None``: not verified yet)."""
+    consumer_p = PACTICIPANT.alias("consumer")
+    provider_p = PACTICIPANT.alias("provider")
+    pacts = session.execute(
+        select(provider_p.c.name, PACT_VERSION.c.id, PACT_VERSION.c.sha)
+        .select_from(PACT_PUBLICATION)
+        .join(VERSION, VERSION.c.id == PACT_PUBLICATION.c.consumer_version_id)
+        .join(consumer_p, consumer_p.c.id == VERSION.c.pacticipant_id)
+        .join(provider_p, provider_p.c.id == PACT_PUBLICATION.c.provider_id)
+        .join(PACT_VERSION, PACT_VERSION.c.id == PACT_PUBLICATION.c.pact_version_id)
+        .where(consumer_p.c.name == consumer, VERSION.c.number == version)
+        .order_by(provider_p.c.name)
+    ).all()
+    if not pacts:
+        exists = session.execute(
+            select(VERSION.c.id)
+            .join(PACTICIPANT, PACTICIPANT.c.id == VERSION.c.pacticipant_id)
+            .where(PACTICIPANT.c.name == consumer, VERSION.c.number == version)
+        ).first()
+        if exists is None:
+            raise NotFound(f"No version {version} of pacticipant '{consumer}' found", field="version")
+    results: list[tuple[str, VerificationResult | None]] = []
+    for provider, pact_version_id, sha in pacts:
+        row = session.execute(
+            select(VERIFICATION)
+            .where(VERIFICATION.c.pact_version_id == pact_version_id)
+            .order_by(VERIFICATION.c.id.desc())
+            .limit(1)
+        ).first()
+        results.append((provider, _result_from_row(session, row, consumer, provider, sha) if row else None))
+    return ConsumerVersionSummary(consumer, version, results)

@@ -13,7 +13,7 @@ from broker.services.verification_notices import (
     pending_reason,
     short_descriptions,
 )
-from broker.services.verifications import VerificationResult
+from broker.services.verifications import ConsumerVersionSummary, VerificationResult
 
 GET_DEPRECATION = (
     "WARNING - this version of the Pact library uses a beta version of the API which will be removed "
@@ -130,5 +130,27 @@ def render_verification(urls: Urls, result: VerificationResult) -> dict[str, Any
                 title="Webhooks triggered by the publication of this verification result",
             ),
             "curies": curies(urls.base, "verification-result"),
+        },
+    }
+
+
+def render_consumer_version_summary(urls: Urls, summary: ConsumerVersionSummary) -> dict[str, Any]:
+    """``GET /verification-results/consumer/{c}/version/{v}/latest``."""
+    successful = [p for p, r in summary.results if r is not None and r.success]
+    failed = [p for p, r in summary.results if r is not None and not r.success]
+    unknown = [p for p, r in summary.results if r is None]
+    return {
+        "success": summary.success,
+        "providerSummary": {"successful": successful, "failed": failed, "unknown": unknown},
+        "_embedded": {
+            "verificationResults": [render_verification(urls, r) for _, r in summary.results if r is not None]
+        },
+        "_links": {
+            "self": link(
+                urls.path(
+                    "verification-results", "consumer", summary.consumer, "version", summary.version, "latest"
+                ),
+                title="Latest verification results for consumer version",
+            )
         },
     }

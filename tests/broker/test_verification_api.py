@@ -339,3 +339,22 @@ def test_huge_numbers_and_garbage_metadata_are_not_server_errors(
         ).status_code
         == 201
     )
+
+
+def test_latest_verification_results_of_a_consumer_version(
+    published: tuple[httpx.Client, BrokerClient],
+) -> None:
+    http, client = published
+    version = http.get("/pacticipants/Web/versions/1").json()
+    summary_href = version["_links"]["pb:latest-verification-results-where-pacticipant-is-consumer"]["href"]
+    unknown = http.get(summary_href).json()
+    assert unknown["success"] is False
+    assert unknown["providerSummary"] == {"successful": [], "failed": [], "unknown": ["Api"]}
+    href = client.get_pact("Api", "Web", "1")["_links"]["pb:publish-verification-results"]["href"]
+    client.publish_verification_result(href, {"success": False, "providerApplicationVersion": "1.0"})
+    client.publish_verification_result(href, {"success": True, "providerApplicationVersion": "1.1"})
+    verified = http.get(summary_href).json()
+    assert verified["success"] is True
+    assert verified["providerSummary"] == {"successful": ["Api"], "failed": [], "unknown": []}
+    assert [r["providerApplicationVersion"] for r in verified["_embedded"]["verificationResults"]] == ["1.1"]
+    assert http.get("/verification-results/consumer/Web/version/404/latest").status_code == 404
