@@ -268,3 +268,30 @@ def test_can_i_merge_explains_a_provider_without_main_branch(scenario: Scenario)
         "There is no verified pact between version 1 of Web and the latest version of Api from its main branch "
         "(Api has no main branch: set it with `pact broker create-or-update-pacticipant --name Api --main-branch BRANCH`)"
     ]
+
+
+def test_selectors_by_branch_main_branch_and_latestby_cp(web_and_api: tuple[Scenario, str]) -> None:
+    s, sha = web_and_api
+    feature_sha = s.pact("Web", "2", "Api", content="b", branch="feat")
+    s.verify("Web", "Api", sha, "10")
+    s.verify("Web", "Api", feature_sha, "10", success=False)
+    s.deploy("Api", "10", "prod")
+    main = matrix(
+        s, "q[][pacticipant]=Web&q[][mainBranch]=true&q[][latest]=true&latestby=cvpv&environment=prod"
+    )
+    assert [r.consumer_version for r in main.rows] == ["1"]
+    assert main.deployable is True
+    feature = matrix(
+        s, "q[][pacticipant]=Web&q[][branch]=feat&q[][latest]=true&latestby=cvpv&environment=prod"
+    )
+    assert feature.deployable is False
+    assert feature.reasons == [
+        "The verification for the pact between the latest version of Web from branch feat (2) and the version "
+        "of Api currently in prod (10) failed"
+    ]
+    pair = matrix(s, "q[][pacticipant]=Web&q[][pacticipant]=Api&latestby=cp")
+    assert [(r.consumer_version, r.provider_version) for r in pair.rows] == [("2", "10")]
+    everything = matrix(s, "q[][pacticipant]=Web&q[][pacticipant]=Api")
+    assert sorted((r.consumer_version, r.success) for r in everything.rows) == [("1", True), ("2", False)]
+    only_failures = matrix(s, "q[][pacticipant]=Web&q[][pacticipant]=Api&success[]=false")
+    assert [r.consumer_version for r in only_failures.rows] == ["2"]
