@@ -16,7 +16,7 @@ from loadgen.errors import LoadgenError
 from loadgen.locust.links import read_links
 from loadgen.locust.render import render_locustfile
 from loadgen.locust.routes import Route
-from loadgen.locust.runner import RunOptions, RunResult, Thresholds, run_locust
+from loadgen.locust.runner import RunOptions, RunResult, Thresholds, run_locust, user_classes_for
 from loadgen.locust.scenario import build_scenario
 from loadgen.locust.traffic import count_routes, read_requests
 from loadgen.locust.weights import WeightPlan, load_weights_file
@@ -176,7 +176,10 @@ def _print_unmatched(console: Console, rows: list[tuple[str, int]]) -> None:
 @click.option("-r", "--spawn-rate", default=10.0, show_default=True, help="Users started per second.")
 @click.option("-t", "--run-time", default="30s", show_default=True, help="Duration, e.g. 20s, 2m.")
 @click.option("--workers", default=0, show_default=True, help="Local worker processes (0 = one process).")
-@click.option("--tag", "tags", multiple=True, help="Run only tasks with this tag (e.g. consumer:OrderWeb).")
+@click.option("--consumer", "consumers", multiple=True, help="Simulate only this consumer (repeatable).")
+@click.option(
+    "--tag", "tags", multiple=True, help="Run only tasks with this tag (e.g. state:an-order-exists)."
+)
 @click.option("--max-fail-ratio", type=float, help="Fail when failures/requests exceeds this (0.01 = 1%).")
 @click.option("--max-p95-ms", type=float, help="Fail when the overall p95 response time exceeds this.")
 @click.option("--min-rps", type=float, help="Fail when throughput is below this many requests per second.")
@@ -196,6 +199,7 @@ def run_command(
     spawn_rate: float,
     run_time: str,
     workers: int,
+    consumers: tuple[str, ...],
     tags: tuple[str, ...],
     max_fail_ratio: float | None,
     max_p95_ms: float | None,
@@ -208,9 +212,14 @@ def run_command(
     For several machines, start `locust -f FILE --master` on one and `locust -f FILE --worker
     --master-host HOST` on the others; `--workers N` does that with N local processes.
     """
+    try:
+        user_classes = user_classes_for(locustfile, consumers) if consumers else []
+    except LoadgenError as exc:
+        raise click.UsageError(str(exc)) from exc
     options = RunOptions(
         locustfile=locustfile,
         host=host,
+        user_classes=user_classes,
         users=users,
         spawn_rate=spawn_rate,
         run_time=run_time,

@@ -44,8 +44,10 @@ class Store:
         self.products = {p["id"]: {**p, "tags": list(p["tags"])} for p in SEED_PRODUCTS}
         self.orders = {}
         # Order ids are not predictable, as in a real database: consumers must take them from
-        # the provider state (ProviderState generators) rather than hard-code them.
-        self.next_order_id = random.randint(1000, 9000)
+        # the provider state (ProviderState generators) rather than hard-code them. They start
+        # above 10000, so the ids the pacts use for orders that must not exist (4242) never exist,
+        # however many orders a load run creates.
+        self.next_order_id = random.randint(10_000, 90_000)
 
     def create_order(self, product_id: int, quantity: int) -> dict[str, Any]:
         product = self.products[product_id]

@@ -88,6 +88,7 @@ def _user_class(user: UserSpec) -> str:
         f'    """Traffic of consumer {_doc(user.consumer)}: {count} interaction{"s" if count != 1 else ""}."""',
         "",
         f"    weight = {user.weight}",
+        f"    consumer = {literal(user.consumer)}",
         "",
         "    def on_start(self) -> None:",
         "        self.contract = ScenarioContext(self, state_change_url=STATE_CHANGE_URL)",

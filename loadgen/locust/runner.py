@@ -7,6 +7,7 @@ and :func:`evaluate` says which thresholds a run broke.
 
 from __future__ import annotations
 
+import ast
 import csv
 import os
 import shutil
@@ -93,6 +94,7 @@ class RunOptions:
     run_time: str = "30s"
     workers: int = 0
     tags: Sequence[str] = ()
+    user_classes: Sequence[str] = ()
     html: Path | None = None
     csv_prefix: Path | None = None
     extra_args: Sequence[str] = ()
@@ -143,6 +145,7 @@ def run_locust(options: RunOptions, thresholds: Thresholds = Thresholds()) -> Ru
             *(["--tags", *options.tags] if options.tags else []),
             *(["--html", str(options.html)] if options.html else []),
             *options.extra_args,
+            *options.user_classes,
         ]
         env = {**os.environ, "PACT_DO_NOT_TRACK": "true"}
         log = Path(scratch) / "locust.log"
@@ -214,6 +217,33 @@ def _run(options: RunOptions, common: list[str], env: dict[str, str], log: Path)
                 except subprocess.TimeoutExpired:
                     worker.kill()
                     worker.wait()
+
+
+def user_classes_for(locustfile: Path, consumers: Sequence[str]) -> list[str]:
+    """The user classes of a generated locustfile that simulate `consumers` (their ``consumer = ...``)."""
+    try:
+        tree = ast.parse(locustfile.read_text(encoding="utf-8"), filename=str(locustfile))
+    except (OSError, SyntaxError) as exc:
+        raise LoadRunError(f"cannot read locustfile {locustfile}: {exc}") from exc
+    by_consumer: dict[str, str] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for statement in node.body:
+            if (
+                isinstance(statement, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "consumer" for t in statement.targets)
+                and isinstance(statement.value, ast.Constant)
+                and isinstance(statement.value.value, str)
+            ):
+                by_consumer[statement.value.value] = node.name
+    missing = [name for name in consumers if name not in by_consumer]
+    if missing:
+        known = ", ".join(sorted(by_consumer)) or "none (not a generated locustfile?)"
+        raise LoadRunError(
+            f"{locustfile} has no user class for consumer(s) {', '.join(missing)}; it has: {known}"
+        )
+    return [by_consumer[name] for name in consumers]
 
 
 def _free_port() -> int:

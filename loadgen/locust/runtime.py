@@ -207,26 +207,23 @@ class ScenarioContext:
         if location:
             self.values["location"] = location
             last = location.rstrip("/").rsplit("/", 1)[-1]
-            if last:
-                self.values.setdefault("id", last)
-                if resource:
-                    self.values[f"{resource}Id"] = last
+            if last and resource:
+                self.values[f"{resource}Id"] = int(last) if last.isdigit() else last
         if not isinstance(document, dict):
             return
         for key, value in document.items():
-            if isinstance(value, str | int | float | bool):
-                self.values[key] = value
-                if key == "id" and resource:
-                    self.values[f"{resource}Id"] = value
+            if not isinstance(value, str | int | float | bool):
+                continue
+            if key == "id" and resource:
+                self.values[f"{resource}Id"] = value
+            elif key.endswith(("Id", "_id")) and key not in self.values:
+                self.values[key] = value  # e.g. productId: keeps the first one seen
 
     def _set_up_states(self, interaction: ContractInteraction) -> None:
         if not self.state_change_url:
             return
         for state in interaction.provider_states:
-            params = {**(state.get("params") or {})}
-            for name in params:
-                if name in self.values:
-                    params[name] = self.values[name]
+            params = dict(state.get("params") or {})
             key = json.dumps([state["name"], params], sort_keys=True, default=str)
             if key in self._states_done:
                 continue

@@ -102,8 +102,8 @@ def test_example_pacts_chain_ids_and_pass_against_the_real_provider(
     generated = tether("loadgen", "locustfile", "--provider", PROVIDER, "--pact", PACTS, "--out", out)
     assert generated.returncode == 0, generated.stderr
     run = tether(
-        "loadgen", "run", "--locustfile", out, "--host", provider_url, "-u", "3", "-r", "3", "-t", "4s",
-        "--tag", "consumer:OrderMobile", "--max-fail-ratio", "0", "--csv", tmp_path / "run",
+        "loadgen", "run", "--locustfile", out, "--host", provider_url, "-u", "3", "-r", "3", "-t", "5s",
+        "--consumer", "OrderMobile", "--max-fail-ratio", "0", "--csv", tmp_path / "run",
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     stats = _stats(tmp_path / "run")
@@ -119,8 +119,8 @@ def test_drifted_provider_fails_with_readable_contract_messages(tmp_path: Path, 
         tether("loadgen", "locustfile", "--provider", PROVIDER, "--pact", PACTS, "--out", out).returncode == 0
     )
     run = tether(
-        "loadgen", "run", "--locustfile", out, "--host", drifted_url, "-u", "2", "-r", "2", "-t", "3s",
-        "--tag", "consumer:OrderMobile", "--max-fail-ratio", "0.01", "--csv", tmp_path / "run",
+        "loadgen", "run", "--locustfile", out, "--host", drifted_url, "-u", "2", "-r", "2", "-t", "5s",
+        "--consumer", "OrderMobile", "--max-fail-ratio", "0.01", "--csv", tmp_path / "run",
     )  # fmt: skip
     assert run.returncode == 1, run.stdout
     assert "THRESHOLD BROKEN: failure ratio" in run.stdout
@@ -153,6 +153,18 @@ def test_thresholds_decide_the_exit_code(tmp_path: Path, provider_url: str) -> N
     assert "below the required 1000000.0" in run.stdout
     assert "p95 response time" not in run.stdout
     assert html.read_text().lstrip().lower().startswith("<!doctype html")
+
+
+def test_unknown_consumer_is_a_usage_error(tmp_path: Path) -> None:
+    out = tmp_path / "locustfile.py"
+    assert (
+        tether("loadgen", "locustfile", "--provider", PROVIDER, "--pact", PACTS, "--out", out).returncode == 0
+    )
+    run = tether(
+        "loadgen", "run", "--locustfile", out, "--host", "http://127.0.0.1:9", "--consumer", "Nobody"
+    )
+    assert run.returncode == 2
+    assert "has no user class for consumer(s) Nobody; it has: OrderMobile, OrderWeb" in run.stderr
 
 
 def test_missing_locustfile_is_a_usage_error(tmp_path: Path) -> None:
