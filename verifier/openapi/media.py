@@ -8,6 +8,7 @@ is considered in order of quality, and ranges with `q=0` are excluded.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -16,6 +17,7 @@ _Q = re.compile(r";\s*q\s*=\s*([0-9.]+)", re.IGNORECASE)
 JSON_LIKE = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 
 
+@functools.lru_cache(maxsize=1024)
 def _normalise(media_type: str) -> str:
     return re.sub(r"\s+", "", media_type).lower()
 

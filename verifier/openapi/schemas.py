@@ -393,6 +393,8 @@ class SchemaValidators:
         self._classes: dict[Mode, Any] = {}
         self._locations: dict[int, tuple[str, str]] | None = None
         self._fully_indexed = False
+        self._indexed_files: set[str] = set()
+        self._indexed_subtrees: set[str] = set()
 
     def _validator(self, mode: Mode, key: str, schema: Any, base_uri: str) -> Any:
         cache_key = (mode, key)
@@ -444,7 +446,7 @@ class SchemaValidators:
 
     def _problem(self, error: ValidationError, key: str) -> SchemaProblem:
         keyword = str(error.validator)
-        uri, pointer = self._where(error.schema, keyword)
+        uri, pointer = self._where(error.schema, keyword, key)
         if uri is None:
             uri, pointer = (
                 self.document.base_uri,
@@ -460,7 +462,8 @@ class SchemaValidators:
             pointer=pointer,
         )
 
-    def _where(self, schema: Any, keyword: str) -> tuple[str | None, str | None]:
+    def _where(self, schema: Any, keyword: str, key: str = "") -> tuple[str | None, str | None]:
+        """The document and JSON pointer of a failing keyword (found by the schema dict's identity)."""
         if self._locations is None:
             # index the reusable parts first; the whole document only if the schema is not there
             self._locations = {}
@@ -470,15 +473,28 @@ class SchemaValidators:
                     self._index(root[section], self.document.base_uri, f"#/{section}")
             for uri, contents in self.document._files.items():
                 self._index(contents, uri, "#")
+                self._indexed_files.add(uri)
         found = self._locations.get(id(schema))
+        if found is None and key and key not in self._indexed_subtrees:
+            # the schema's own subtree (an inline schema under paths)
+            self._indexed_subtrees.add(key)
+            uri, _, fragment = key.partition("#")
+            try:
+                subtree = self.document.lookup("#" + fragment, uri).contents
+            except OpenAPIError:
+                subtree = None
+            if subtree is not None:
+                self._index(subtree, uri, "#" + fragment)
+                found = self._locations.get(id(schema))
         if found is None and not self._fully_indexed:
             self._fully_indexed = True
             self._index(self.document.root, self.document.base_uri, "#")
             found = self._locations.get(id(schema))
         if found is None:
             # a sibling file read after the index was built
-            for uri, contents in self.document._files.items():
-                if not any(u == uri for u, _ in self._locations.values()):
+            for uri, contents in list(self.document._files.items()):
+                if uri not in self._indexed_files:
+                    self._indexed_files.add(uri)
                     self._index(contents, uri, "#")
             found = self._locations.get(id(schema))
         if found is None:
