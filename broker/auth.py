@@ -98,6 +98,8 @@ async def _deny(send: Send, status: int, message: str) -> None:
         (b"content-length", str(len(body)).encode()),
     ]
     if status == 401:
-        headers.append((b"www-authenticate", b'Basic realm="Tether broker", Bearer'))
+        # one challenge per header: browsers cannot parse "Basic realm=..., Bearer" and would never ask
+        headers.append((b"www-authenticate", b'Basic realm="Tether broker"'))
+        headers.append((b"www-authenticate", b"Bearer"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
