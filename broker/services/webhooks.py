@@ -465,6 +465,21 @@ def triggered_in(session: Session) -> list[TriggeredNotice]:
     return list(session.info.get(SESSION_TRIGGERED_KEY, []))
 
 
+def webhook_notices(session: Session, urls: Urls) -> list[tuple[str, str]]:
+    """(type, text) notices for a publish response: each webhook this transaction triggered."""
+    queued = triggered_in(session)
+    if not queued:
+        return [("debug", "No enabled webhooks found for the detected events.")]
+    return [
+        (
+            "info",
+            f"Webhook {notice.webhook_description!r} triggered for event {notice.event_name}. "
+            f"See logs at {urls.path('triggered-webhooks', notice.uuid, 'logs')}",
+        )
+        for notice in queued
+    ]
+
+
 _VERIFICATION_EVENTS = {
     EventName.PROVIDER_VERIFICATION_PUBLISHED,
     EventName.PROVIDER_VERIFICATION_SUCCEEDED,

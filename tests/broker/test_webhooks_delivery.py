@@ -476,6 +476,14 @@ def test_all_six_events_from_real_publish_and_verification(
         },
     )
     assert published.status_code == 200, published.text
+    webhook_notices = [n["text"] for n in published.json()["notices"] if n["text"].startswith("Webhook ")]
+    assert len(webhook_notices) == 3
+    assert webhook_notices[0].startswith(
+        "Webhook 'POST 127.0.0.1' triggered for event contract_published. See logs at "
+    )
+    logs_url = webhook_notices[0].rsplit(" ", 1)[1]
+    assert logs_url.startswith(f"{broker.url}/triggered-webhooks/")
+    assert client.get(logs_url).status_code == 200
     contract_deliveries = [json.loads(d.body) for d in rx.wait_for(3)]
     assert sorted(d["event"] for d in contract_deliveries) == sorted(all_events[:3])
     for body in contract_deliveries:
