@@ -47,7 +47,8 @@ from verifier.live.selfcheck import check_spec, run_self_check
 from verifier.live.state_relay import StateChange
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
-_PHASE_LINE = re.compile(r"^\s*\S*\s*(Examples|Coverage|Fuzzing|Stateful)\b")
+# `st run` prints one line as each phase ends, e.g. " ✅  Coverage (in 0.34s)"
+_PHASE_LINE = re.compile(r"^\s*\S+\s+(Examples|Coverage|Fuzzing|Stateful)\s+\(in ")
 
 
 @click.command(name="provider")
@@ -329,10 +330,13 @@ def _self_check(options: SelfCheckOptions, progress: Progress | None, console: C
         return run_self_check(options)
     task = progress.add_task("Schemathesis: loading the spec", total=len(options.phases))
 
+    finished: set[str] = set()
+
     def on_line(line: str) -> None:
         match = _PHASE_LINE.match(line)
-        if match:
-            progress.update(task, advance=1, description=f"Schemathesis: {match.group(1)} done")
+        if match and match.group(1) not in finished:
+            finished.add(match.group(1))
+            progress.update(task, completed=len(finished), description=f"Schemathesis: {match.group(1)} done")
 
     return run_self_check(options, on_line=on_line)
 
