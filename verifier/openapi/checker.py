@@ -16,7 +16,7 @@ from typing import Any
 
 from contracts.openapi import OpenAPIDocument, pointer_to_location
 from verifier.openapi import matchers
-from verifier.openapi.media import accept_ranges, find_matching_type, is_validatable
+from verifier.openapi.media import JSON_LIKE, accept_ranges, find_matching_type, is_validatable
 from verifier.openapi.operations import Operation, OperationIndex, Parameter
 from verifier.openapi.pacts import MISSING, HttpInteraction, PactView
 from verifier.openapi.querystrings import parse_query, parse_value, query_string
@@ -233,6 +233,11 @@ class OpenAPIChecker:
         self.options = options or CheckOptions()
         self.index = OperationIndex(document)
         self.schemas = SchemaValidators(document, self.options.schema)
+        self._request_validatable = tuple(
+            t
+            for t in JSON_LIKE
+            if t != "multipart/form-data" or not self.index.config.get("disable-multipart-formdata")
+        )
 
     # -- entry points -------------------------------------------------------------------------------
     def check_pact(self, pact: PactView, *, name_file: bool = True) -> list[Finding]:
@@ -607,7 +612,7 @@ class OpenAPIChecker:
             required = required or bool(body_parameter.node.get("required"))
         if not required and body is MISSING:
             return
-        validatable = is_validatable(content_type)
+        validatable = is_validatable(content_type, self._request_validatable)
         if not validatable:
             if body is not MISSING and check.valid_request:
                 check.add(

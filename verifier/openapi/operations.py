@@ -120,6 +120,7 @@ class OperationIndex:
                     router = Router(
                         case_insensitive=bool(self.config.get("case-insensitive")),
                         trailing_slash=bool(self.config.get("ignore-trailing-slash")),
+                        duplicate_slashes=bool(self.config.get("ignore-duplicate-slashes")),
                     )
                     self.routers[str(method).lower()] = router
                 router.add(str(path), order, self.base_path)

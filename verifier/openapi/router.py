@@ -85,7 +85,10 @@ def compile_template(
 class Router:
     """Templates indexed by segment count; lookups try the most specific candidate first."""
 
-    def __init__(self, *, case_insensitive: bool = False, trailing_slash: bool = False) -> None:
+    def __init__(
+        self, *, case_insensitive: bool = False, trailing_slash: bool = False, duplicate_slashes: bool = False
+    ) -> None:
+        self.duplicate_slashes = duplicate_slashes
         self._by_length: dict[int, list[Template]] = {}
         # (segment count, first segment) -> templates whose first segment is that static text
         self._by_first: dict[tuple[int, str], list[Template]] = {}
@@ -94,6 +97,8 @@ class Router:
         self.trailing_slash = trailing_slash
 
     def add(self, path: str, order: int, base_path: str = "") -> Template:
+        if self.duplicate_slashes:
+            path, base_path = _single_slashes(path), _single_slashes(base_path)
         template = compile_template(
             path, order, base_path, case_insensitive=self.case_insensitive, trailing_slash=self.trailing_slash
         )
@@ -117,6 +122,8 @@ class Router:
     def matches(self, request_path: str) -> Iterator[Match]:
         """Every template matching the path, most specific first."""
         path = request_path if request_path.startswith("/") else "/" + request_path
+        if self.duplicate_slashes:
+            path = _single_slashes(path)
         if self.trailing_slash and len(path) > 1:
             path = path.rstrip("/")
         segments = path.split("/")[1:]
@@ -136,6 +143,10 @@ class Router:
             if params is not None and template.tail_param is not None:
                 params[template.tail_param] = unquote("/".join(segments[count:]))
                 yield Match(template, params)
+
+
+def _single_slashes(path: str) -> str:
+    return re.sub(r"/{2,}", "/", path)
 
 
 def _match_segments(template: Template, segments: list[str]) -> dict[str, str] | None:
