@@ -10,6 +10,8 @@ The comparator validates only the examples. Tether also reads the body's matchin
   from the regex) must be in the enum; against a `pattern`, samples of one are tested with the other;
   against a `format` (requests only), samples of the regex are tested against the format.
   The same regex comparison applies to regex matchers on query parameters and request headers.
+- number matchers are compared with the schema's type: a request `decimal`/`number` matcher where the
+  spec wants an integer, or a response `integer` matcher where the spec allows any number, is reported.
   A comparison that cannot be decided (a response regex against a format, a regex `rstr` cannot
   sample from) is reported as a `*.body.matcher-unchecked` warning, so nobody mistakes it for a pass.
 """
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 Path = tuple[str | int, ...]
 _TOKEN = re.compile(r"\.([^.\[\]]+)|\[(\d+|\*)\]|\['([^']+)'\]|\[\"([^\"]+)\"\]")
 LENGTH_KEYWORDS = {"minItems", "maxItems", "uniqueItems"}
+NUMBER_MATCHERS = {"integer", "decimal", "number"}
 UNCHECKED = "x-matcher-unchecked"  # the keyword of problems that are warnings (undecidable comparisons)
 SAMPLES = 12
 
@@ -228,7 +231,51 @@ def adjust(
                 if found is None or not isinstance(found[0], Mapping):
                     continue
                 kept.extend(regex_problems(regex, found, path, value, direction))
+        kinds = {m.get("match") for m in matchers} & NUMBER_MATCHERS
+        for kind in kinds:
+            for path, value in _expand(body, tokens):
+                found = walker.at(schema, schema_uri, schema_pointer, path)
+                if found is not None and isinstance(found[0], Mapping):
+                    kept.extend(number_problems(str(kind), found, path, value, direction))
     return kept
+
+
+def number_problems(
+    kind: str, found: tuple[Any, str, str], path: Path, value: Any, direction: str
+) -> list[SchemaProblem]:
+    """Number matchers against the schema's numeric type: a consumer sending any decimal where the spec
+    wants integers, or a spec allowing fractions where the consumer accepts only integers."""
+    node, uri, pointer = found
+    declared = node.get("type")
+    types = (
+        {declared} if isinstance(declared, str) else set(declared) if isinstance(declared, list) else set()
+    )
+    if direction == "request" and kind in {"decimal", "number"} and types == {"integer"}:
+        return [
+            _problem(
+                "type",
+                f"the pact's {kind} matcher lets the consumer send fractions, but the spec wants an integer",
+                path,
+                value,
+                declared,
+                uri,
+                pointer,
+            )
+        ]
+    if direction == "response" and kind == "integer" and "number" in types and "integer" not in types:
+        return [
+            _problem(
+                "type",
+                "the spec lets the provider send any number (e.g. 1.5), but the pact's integer matcher "
+                "accepts only integers",
+                path,
+                value,
+                declared,
+                uri,
+                pointer,
+            )
+        ]
+    return []
 
 
 def _problem(
