@@ -1,7 +1,7 @@
 """Pacts for verification: which pacts a provider build must verify, and whether each is pending/WIP.
 
 Each selector is resolved with a few indexed queries: "latest for a consumer branch/tag" is a
-correlated ``ORDER BY ... DESC LIMIT 1`` per consumer of the provider (an index range scan that stops
+correlated ``ORDER BY ... DESC LIMIT 1`` for every consumer (or branch/tag) in one statement (an index scan that stops
 at the first version carrying a pact for this provider), never a self-join over all versions.
 Selected pacts sharing (consumer, content) are merged into one entry listing every reason.
 """

@@ -20,24 +20,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, and_, inspect, literal, select, union_all
+from sqlalchemy import ColumnElement, inspect, literal, select, union_all
 from sqlmodel import Session
 
 from broker.errors import ValidationFailed
-from broker.services.matrix_query import MatrixQuery, MatrixSelector
+from broker.services.matrix_integrations import (
+    Integration,
+    ResolvedSelector,
+    SelectorResolver,
+    find_integrations,
+)
+from broker.services.matrix_query import MatrixQuery
 from broker.services.provider_contracts import cross_check_results_for
 from broker.tables.provider_contracts import ProviderContract
 from broker.tables.selectables import (
     BRANCH_VERSION,
     DEPLOYED_VERSION,
     ENVIRONMENT,
-    INTEGRATION,
     LATEST_VERIFICATION,
     PACT_PUBLICATION,
     PACT_VERSION,
-    PACTICIPANT,
     RELEASED_VERSION,
     TAG,
     VERIFICATION,
@@ -47,64 +50,6 @@ from broker.tables.selectables import (
 PP = PACT_PUBLICATION.c
 PROVIDER_CONTRACT = inspect(ProviderContract).local_table
 LV = LATEST_VERIFICATION.c
-
-
-@dataclass
-class ResolvedSelector:
-    pacticipant: str
-    pacticipant_id: int
-    main_branch: str | None
-    versions: list[tuple[int, str]] | None  # None: any version
-    specified: bool
-    ignore: bool = False
-    version_number: str | None = None
-    latest: bool = False
-    tag: str | None = None
-    branch: str | None = None
-    environment: str | None = None
-    no_main_branch: bool = False  # the main branch was asked for, but the pacticipant has none
-
-    @property
-    def specified_version_missing(self) -> bool:
-        return self.specified and self.version_number is not None and not self.versions
-
-    @property
-    def version_ids(self) -> list[int] | None:
-        return None if self.versions is None else [v[0] for v in self.versions]
-
-    def description(self) -> str:
-        name = self.pacticipant
-        versions = self.versions or []
-        number = versions[0][1] if versions else None
-        if self.no_main_branch:
-            return (
-                f"the latest version of {name} from its main branch ({name} has no main branch: set it with "
-                f"`pact broker create-or-update-pacticipant --name {name} --main-branch BRANCH`)"
-            )
-        if self.environment is not None:
-            if not versions:
-                return (
-                    f"a version of {name} currently in {self.environment} "
-                    "(no version is currently recorded as deployed/released in this environment)"
-                )
-            prefix = "one of the versions" if len(versions) > 1 else "the version"
-            numbers = ", ".join(v[1] for v in versions)
-            return f"{prefix} of {name} currently in {self.environment} ({numbers})"
-        if self.latest and self.tag:
-            return f"the latest version of {name} with tag {self.tag} ({number or 'no such version exists'})"
-        if self.latest and self.branch:
-            return f"the latest version of {name} from branch {self.branch} ({number or 'no such version exists'})"
-        if self.latest:
-            return f"the latest version of {name} ({number or 'no such version exists'})"
-        if self.tag:
-            return f"a version of {name} with tag {self.tag} ({number or 'no such version exists'})"
-        if self.branch:
-            return f"a version of {name} from branch {self.branch} ({number or 'no such version exists'})"
-        if self.version_number is not None:
-            if not versions:
-                return f"version {self.version_number} of {name} (no such version exists)"
-            return f"version {self.version_number} of {name}"
-        return f"any version of {name}"
 
 
 @dataclass
@@ -135,13 +80,6 @@ class VersionDetails:
 
 
 @dataclass
-class Integration:
-    consumer: ResolvedSelector
-    provider: ResolvedSelector
-    required: bool
-
-
-@dataclass
 class MatrixResult:
     query: MatrixQuery
     rows: list[MatrixRow]
@@ -150,250 +88,6 @@ class MatrixResult:
     notices: list[dict[str, str]]
     counts: dict[str, int]
     versions: dict[int, VersionDetails] = field(default_factory=dict)
-
-
-class _Resolver:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self._pacticipants: dict[str, tuple[int, str, str | None]] = {}
-        self._by_id: dict[int, tuple[int, str, str | None]] = {}
-
-    def pacticipant(self, name: str) -> tuple[int, str, str | None] | None:
-        if name not in self._pacticipants:
-            row = (
-                self.session.connection()
-                .execute(
-                    select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch).where(
-                        PACTICIPANT.c.name == name
-                    )
-                )
-                .first()
-            )
-            if row is None:
-                return None
-            self._pacticipants[name] = (row[0], row[1], row[2])
-            self._by_id[row[0]] = self._pacticipants[name]
-        return self._pacticipants[name]
-
-    def remember(self, pacticipant_id: int, name: str, main_branch: str | None) -> None:
-        self._by_id[pacticipant_id] = (pacticipant_id, name, main_branch)
-        self._pacticipants[name] = self._by_id[pacticipant_id]
-
-    def pacticipant_by_id(self, pacticipant_id: int) -> tuple[int, str, str | None]:
-        if pacticipant_id not in self._by_id:
-            row = (
-                self.session.connection()
-                .execute(
-                    select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch).where(
-                        PACTICIPANT.c.id == pacticipant_id
-                    )
-                )
-                .one()
-            )
-            self._by_id[row[0]] = (row[0], row[1], row[2])
-            self._pacticipants[row[1]] = self._by_id[row[0]]
-        return self._by_id[pacticipant_id]
-
-    def _versions(self, statement: Any) -> list[tuple[int, str]]:
-        return [(row[0], row[1]) for row in self.session.connection().execute(statement)]
-
-    def versions(
-        self,
-        pacticipant_id: int,
-        *,
-        number: str | None = None,
-        latest: bool = False,
-        tag: str | None = None,
-        branch: str | None = None,
-        environment: str | None = None,
-    ) -> list[tuple[int, str]] | None:
-        base = select(VERSION.c.id, VERSION.c.number).where(VERSION.c.pacticipant_id == pacticipant_id)
-        if number is not None:
-            return self._versions(base.where(VERSION.c.number == number))
-        if environment is not None:
-            live = union_all(
-                select(DEPLOYED_VERSION.c.version_id)
-                .join(ENVIRONMENT, ENVIRONMENT.c.id == DEPLOYED_VERSION.c.environment_id)
-                .where(
-                    DEPLOYED_VERSION.c.pacticipant_id == pacticipant_id,
-                    ENVIRONMENT.c.name == environment,
-                    DEPLOYED_VERSION.c.currently_deployed.is_(True),
-                ),
-                select(RELEASED_VERSION.c.version_id)
-                .join(ENVIRONMENT, ENVIRONMENT.c.id == RELEASED_VERSION.c.environment_id)
-                .where(
-                    RELEASED_VERSION.c.pacticipant_id == pacticipant_id,
-                    ENVIRONMENT.c.name == environment,
-                    RELEASED_VERSION.c.currently_supported.is_(True),
-                ),
-            ).subquery()
-            return self._versions(
-                base.where(VERSION.c.id.in_(select(live.c.version_id))).order_by(VERSION.c.id)
-            )
-        if tag is not None:
-            statement = base.join(
-                TAG,
-                and_(
-                    TAG.c.version_id == VERSION.c.id,
-                    TAG.c.pacticipant_id == pacticipant_id,
-                    TAG.c.name == tag,
-                ),
-            ).order_by(VERSION.c.id.desc())
-            return self._versions(statement.limit(1) if latest else statement)
-        if branch is not None:
-            statement = base.join(
-                BRANCH_VERSION,
-                and_(
-                    BRANCH_VERSION.c.version_id == VERSION.c.id,
-                    BRANCH_VERSION.c.pacticipant_id == pacticipant_id,
-                    BRANCH_VERSION.c.branch_name == branch,
-                ),
-            ).order_by(BRANCH_VERSION.c.id.desc())
-            return self._versions(statement.limit(1) if latest else statement)
-        if latest:
-            return self._versions(base.order_by(VERSION.c.id.desc()).limit(1))
-        return None
-
-    def specified(self, selector: MatrixSelector) -> ResolvedSelector:
-        found = self.pacticipant(selector.pacticipant)
-        if found is None:
-            raise ValidationFailed(
-                f"Pacticipant {selector.pacticipant} not found: check the name (names are case-sensitive)",
-                field="q",
-            )
-        pacticipant_id, name, main_branch = found
-        branch = main_branch if selector.main_branch else selector.branch
-        latest = selector.latest or (selector.main_branch and selector.version is None)
-        if selector.main_branch and main_branch is None:
-            versions: list[tuple[int, str]] | None = []
-        else:
-            versions = self.versions(
-                pacticipant_id,
-                number=selector.version,
-                latest=latest,
-                tag=selector.tag,
-                branch=branch,
-                environment=selector.environment,
-            )
-        return ResolvedSelector(
-            pacticipant=name,
-            pacticipant_id=pacticipant_id,
-            main_branch=main_branch,
-            versions=versions,
-            specified=True,
-            version_number=selector.version,
-            latest=latest,
-            tag=selector.tag,
-            branch=branch,
-            environment=selector.environment,
-            no_main_branch=selector.main_branch and main_branch is None,
-        )
-
-    def inferred(self, pacticipant_id: int, query: MatrixQuery) -> ResolvedSelector:
-        _, name, main_branch = self.pacticipant_by_id(pacticipant_id)
-        branch = main_branch if query.main_branch else query.branch
-        latest = query.latest or bool(branch)
-        if query.main_branch and main_branch is None:
-            versions: list[tuple[int, str]] | None = []
-        else:
-            versions = self.versions(
-                pacticipant_id, latest=latest, tag=query.tag, branch=branch, environment=query.environment
-            )
-        return ResolvedSelector(
-            pacticipant=name,
-            pacticipant_id=pacticipant_id,
-            main_branch=main_branch,
-            versions=versions,
-            specified=False,
-            latest=latest and query.environment is None,
-            tag=query.tag,
-            branch=branch,
-            environment=query.environment,
-            no_main_branch=query.main_branch and main_branch is None,
-        )
-
-
-def _remember(resolver: _Resolver, rows: Any) -> list[int]:
-    ids: set[int] = set()
-    for pacticipant_id, name, main_branch in rows:
-        resolver.remember(pacticipant_id, name, main_branch)
-        ids.add(pacticipant_id)
-    return sorted(ids)
-
-
-def _providers_of(session: Session, resolver: _Resolver, selector: ResolvedSelector) -> list[int]:
-    columns = (PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch)
-    if selector.versions is None:
-        statement = (
-            select(*columns)
-            .join(INTEGRATION, INTEGRATION.c.provider_id == PACTICIPANT.c.id)
-            .where(INTEGRATION.c.consumer_id == selector.pacticipant_id)
-        )
-    else:
-        ids = selector.version_ids or []
-        if not ids:
-            return []
-        statement = select(*columns).where(
-            PACTICIPANT.c.id.in_(select(PP.provider_id).where(PP.consumer_version_id.in_(ids)))
-        )
-    return _remember(resolver, session.connection().execute(statement))
-
-
-def _consumers_of(session: Session, resolver: _Resolver, pacticipant_id: int) -> list[int]:
-    statement = (
-        select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch)
-        .join(INTEGRATION, INTEGRATION.c.consumer_id == PACTICIPANT.c.id)
-        .where(INTEGRATION.c.provider_id == pacticipant_id)
-    )
-    return _remember(resolver, session.connection().execute(statement))
-
-
-def _integrations(
-    session: Session, resolver: _Resolver, query: MatrixQuery, specified: list[ResolvedSelector]
-) -> list[Integration]:
-    by_name = {s.pacticipant: s for s in specified}
-    result: dict[tuple[int, int], Integration] = {}
-    if query.infers_integrations:
-        inferred: dict[int, ResolvedSelector] = {}
-
-        def other(pacticipant_id: int) -> ResolvedSelector:
-            name = resolver.pacticipant_by_id(pacticipant_id)[1]
-            if name in by_name:
-                return by_name[name]
-            if pacticipant_id not in inferred:
-                inferred[pacticipant_id] = resolver.inferred(pacticipant_id, query)
-            return inferred[pacticipant_id]
-
-        for selector in specified:
-            if selector.specified_version_missing:
-                continue
-            for provider_id in _providers_of(session, resolver, selector):
-                key = (selector.pacticipant_id, provider_id)
-                result[key] = Integration(selector, other(provider_id), required=True)
-            for consumer_id in _consumers_of(session, resolver, selector.pacticipant_id):
-                key = (consumer_id, selector.pacticipant_id)
-                if key not in result:
-                    result[key] = Integration(other(consumer_id), selector, required=False)
-        return list(result.values())
-    for consumer in specified:
-        for provider in specified:
-            if consumer is provider or consumer.pacticipant_id == provider.pacticipant_id:
-                continue
-            exists = (
-                session.connection()
-                .execute(
-                    select(INTEGRATION.c.id).where(
-                        INTEGRATION.c.consumer_id == consumer.pacticipant_id,
-                        INTEGRATION.c.provider_id == provider.pacticipant_id,
-                    )
-                )
-                .first()
-            )
-            if exists is not None:
-                result[(consumer.pacticipant_id, provider.pacticipant_id)] = Integration(
-                    consumer, provider, True
-                )
-    return list(result.values())
 
 
 def _rows_for(
@@ -691,14 +385,14 @@ def evaluate_matrix(session: Session, query: MatrixQuery) -> MatrixResult:
                 f"Environment with name '{name}' does not exist: create it with `pact broker create-environment`",
                 field="environment",
             )
-    resolver = _Resolver(session)
+    resolver = SelectorResolver(session)
     specified = [resolver.specified(selector) for selector in query.selectors]
     for selector in specified:
         selector.ignore = any(
             i.pacticipant == selector.pacticipant and i.version in (None, selector.version_number)
             for i in query.ignore
         )
-    integrations = _integrations(session, resolver, query, specified)
+    integrations = find_integrations(session, resolver, query, specified)
     bdct_providers = _providers_with_contracts(session, {i.provider.pacticipant_id for i in integrations})
     rows: list[MatrixRow] = []
     for integration in integrations:
