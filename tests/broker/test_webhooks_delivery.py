@@ -126,8 +126,19 @@ def _executions(db: Database) -> list[WebhookExecution]:
 
 
 @pytest.fixture
-def running(database_url: str) -> Iterator[tuple[ThreadBroker, Receiver, httpx.Client]]:
-    """A broker (SQLite and PostgreSQL) with its worker, a receiver, and a client."""
+def running(tmp_path: Path) -> Iterator[tuple[ThreadBroker, Receiver, httpx.Client]]:
+    """A broker (SQLite) with its worker, a receiver, and a client."""
+    with (
+        receiver() as rx,
+        broker_in_thread(webhook_settings(f"sqlite:///{tmp_path / 'broker.db'}")) as broker,
+        httpx.Client(base_url=broker.url) as client,
+    ):
+        yield broker, rx, client
+
+
+@pytest.fixture
+def running_both(database_url: str) -> Iterator[tuple[ThreadBroker, Receiver, httpx.Client]]:
+    """The same on SQLite and PostgreSQL."""
     with (
         receiver() as rx,
         broker_in_thread(webhook_settings(database_url)) as broker,
@@ -412,9 +423,9 @@ def test_outbox_rows_are_written_only_when_the_cause_commits(
 
 
 def test_all_six_events_from_real_publish_and_verification(
-    running: tuple[ThreadBroker, Receiver, httpx.Client],
+    running_both: tuple[ThreadBroker, Receiver, httpx.Client],
 ) -> None:
-    broker, rx, client = running
+    broker, rx, client = running_both
     for name in ("OrderWeb", "OrderApi"):
         client.post("/pacticipants", json={"name": name})
     template = {
@@ -525,3 +536,38 @@ def test_all_six_events_from_real_publish_and_verification(
         message="all delivered",
     )
     assert len(rows) == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_two_broker_processes_share_the_outbox_without_duplicates(
+    postgres_url: str, start_broker: StartBroker
+) -> None:
+    env = {
+        "TETHER_WEBHOOK_HOST_ALLOW_LIST": "127.0.0.1",
+        "TETHER_WEBHOOK_SCHEME_ALLOW_LIST": "http,https",
+        "TETHER_WEBHOOK_POLL_SECONDS": "0.05",
+    }
+    with (
+        receiver() as rx,
+        start_broker(postgres_url, env=env) as first,
+        start_broker(postgres_url, env=env) as second,
+        httpx.Client(base_url=first.url) as one,
+        httpx.Client(base_url=second.url) as two,
+    ):
+        _define(one, rx.url, ["contract_published"])
+        versions = [f"1.0.{n}" for n in range(12)]
+        for index, version in enumerate(versions):
+            _publish_http(one if index % 2 else two, version)
+        deliveries = rx.wait_for(12, timeout=40)
+        done = wait_until(
+            lambda: (
+                (rows := _triggered_via(postgres_url)) and all(r.status == "success" for r in rows) and rows
+            ),
+            timeout=40,
+            message="all delivered",
+        )
+    delivered = sorted(d.path.split("version=")[1] for d in deliveries)
+    assert delivered == sorted(versions)  # each exactly once
+    assert len(done) == 12
+    assert all(r.attempts_made == 1 for r in done)
