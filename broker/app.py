@@ -46,7 +46,7 @@ def create_app(settings: BrokerSettings | None = None, *, database: Database | N
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RawPathMiddleware)
 
-    from broker.api import diagnostic, index, pacticipants, pacts, publish, versions
+    from broker.api import diagnostic, index, integrations, pacticipants, pacts, publish, versions
 
     app.include_router(index.router)
     app.include_router(diagnostic.router)
@@ -54,6 +54,7 @@ def create_app(settings: BrokerSettings | None = None, *, database: Database | N
     app.include_router(versions.router)
     app.include_router(publish.router)
     app.include_router(pacts.router)
+    app.include_router(integrations.router)
     # other areas register their routers here, one line each
     from broker.api import provider_contracts as provider_contracts_api
     from broker.api import webhooks as webhooks_api

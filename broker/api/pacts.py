@@ -198,6 +198,27 @@ def latest_branch_pact_versions(
 # ---- lists for a provider
 
 
+@router.get(
+    PROVIDER + "/provider-states",
+    response_class=HalResponse,
+    summary="Provider states used by the latest pacts",
+)
+def provider_states(provider: str, ctx: RequestContext = Depends(request_context)) -> HalResponse:
+    states = ctx.db.read(lambda s: service.provider_states(s, provider))
+    body = {
+        "providerStates": [
+            {
+                "name": state.name,
+                **({"params": state.params} if state.params else {}),
+                "consumers": list(state.consumers),
+            }
+            for state in states
+        ],
+        "_links": {"self": {"href": ctx.urls.path("pacts", "provider", provider, "provider-states")}},
+    }
+    return hal_response(body)
+
+
 @router.get(PROVIDER, response_class=HalResponse)
 def provider_pacts(
     provider: str, limit: int = Limit, ctx: RequestContext = Depends(request_context)

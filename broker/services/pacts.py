@@ -294,3 +294,42 @@ def diff_texts(old: PactView, new: PactView) -> str:
         tofile=f"pact-version/{new.sha}" + (f" ({new.consumer_version})" if new.consumer_version else ""),
     )
     return "".join(lines)
+
+
+@dataclass(frozen=True)
+class ProviderState:
+    name: str
+    params: dict[str, Any] | None
+    consumers: tuple[str, ...]
+
+
+def provider_states(session: Session, provider: str) -> list[ProviderState]:
+    """Every provider state named in the provider's latest pacts (from each consumer's main branch,
+    else its latest pact), with the consumers that use it."""
+    _, main = latest_pacts_for_provider(session, provider, main_branch=True)
+    _, latest = latest_pacts_for_provider(session, provider)
+    chosen = {view.consumer: view for view in latest}
+    chosen.update({view.consumer: view for view in main})
+    found: dict[str, tuple[str, dict[str, Any] | None, set[str]]] = {}
+    for view in chosen.values():
+        data = json.loads(view.content)
+        for key in ("interactions", "messages"):
+            for interaction in data.get(key) or []:
+                if not isinstance(interaction, dict):
+                    continue
+                states = interaction.get("providerStates")
+                if not isinstance(states, list):
+                    single = interaction.get("providerState") or interaction.get("provider_state")
+                    states = [{"name": single}] if isinstance(single, str) and single else []
+                for state in states:
+                    if not isinstance(state, dict) or not isinstance(state.get("name"), str):
+                        continue
+                    params = state.get("params") if isinstance(state.get("params"), dict) else None
+                    identity = json.dumps([state["name"], params], sort_keys=True)
+                    found.setdefault(identity, (state["name"], params, set()))[2].add(view.consumer)
+    return [
+        ProviderState(name, params, tuple(sorted(consumers)))
+        for name, params, consumers in sorted(
+            found.values(), key=lambda item: (item[0], json.dumps(item[1], sort_keys=True))
+        )
+    ]

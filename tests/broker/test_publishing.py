@@ -400,3 +400,22 @@ def test_pacticipant_put_post_patch_delete(local_broker: LocalBroker) -> None:
     assert [p["name"] for p in listed["_embedded"]["pacticipants"]] == ["Billing"]
     assert httpx.delete(url + "/pacticipants/Billing").status_code == 204
     assert httpx.get(url + "/pacticipants/Billing").status_code == 404
+
+
+def test_provider_states_and_integrations(local_broker: LocalBroker) -> None:
+    url = local_broker.url
+    v3 = make_pact("Mobile")
+    v3["interactions"][0].pop("providerState")
+    v3["interactions"][0]["providerStates"] = [{"name": "order 1 exists", "params": {"id": 1}}]
+    httpx.post(url + "/contracts/publish", json=publish_body(make_pact(), "1"))
+    httpx.post(url + "/contracts/publish", json=publish_body(v3, "7"))
+    states = httpx.get(url + "/pacts/provider/OrderApi/provider-states").json()["providerStates"]
+    assert states == [
+        {"name": "order 1 exists", "consumers": ["OrderWeb"]},
+        {"name": "order 1 exists", "params": {"id": 1}, "consumers": ["Mobile"]},
+    ]
+    integrations = httpx.get(url + "/integrations").json()["_embedded"]["integrations"]
+    assert [(i["consumer"]["name"], i["provider"]["name"]) for i in integrations] == [
+        ("Mobile", "OrderApi"),
+        ("OrderWeb", "OrderApi"),
+    ]
