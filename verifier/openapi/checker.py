@@ -694,7 +694,7 @@ class OpenAPIChecker:
         available = (
             operation.produces
             if operation.produces is not None
-            else [str(t) for t in (node.get("content") or {})]
+            else [str(t) for t in _mapping(node.get("content"))]
         )
         header = response.header("content-type")
         content_type = (header or "").split(";")[0].strip()
@@ -874,6 +874,10 @@ class OpenAPIChecker:
                 f"{check.base}.response.body",
                 problem,
             )
+
+
+def _mapping(value: Any) -> Mapping[Any, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _escape(token: str) -> str:

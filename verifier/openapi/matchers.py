@@ -95,6 +95,8 @@ def _rules(rules: Mapping[str, Matchers]) -> list[tuple[tuple[str | int, ...], M
 def _array_bounds(matchers: Matchers) -> tuple[int | None, int | None] | None:
     for matcher in matchers:
         kind = matcher.get("match")
+        if not isinstance(kind, str | None):
+            continue
         if kind in {"type", None} and ("min" in matcher or "max" in matcher or kind == "type"):
             low, high = matcher.get("min"), matcher.get("max")
             return (low if isinstance(low, int) else None, high if isinstance(high, int) else None)
@@ -231,7 +233,7 @@ def adjust(
                 if found is None or not isinstance(found[0], Mapping):
                     continue
                 kept.extend(regex_problems(regex, found, path, value, direction))
-        kinds = {m.get("match") for m in matchers} & NUMBER_MATCHERS
+        kinds = {m.get("match") for m in matchers if isinstance(m.get("match"), str)} & NUMBER_MATCHERS
         for kind in kinds:
             for path, value in _expand(body, tokens):
                 found = walker.at(schema, schema_uri, schema_pointer, path)

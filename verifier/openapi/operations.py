@@ -88,6 +88,14 @@ def _parameter(document: OpenAPIDocument, raw: Any, uri: str, pointer: str, inde
     )
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _media_types(value: Any) -> list[str]:
+    return [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
+
+
 class OperationIndex:
     """Routers per HTTP method, built once per document."""
 
@@ -147,9 +155,9 @@ class OperationIndex:
         parameters: list[Parameter] = []
         seen: set[tuple[str, str]] = set()
         candidates: list[tuple[Any, str, str]] = []
-        for i, raw in enumerate(node.get("parameters") or []):
+        for i, raw in enumerate(_list(node.get("parameters"))):
             candidates.append((raw, resolved_op.uri, f"{resolved_op.pointer}/parameters/{i}"))
-        for i, raw in enumerate(item.contents.get("parameters") or []):
+        for i, raw in enumerate(_list(item.contents.get("parameters"))):
             candidates.append((raw, item.uri, f"{item.pointer}/parameters/{i}"))
         for raw, uri, where in candidates:
             parameter = _parameter(document, raw, uri, where, len(parameters))
@@ -161,8 +169,8 @@ class OperationIndex:
         consumes = produces = None
         request_body = None
         if document.is_swagger2:
-            consumes = list(node["consumes"] if "consumes" in node else root.get("consumes") or [])
-            produces = list(node["produces"] if "produces" in node else root.get("produces") or [])
+            consumes = _media_types(node["consumes"] if "consumes" in node else root.get("consumes"))
+            produces = _media_types(node["produces"] if "produces" in node else root.get("produces"))
         elif isinstance(node.get("requestBody"), Mapping):
             request_body = document.resolve(
                 node["requestBody"], resolved_op.uri, f"{resolved_op.pointer}/requestBody"

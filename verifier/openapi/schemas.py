@@ -422,8 +422,8 @@ class SchemaValidators:
     ) -> list[SchemaProblem]:
         """Every problem of `instance` against `schema` (identified by `key`, e.g. its JSON pointer)."""
         base = base_uri or self.document.base_uri
-        validator = self._validator(mode, key, schema, base)
         try:
+            validator = self._validator(mode, key, schema, base)
             errors = list(validator.iter_errors(instance))
         except referencing.exceptions.Unretrievable as exc:
             cause = exc.__cause__ or exc
@@ -436,6 +436,12 @@ class SchemaValidators:
                 self.document.source,
                 self._location(key),
                 f"$ref '{ref}' (reached from this schema) cannot be resolved",
+            ) from exc
+        except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+            raise OpenAPIError(
+                self.document.source,
+                self._location(key),
+                f"this schema (or one it references) is not a valid JSON Schema: {type(exc).__name__}: {exc}",
             ) from exc
         return [self._problem(error, key) for error in errors]
 
