@@ -19,6 +19,7 @@ given; the start-up summary says so.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -94,6 +95,8 @@ class LoadedPact:
     source: str
     reason: str
     consumer_version: str | None = None
+    digest: str | None = None
+    """Identifies the content (hash of the file, or the broker's pact-version URL); for hot reload."""
 
     @property
     def consumer(self) -> str:
@@ -155,11 +158,13 @@ class ContractSet:
 
     def fingerprint(self) -> tuple[tuple[str, str], ...]:
         """Identifies the served content (for hot reload: reload only when it changed)."""
-        from contracts.pactfile import dump_pact
+        return tuple(sorted((p.source, p.digest or _content_digest(p.pact)) for p in self.pacts))
 
-        return tuple(
-            sorted((p.source, json.dumps(dump_pact(p.pact), sort_keys=True, default=str)) for p in self.pacts)
-        )
+
+def _content_digest(pact: Pact) -> str:
+    from contracts.pactfile import dump_pact
+
+    return hashlib.sha256(json.dumps(dump_pact(pact), sort_keys=True, default=str).encode()).hexdigest()
 
 
 # ------------------------------------------------------------------------------------------- files
@@ -187,14 +192,20 @@ def parse_pact_document(document: Any, source: str) -> Pact:
         raise ContractSourceError(f"{source}: not a valid pact: {exc}") from exc
 
 
-def read_pact_file(path: Path) -> Pact:
+def _read_pact(path: Path) -> tuple[Pact, str]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = path.read_bytes()
     except OSError as exc:
         raise ContractSourceError(f"{path}: cannot read the pact file: {exc.strerror}") from exc
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
     except ValueError as exc:
         raise ContractSourceError(f"{path}: not JSON: {exc}") from exc
-    return parse_pact_document(document, str(path))
+    return parse_pact_document(document, str(path)), hashlib.sha256(data).hexdigest()
+
+
+def read_pact_file(path: Path) -> Pact:
+    return _read_pact(path)[0]
 
 
 def load_pact_files(paths: Sequence[Path | str], provider: str | None = None) -> ContractSet:
@@ -206,7 +217,7 @@ def load_pact_files(paths: Sequence[Path | str], provider: str | None = None) ->
     files = _pact_files(Path(p) for p in paths)
     result: ContractSet | None = ContractSet(provider, "pact files") if provider else None
     for path in files:
-        pact = read_pact_file(path)
+        pact, digest = _read_pact(path)
         if result is None:
             result = ContractSet(pact.provider, "pact files")
         if pact.provider != result.provider:
@@ -219,7 +230,12 @@ def load_pact_files(paths: Sequence[Path | str], provider: str | None = None) ->
             )
             continue
         result.pacts.append(
-            LoadedPact(pact, str(path), "pact file: served as given (files carry no verification results)")
+            LoadedPact(
+                pact,
+                str(path),
+                "pact file: served as given (files carry no verification results)",
+                digest=digest,
+            )
         )
     if result is None:
         raise ContractSourceError(f"no pact files found in {', '.join(str(p) for p in paths) or 'no path'}")
@@ -262,7 +278,8 @@ def load_from_broker(source: BrokerSource, provider: str, *, verified_only: bool
             else:
                 verification = broker.latest_verification(document)
                 reason = f"verified{': ' + verification if verification else ''}; selected as: {why}"
-            result.pacts.append(LoadedPact(pact, entry.url, reason, entry.consumer_version))
+            # the URL names the pact version (content hash), so it identifies the content
+            result.pacts.append(LoadedPact(pact, entry.url, reason, entry.consumer_version, digest=entry.url))
     return result
 
 

@@ -144,6 +144,7 @@ def serve_command(
     """
     from loadgen.mock.app import MockApp, MockOptions
     from loadgen.mock.faults import FaultPlan, load_faults
+    from loadgen.mock.loading import load_prepared
     from loadgen.mock.server import serve
 
     selectors_given = main_branch or branches or tags or environments or deployed or released or consumers
@@ -176,12 +177,12 @@ def serve_command(
 
     try:
         faults = FaultPlan(load_faults(faults_file)) if faults_file else None
-        contracts = loader()
+        prepared = load_prepared(loader)
     except LoadgenError as exc:
         raise BadInput(str(exc)) from exc
-    for line in contracts.describe():
+    for line in prepared.contracts.describe():
         click.echo(line, err=True)
-    if not contracts.pacts and not allow_empty:
+    if not prepared.contracts.pacts and not allow_empty:
         raise BadInput(
             f"no pact for {provider} qualifies, so there is nothing to serve (see the reasons above); "
             "use --include-unverified to serve unverified pacts, or --allow-empty to start anyway"
@@ -196,11 +197,12 @@ def serve_command(
         base_url=base_url or f"http://{host}:{port}",
         poll_interval=poll_interval,
     )
-    app = MockApp(loader, options, faults=faults, contracts=contracts)
+    app = MockApp(loader, options, faults=faults, prepared=prepared)
     mode = "strict" if strict else "lenient"
     click.echo(
         f"tether mock: {len(app.served.engine.interactions)} interaction(s) of {provider} on http://{host}:{port} "
         f"({mode}; no match -> {no_match_status}; admin API at /__tether/)",
         err=True,
     )
+    del prepared
     serve(app, host, port, log_level=log_level)

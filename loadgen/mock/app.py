@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import gc
 import json
 import logging
 import socket
@@ -36,8 +38,9 @@ from loadgen.contract_source import ContractSet
 from loadgen.errors import LoadgenError
 from loadgen.mock.engine import DEFAULT_STATE_HEADER, IncomingRequest, MockEngine
 from loadgen.mock.faults import FaultDecision, FaultPlan
-from loadgen.mock.interactions import PreparedResponse, prepare_contracts, prepare_response
+from loadgen.mock.interactions import PreparedResponse, prepare_response
 from loadgen.mock.journal import Journal
+from loadgen.mock.loading import Prepared, prepare
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -91,7 +94,7 @@ class MockApp:
         options: MockOptions,
         *,
         faults: FaultPlan | None = None,
-        contracts: ContractSet | None = None,
+        prepared: Prepared | None = None,
     ) -> None:
         self.loader = loader
         self.options = options
@@ -99,14 +102,13 @@ class MockApp:
         self.journal = Journal(options.journal_size)
         self.reloads = 0
         self.last_reload_error: str | None = None
-        self.served = self._build(contracts if contracts is not None else loader())
+        self.served = self._build(prepared if prepared is not None else prepare(loader()))
         self._poller: asyncio.Task[None] | None = None
         self._reload_lock = asyncio.Lock()
 
-    def _build(self, contracts: ContractSet) -> ServedSet:
-        interactions = prepare_contracts(contracts)
+    def _build(self, prepared: Prepared) -> ServedSet:
         engine = MockEngine(
-            interactions,
+            prepared.interactions,
             provider=self.options.provider,
             strict=self.options.strict,
             state_header=self.options.state_header,
@@ -114,7 +116,9 @@ class MockApp:
             no_match_status=self.options.no_match_status,
             base_url=self.options.base_url,
         )
-        return ServedSet(contracts, engine, contracts.fingerprint())
+        served = ServedSet(prepared.contracts, engine, prepared.fingerprint)
+        _release_memory()
+        return served
 
     # ------------------------------------------------------------------------------- reload
 
@@ -127,11 +131,10 @@ class MockApp:
                 self.last_reload_error = str(exc)
                 logger.warning("reload (%s) failed, still serving the previous pacts: %s", reason, exc)
                 return {"reloaded": False, "changed": False, "error": str(exc)}
-            fingerprint = contracts.fingerprint()
-            changed = fingerprint != self.served.fingerprint
+            changed = contracts.fingerprint() != self.served.fingerprint
             self.last_reload_error = None
             if changed:
-                self.served = self._build(contracts)
+                self.served = self._build(await asyncio.to_thread(prepare, contracts))
                 if self.faults is not None:
                     self.faults.reset()
                 self.reloads += 1
@@ -270,6 +273,13 @@ class MockApp:
                 ],
             }
         await _send(send, _json(status, document))
+
+
+def _release_memory() -> None:
+    """Give the memory of parsed pact documents back to the system after a (re)load (glibc only)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _json(status: int, document: Any) -> PreparedResponse:

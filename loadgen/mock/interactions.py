@@ -7,6 +7,7 @@ break ties, and the response as ready-to-send bytes (unless the pact asks for ge
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,7 +114,6 @@ class MockInteraction:
     source: str
     interaction: HttpInteraction
     spec_version: str
-    expected: dict[str, Any]
     compiled: CompiledRequest
     method: str
     path: str
@@ -178,7 +178,6 @@ def prepare_interaction(
         source=source,
         interaction=interaction,
         spec_version=interaction.spec_version or pact.spec_version,
-        expected=expected,
         compiled=compile_request(expected, interaction.spec_version or pact.spec_version),
         method=request.method.upper(),
         path=request.path,
@@ -201,3 +200,23 @@ def prepare_contracts(contracts: ContractSet) -> list[MockInteraction]:
                 prepare_interaction(len(prepared), loaded.consumer, loaded.source, loaded.pact, interaction)
             )
     return prepared
+
+
+def slim_contracts(contracts: ContractSet, prepared: list[MockInteraction]) -> ContractSet:
+    """The contract set with the response bodies of interactions without generators dropped from the
+    model (they live on as ready-to-send bytes): a long-running server keeps a fraction of the memory."""
+    slimmed = iter(prepared)
+    result = ContractSet(contracts.provider, contracts.origin, skipped=list(contracts.skipped))
+    for loaded in contracts.pacts:
+        interactions = []
+        for interaction in loaded.pact.http_interactions:
+            mock = next(slimmed)
+            if not mock.has_generators:
+                mock.interaction = dataclasses.replace(
+                    interaction,
+                    response=dataclasses.replace(interaction.response, body=None, matching_rules={}),
+                )
+            interactions.append(mock.interaction)
+        pact = dataclasses.replace(loaded.pact, interactions=list(interactions))
+        result.pacts.append(dataclasses.replace(loaded, pact=pact))
+    return result
