@@ -17,7 +17,7 @@ import uuid as uuid_module
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,7 +34,7 @@ from broker.events import BrokerEvent, EventName
 from broker.hal import Urls
 from broker.services.pact_metadata import PactMetadata, encode_metadata
 from broker.tables import load_all
-from broker.tables.core import Pacticipant, PactPublication, PactVersion, Version
+from broker.tables.core import BranchVersion, Pacticipant, PactPublication, PactVersion, Tag, Version
 from broker.tables.webhooks import TriggeredWebhook, Webhook, WebhookEvent, WebhookExecution
 from broker.webhooks.config import WebhookSettings
 from broker.webhooks.delivery import DeliveryOutcome, RenderedRequest, deliver
@@ -420,10 +420,13 @@ def on_event(session: Session, broker_event: BrokerEvent) -> None:
     if not webhooks:
         return
     base = current_base_url.get() or (runtime.base_urls[0] if runtime.base_urls else "http://localhost")
-    values = placeholder_values(session, broker_event, Urls(base))
+    executions = [
+        placeholder_values(session, event, Urls(base))
+        for event in _per_provider_version(session, broker_event)
+    ]
     queued: list[TriggeredNotice] = session.info.setdefault(SESSION_TRIGGERED_KEY, [])
     at = now()
-    for webhook in webhooks:
+    for webhook, values in ((w, v) for w in webhooks for v in executions):
         triggered = TriggeredWebhook(
             uuid=uuid_module.uuid4().hex,
             webhook_id=webhook.id,
@@ -458,6 +461,85 @@ def on_event(session: Session, broker_event: BrokerEvent) -> None:
             wake()
 
         sa_event.listen(session, "after_commit", _after_commit, once=True)
+
+
+def _per_provider_version(session: Session, broker_event: BrokerEvent) -> list[BrokerEvent]:
+    """``contract_requiring_verification_published`` runs once per provider version that needs to
+    verify the new content (the head of the provider's main branch, and every version currently
+    deployed or released), as the Pact Broker does, so each execution can trigger the right build.
+    Other events, and events that already name a provider version, run once."""
+    if (
+        broker_event.name != EventName.CONTRACT_REQUIRING_VERIFICATION_PUBLISHED
+        or broker_event.provider_version
+    ):
+        return [broker_event]
+    provider = session.execute(
+        select(Pacticipant).where(col(Pacticipant.name) == broker_event.provider)
+    ).scalar()
+    if provider is None or provider.id is None:
+        return [broker_event]
+    found: dict[int, list[str]] = {}
+    if provider.main_branch:
+        head = session.execute(
+            select(col(BranchVersion.version_id))
+            .where(
+                col(BranchVersion.pacticipant_id) == provider.id,
+                col(BranchVersion.branch_name) == provider.main_branch,
+            )
+            .order_by(col(BranchVersion.id).desc())
+            .limit(1)
+        ).scalar()
+        if head is not None:
+            found.setdefault(int(head), []).append(
+                f"the latest version from the main branch {provider.main_branch}"
+            )
+    tables = load_all().tables
+    for name, flag, what in (
+        ("deployed_version", "currently_deployed", "deployed"),
+        ("released_version", "currently_supported", "released"),
+    ):
+        table = tables.get(name)
+        environments = tables.get("environment")
+        if table is None or environments is None:
+            continue
+        rows = session.execute(
+            select(table.c.version_id, environments.c.name)
+            .join(environments, environments.c.id == table.c.environment_id)
+            .where(table.c.pacticipant_id == provider.id, table.c[flag].is_(True))
+        ).all()
+        for version_id, environment in rows:
+            found.setdefault(int(version_id), []).append(f"the version {what} in {environment}")
+    if not found:
+        return [broker_event]
+    numbers = dict(
+        session.execute(
+            select(col(Version.id), col(Version.number)).where(col(Version.id).in_(list(found)))
+        ).all()
+    )
+    events: list[BrokerEvent] = []
+    for version_id in sorted(found):
+        branch = session.execute(
+            select(col(BranchVersion.branch_name))
+            .where(col(BranchVersion.version_id) == version_id)
+            .order_by(col(BranchVersion.id).desc())
+            .limit(1)
+        ).scalar()
+        tags = tuple(
+            session.execute(
+                select(col(Tag.name)).where(col(Tag.version_id) == version_id).order_by(col(Tag.id))
+            ).scalars()
+        )
+        descriptions = ", ".join(found[version_id])
+        events.append(
+            replace(
+                broker_event,
+                provider_version=numbers[version_id],
+                provider_version_branch=branch,
+                provider_version_tags=tags,
+                extra={**broker_event.extra, "providerVersionDescriptions": descriptions},
+            )
+        )
+    return events
 
 
 def triggered_in(session: Session) -> list[TriggeredNotice]:

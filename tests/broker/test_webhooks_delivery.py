@@ -571,3 +571,42 @@ def test_two_broker_processes_share_the_outbox_without_duplicates(
     assert delivered == sorted(versions)  # each exactly once
     assert len(done) == 12
     assert all(r.attempts_made == 1 for r in done)
+
+
+def test_requiring_verification_runs_once_per_provider_version_to_verify(
+    running: tuple[ThreadBroker, Receiver, httpx.Client],
+) -> None:
+    broker, rx, client = running
+    for name in ("OrderWeb", "OrderApi"):
+        client.post("/pacticipants", json={"name": name})
+    assert client.patch("/pacticipants/OrderApi", json={"mainBranch": "main"}).status_code == 200
+    assert client.put("/pacticipants/OrderApi/branches/main/versions/2.0.0", json={}).status_code == 201
+    assert client.put("/pacticipants/OrderApi/versions/1.5.0", json={}).status_code == 201
+    environment = client.post("/environments", json={"name": "production", "production": True}).json()
+    deployed = client.post(
+        f"/pacticipants/OrderApi/versions/1.5.0/deployed-versions/environment/{environment['uuid']}", json={}
+    )
+    assert deployed.status_code == 201, deployed.text
+    body = {
+        "provider": {"name": "OrderApi"},
+        "events": [{"name": "contract_requiring_verification_published"}],
+        "request": {
+            "method": "POST",
+            "url": rx.url + "/verify?providerVersion=${pactbroker.providerVersionNumber}",
+            "body": {
+                "branch": "${pactbroker.providerVersionBranch}",
+                "why": "${pactbroker.providerVersionDescriptions}",
+                "pactUrl": "${pactbroker.pactUrl}",
+            },
+        },
+    }
+    assert client.post("/webhooks", json=body).status_code == 201
+    _publish_http(client, "3.0.0")
+    deliveries = sorted(rx.wait_for(2), key=lambda d: d.path)
+    assert [d.path for d in deliveries] == ["/verify?providerVersion=1.5.0", "/verify?providerVersion=2.0.0"]
+    first, second = (json.loads(d.body) for d in deliveries)
+    assert first["why"] == "the version deployed in production"
+    assert (second["branch"], second["why"]) == ("main", "the latest version from the main branch main")
+    assert first["pactUrl"] == second["pactUrl"]
+    rows = _triggered(broker.db)
+    assert sorted(r.provider_version_number or "" for r in rows) == ["1.5.0", "2.0.0"]
