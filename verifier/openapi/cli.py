@@ -16,8 +16,17 @@ from verifier.report.render import FORMATS, render
 
 @click.command(name="openapi")
 @click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
-@click.argument("pacts", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
+@click.argument(
+    "pacts", nargs=-1, required=True, metavar="PACT...", type=click.Path(path_type=Path, dir_okay=False)
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+    help="text for people, json in PactFlow's shape, junit for CI test reports.",
+)
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE.")
 @click.option(
     "--additional-properties-in-response",
