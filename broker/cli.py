@@ -61,9 +61,7 @@ def serve(
     os.environ["TETHER_DATABASE_URL"] = settings.database_url
     if settings.base_urls:
         os.environ["TETHER_BASE_URL"] = ",".join(settings.base_urls)
-    from broker.db import Database
-
-    Database(settings.database_url).migrate()
+    _migrate(settings.database_url)
     uvicorn.run(
         "broker.asgi:app_factory",
         factory=True,
@@ -79,10 +77,8 @@ def serve(
 @click.option("--database-url", default=None, help=_DB_HELP)
 def migrate(database_url: str | None) -> None:
     """Apply every pending schema migration (Alembic ``upgrade heads``); keeps every row."""
-    from broker.db import Database
-
     settings = _settings(database_url, None)
-    Database(settings.database_url).migrate()
+    _migrate(settings.database_url)
     click.echo(f"Database at {_redact(settings.database_url)} is up to date.")
 
 
@@ -93,7 +89,30 @@ def _settings(database_url: str | None, base_url: str | None) -> BrokerSettings:
         raise click.UsageError(exc.message) from exc
 
 
+def _migrate(database_url: str) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from broker.db import Database
+
+    try:
+        database = Database(database_url)
+    except ConfigurationError as exc:
+        raise click.UsageError(exc.message) from exc
+    try:
+        database.migrate()
+    except SQLAlchemyError as exc:
+        raise click.ClickException(
+            f"cannot migrate the database at {_redact(database_url)}: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}"
+        ) from exc
+    finally:
+        database.dispose()
+
+
 def _redact(url: str) -> str:
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
-    return make_url(url).render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable URL>"

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
 from broker.errors import ConfigurationError
@@ -42,7 +42,12 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        parsed = make_url(url)
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise ConfigurationError(
+                f"cannot parse database URL {url!r}: use sqlite:///path.db or postgresql+psycopg://..."
+            ) from None
         self.dialect = parsed.get_backend_name()
         if self.dialect == "sqlite":
             self.engine = _sqlite_engine(url, immediate=False)
@@ -52,7 +57,7 @@ class Database:
                 url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
                 self.url = url
             self.engine = create_engine(
-                url, pool_size=10, max_overflow=30, pool_pre_ping=True, pool_timeout=60
+                url, pool_size=5, max_overflow=15, pool_pre_ping=True, pool_timeout=60
             )
             self.write_engine = self.engine
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -12,7 +13,7 @@ from sqlmodel import Session
 
 from broker.db import Database
 from broker.migrations import MIGRATIONS_DIR
-from tests.broker.conftest import LocalBroker, LocalBrokerFactory
+from tests.broker.conftest import LocalBroker, LocalBrokerFactory, StartBroker
 from tests.support import tether_executable
 
 
@@ -154,3 +155,37 @@ def test_upgrading_from_the_first_revision_keeps_every_row(tmp_path: Path) -> No
     heads = db.read(lambda s: {row[0] for row in s.execute(text("SELECT version_num FROM alembic_version"))})
     assert heads == set(ScriptDirectory.from_config(alembic_config()).get_heads())
     db.dispose()
+
+
+def test_serve_reads_settings_from_the_environment(tmp_path: Path, start_broker: StartBroker) -> None:
+    env = {"TETHER_BROKER_TOKENS": "env-token:read", "TETHER_BASE_URL": "https://public.example/broker"}
+    with start_broker(f"sqlite:///{tmp_path / 'env.db'}", env=env) as broker:
+        assert httpx.get(broker.url + "/").status_code == 401
+        index = httpx.get(broker.url + "/", headers={"Authorization": "Bearer env-token"}).json()
+    assert index["_links"]["pb:pacticipants"]["href"] == "https://public.example/broker/pacticipants"
+
+
+def test_bad_settings_are_a_usage_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*tether_executable(), "broker", "migrate", "--database-url", f"sqlite:///{tmp_path / 'x.db'}"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TETHER_BROKER_TOKENS": "t:superuser"},
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "unknown role 'superuser'" in result.stderr
+    result = subprocess.run(
+        [*tether_executable(), "broker", "migrate", "--database-url", "mysql://x"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "unsupported database URL" in result.stderr
+
+
+def test_forwarded_headers_build_the_links(local_broker: LocalBroker) -> None:
+    headers = {"X-Forwarded-Host": "proxy.example", "X-Forwarded-Proto": "https", "X-Forwarded-Port": "8443"}
+    links = httpx.get(local_broker.url + "/", headers=headers).json()["_links"]
+    assert links["pb:pacticipants"]["href"] == "https://proxy.example:8443/pacticipants"
