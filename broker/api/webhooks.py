@@ -222,12 +222,23 @@ def version_deliveries(
     provider: str, consumer: str, version: str, ctx: RequestContext = Depends(request_context)
 ) -> HalResponse:
     views_ = ctx.db.read(
-        lambda s: service.list_triggered(s, consumer=consumer, provider=provider, consumer_version=version)
+        lambda s: service.list_triggered(
+            s,
+            consumer=consumer,
+            provider=provider,
+            consumer_version=version,
+            event_names=service.CONTRACT_EVENTS,
+        )
     )
     href = ctx.urls.pact_for_version(provider, consumer, version) + "/triggered-webhooks"
     return hal_response(views.render_triggered_list(ctx.urls, href, views_))
 
 
+@router.get(
+    "/pacts/provider/{provider:seg}/consumer/{consumer:seg}/pact-version/{sha:seg}"
+    "/metadata/{metadata:seg}/verification-results/{number:int}/triggered-webhooks",
+    response_class=HalResponse,
+)
 @router.get(
     "/pacts/provider/{provider:seg}/consumer/{consumer:seg}/pact-version/{sha:seg}"
     "/verification-results/{number:int}/triggered-webhooks",

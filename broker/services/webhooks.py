@@ -562,6 +562,12 @@ def webhook_notices(session: Session, urls: Urls) -> list[tuple[str, str]]:
     ]
 
 
+CONTRACT_EVENTS: tuple[str, ...] = (
+    EventName.CONTRACT_PUBLISHED.value,
+    EventName.CONTRACT_CONTENT_CHANGED.value,
+    EventName.CONTRACT_REQUIRING_VERIFICATION_PUBLISHED.value,
+)
+
 _VERIFICATION_EVENTS = {
     EventName.PROVIDER_VERIFICATION_PUBLISHED,
     EventName.PROVIDER_VERIFICATION_SUCCEEDED,
@@ -1001,6 +1007,7 @@ def list_triggered(
     provider: str | None = None,
     consumer_version: str | None = None,
     verification_id: int | None = None,
+    event_names: Sequence[str] | None = None,
     limit: int = 100,
 ) -> list[TriggeredView]:
     query = select(TriggeredWebhook).order_by(col(TriggeredWebhook.id).desc()).limit(limit)
@@ -1014,6 +1021,8 @@ def list_triggered(
         query = query.where(col(TriggeredWebhook.consumer_version_number) == consumer_version)
     if verification_id is not None:
         query = query.where(col(TriggeredWebhook.verification_id) == verification_id)
+    if event_names is not None:
+        query = query.where(col(TriggeredWebhook.event_name).in_(list(event_names)))
     rows = list(session.execute(query).scalars())
     return _views(session, rows, with_executions=False)
 

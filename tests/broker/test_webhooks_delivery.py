@@ -536,6 +536,16 @@ def test_all_six_events_from_real_publish_and_verification(
         message="all delivered",
     )
     assert len(rows) == 5
+    by_verification = client.get(verified.json()["_links"]["pb:triggered-webhooks"]["href"]).json()
+    assert sorted(t["eventName"] for t in by_verification["_embedded"]["triggeredWebhooks"]) == [
+        "provider_verification_failed",
+        "provider_verification_published",
+    ]
+    by_version = client.get(published.json()["_links"]["pb:pacticipant-version"]["href"]).json()
+    pact_href = client.get("/pacts/provider/OrderApi/consumer/OrderWeb/version/1.0.0").json()
+    by_pact = client.get(pact_href["_links"]["pb:triggered-webhooks"]["href"]).json()
+    assert sorted(t["eventName"] for t in by_pact["_embedded"]["triggeredWebhooks"]) == sorted(all_events[:3])
+    assert by_version["number"] == "1.0.0"
 
 
 @pytest.mark.postgres
