@@ -11,7 +11,7 @@ from rich.table import Table
 
 from contracts.errors import ContractError
 from contracts.openapi import OpenAPIDocument, load_openapi
-from loadgen.contract_source import BrokerSource, load_contracts
+from loadgen.contract_options import ContractOptions, contract_source_options
 from loadgen.errors import LoadgenError
 from loadgen.locust.links import read_links
 from loadgen.locust.render import render_locustfile
@@ -29,28 +29,7 @@ def loadgen_group() -> None:
 
 @loadgen_group.command(name="locustfile")
 @click.option("--provider", required=True, help="Provider whose contracts to load.")
-@click.option(
-    "--pact",
-    "pacts",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Pact file or folder (repeatable).",
-)
-@click.option("--broker-url", envvar="TETHER_BROKER_URL", help="Load verified pacts from this broker.")
-@click.option("--broker-token", envvar="TETHER_BROKER_TOKEN", help="Bearer token for the broker.")
-@click.option("--main-branch", is_flag=True, help="Select consumers' main-branch pacts.")
-@click.option(
-    "--branch", "branches", multiple=True, help="Select pacts of this consumer branch (repeatable)."
-)
-@click.option("--tag", "tags", multiple=True, help="Select the latest pacts with this tag (repeatable).")
-@click.option("--environment", "environments", multiple=True, help="Select pacts deployed/released here.")
-@click.option("--deployed", is_flag=True, help="Select pacts of deployed consumer versions.")
-@click.option("--released", is_flag=True, help="Select pacts of released consumer versions.")
-@click.option(
-    "--include-unverified",
-    is_flag=True,
-    help="Also use pacts the provider has not verified (not recommended).",
-)
+@contract_source_options
 @click.option(
     "--weights", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="YAML weights file."
 )
@@ -62,7 +41,7 @@ def loadgen_group() -> None:
 @click.option(
     "--openapi",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Provider spec: path templates.",
+    help="The provider's OpenAPI spec: route names from its path templates, chaining from its links.",
 )
 @click.option(
     "--state-change-url", help="Provider-state set-up URL the scenario calls before an interaction."
@@ -76,16 +55,7 @@ def loadgen_group() -> None:
 )
 def locustfile_command(
     provider: str,
-    pacts: tuple[Path, ...],
-    broker_url: str | None,
-    broker_token: str | None,
-    main_branch: bool,
-    branches: tuple[str, ...],
-    tags: tuple[str, ...],
-    environments: tuple[str, ...],
-    deployed: bool,
-    released: bool,
-    include_unverified: bool,
+    contract_options: ContractOptions,
     weights: Path | None,
     traffic_log: Path | None,
     openapi: Path | None,
@@ -100,21 +70,7 @@ def locustfile_command(
     """
     console = Console(stderr=True)
     try:
-        broker = None
-        if broker_url:
-            broker = BrokerSource(
-                url=broker_url,
-                main_branch=main_branch,
-                branches=branches,
-                tags=tags,
-                environments=environments,
-                deployed=deployed,
-                released=released,
-                token=broker_token,
-            )
-        contracts = load_contracts(
-            provider, pact_files=pacts, broker=broker, verified_only=not include_unverified
-        )
+        contracts = contract_options.load(provider)
         for line in contracts.describe():
             console.print(line, markup=False, highlight=False, soft_wrap=True)
         if not contracts.pacts:
