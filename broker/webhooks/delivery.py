@@ -13,6 +13,7 @@ from broker.webhooks.redaction import redact_headers, scrub
 from broker.webhooks.targets import TargetPolicy, TargetRefused
 
 MAX_LOGGED_BODY = 4000
+MAX_RESPONSE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,24 @@ def deliver(request: RenderedRequest, policy: TargetPolicy, *, timeout: float) -
         outcome.log(f"Webhook target refused: {refused.message}", "ERROR")
         return outcome
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-            response = client.request(
+        with (
+            httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client,
+            client.stream(
                 request.method,
                 request.url,
                 headers=headers,
                 content=request.body.encode() if request.body is not None else None,
-            )
+            ) as response,
+        ):
+            received = bytearray()
+            for chunk in response.iter_bytes():
+                received.extend(chunk[: MAX_RESPONSE_BYTES - len(received)])
+                if len(received) >= MAX_RESPONSE_BYTES:
+                    break  # a target cannot make the broker read an unbounded body
+            try:
+                text = received.decode(response.charset_encoding or "utf-8", errors="replace")
+            except LookupError:  # an unknown charset name
+                text = received.decode("utf-8", errors="replace")
     except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
         outcome.error = f"{type(exc).__name__}: {exc}"
         outcome.log(f"Error executing webhook: {outcome.error}", "ERROR")
@@ -94,9 +106,9 @@ def deliver(request: RenderedRequest, policy: TargetPolicy, *, timeout: float) -
     for name, value in redact_headers(outcome.response_headers, keep_templated=False).items():
         outcome.log(f"{name}: {value}")
     if policy.show_responses:
-        outcome.response_body = response.text
-        if response.text:
-            outcome.log(scrub(_clip(response.text), secrets))
+        outcome.response_body = text
+        if text:
+            outcome.log(scrub(_clip(text), secrets))
     else:
         outcome.log(
             "(response body hidden: set TETHER_WEBHOOK_HOST_ALLOW_LIST to show response bodies in webhook logs)"

@@ -372,3 +372,13 @@ def test_header_injection_is_refused(broker: ThreadBroker, client: httpx.Client)
     assert errors["request.headers.X-Bad"] == ["must not contain line breaks or control characters"]
     assert errors["request.headers"] == ["'Bad Name' is not a valid HTTP header name"]
     assert _rows(broker) == []
+
+
+def test_a_huge_response_is_read_only_up_to_the_cap(broker: ThreadBroker, client: httpx.Client) -> None:
+    with receiver() as rx:
+        rx.body = b"x" * 500_000
+        client.put(f"/webhooks/{UUID}", json=_webhook(rx.url))
+        body = client.post(f"/webhooks/{UUID}/execute").json()
+    assert body["success"] is True
+    assert len(body["response"]["body"]) == 64 * 1024
+    assert "... (65536 characters)" in body["logs"]

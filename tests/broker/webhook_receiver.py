@@ -38,6 +38,7 @@ class Receiver:
     statuses: list[int] = field(default_factory=list)
     default_status: int = 200
     hold: threading.Event | None = None
+    body: bytes | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def wait_for(self, count: int, timeout: float = 20.0) -> list[Delivery]:
@@ -72,7 +73,7 @@ def receiver() -> Iterator[Receiver]:
                 status = state.statuses.pop(0) if state.statuses else state.default_status
             if state.hold is not None:
                 state.hold.wait(30)
-            payload = f'{{"received": true, "status": {status}}}'.encode()
+            payload = state.body or f'{{"received": true, "status": {status}}}'.encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
