@@ -189,14 +189,18 @@ class _Resolver:
         return statement
 
     def heads(self, pairs: Select[Any], kind: str) -> list[tuple[int, str, tuple[Any, ...]]]:
-        """``(consumer id, branch or tag, publication row)`` for every pair that has a pact."""
+        """``(consumer id, branch or tag, publication row)`` for every pair that has a pact: one
+        statement joining each pair to its head publication (found by a correlated LIMIT 1)."""
         subquery = pairs.subquery("pairs")
-        statement = select(
-            subquery.c.consumer_id, subquery.c.name, _head_of(kind, subquery, self.provider_id)
+        statement = (
+            select(subquery.c.consumer_id, subquery.c.name, *_COLUMNS)
+            .select_from(subquery)
+            .join(PACT_PUBLICATION, PP.id == _head_of(kind, subquery, self.provider_id))
+            .join(PACTICIPANT, PACTICIPANT.c.id == PP.consumer_id)
+            .join(VERSION, VERSION.c.id == PP.consumer_version_id)
+            .join(PACT_VERSION, PACT_VERSION.c.id == PP.pact_version_id)
         )
-        found = [(row[0], row[1], row[2]) for row in self.session.connection().execute(statement)]
-        rows = _publication_rows(self.session, [pid for _, _, pid in found if pid is not None])
-        return [(cid, name, rows[pid]) for cid, name, pid in found if pid is not None]
+        return [(row[0], row[1], tuple(row[2:])) for row in self.session.connection().execute(statement)]
 
     # ---- selector resolution
     def resolve(self, selector: ConsumerVersionSelector) -> list[_Selected]:
