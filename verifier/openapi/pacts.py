@@ -1,20 +1,24 @@
 """The HTTP interactions of a V1-V4 pact, as the OpenAPI check needs them.
 
-A small adapter over the raw pact JSON: it keeps each interaction's index in the file (so findings can say
-`[root].interactions[3]...`), normalises headers, queries and V4 bodies, and gathers matching rules in the
-V3/V4 shape (category -> path -> matchers) whatever the pact's version.
+Pacts are parsed by the project's pact model (`contracts.pactfile`); this module only takes the view the
+comparator's rules need: each interaction's index in the file (so findings can say
+`[root].interactions[3]...`), header values joined with commas, the query as the comparator rebuilds
+it (V1/V2 strings as written), and matching rules in the V3/V4 shape (category -> path -> matchers)
+whatever the pact's version.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from contracts.errors import PactFormatError
+from contracts.model import Body, Pact
+from contracts.model import HttpInteraction as ModelHttpInteraction
+from contracts.pactfile import parse_pact as model_parse_pact
 from verifier.errors import UnreadableInputError
 
 MISSING: Any = object()
@@ -74,18 +78,6 @@ class PactView:
     interactions: list[HttpInteraction]
 
 
-def _spec_version(metadata: Any) -> int:
-    if not isinstance(metadata, Mapping):
-        return 1
-    for key in ("pactSpecification", "pact-specification"):
-        entry = metadata.get(key)
-        if isinstance(entry, Mapping) and entry.get("version"):
-            return _major(str(entry["version"]))
-    if metadata.get("pactSpecificationVersion"):
-        return _major(str(metadata["pactSpecificationVersion"]))
-    return 1
-
-
 def _major(version: str) -> int:
     head = version.split(".")[0]
     return int(head) if head.isdigit() else 1
@@ -93,42 +85,6 @@ def _major(version: str) -> int:
 
 def _clean(value: str) -> str:
     return value.replace("\r", "").replace("\n", "").replace("\0", "")
-
-
-def _flatten_values(values: Any, where: str, source: str) -> dict[str, str]:
-    if values is None:
-        return {}
-    if not isinstance(values, Mapping):
-        raise UnreadableInputError(source, where, "must be an object of names to values")
-    flat: dict[str, str] = {}
-    for key, value in values.items():
-        if isinstance(value, list):
-            flat[str(key)] = ",".join(_clean(str(v)) for v in value)
-        elif isinstance(value, str):
-            flat[str(key)] = _clean(value)
-        else:
-            raise UnreadableInputError(source, f"{where}.{key}", "must be a string or a list of strings")
-    return flat
-
-
-def _v4_body(body: Any) -> Any:
-    if body is None or not isinstance(body, Mapping):
-        return MISSING if body is None else body
-    content = body.get("content", "")
-    encoded = body.get("encoded")
-    if not encoded:
-        return content
-    if isinstance(encoded, str) and encoded.lower() == "json" and isinstance(content, str):
-        try:
-            return json.loads(content)
-        except json.JSONDecodeError:
-            return content
-    if isinstance(encoded, str) and encoded.lower() == "base64" and isinstance(content, str):
-        try:
-            return base64.b64decode(content).decode("utf-8", errors="replace")
-        except (binascii.Error, ValueError):
-            return content
-    return content
 
 
 def _rules(raw: Any, version: int) -> MatchingRules:
@@ -164,90 +120,74 @@ def _rules(raw: Any, version: int) -> MatchingRules:
     return rules
 
 
-def _message_parts(raw: Mapping[str, Any], where: str, source: str, version: int) -> dict[str, Any]:
-    headers = _flatten_values(raw.get("headers"), f"{where}.headers", source)
-    body = _v4_body(raw.get("body")) if version >= 4 else raw.get("body", MISSING)
-    return {"headers": headers, "body": body, "matching_rules": _rules(raw.get("matchingRules"), version)}
-
-
-def _state(raw: Mapping[str, Any]) -> str | None:
-    state = raw.get("providerState") or raw.get("provider_state")
-    if isinstance(state, str):
-        return state
-    states = raw.get("providerStates")
-    if isinstance(states, list):
-        names = [str(s.get("name")) for s in states if isinstance(s, Mapping) and s.get("name")]
-        return ", ".join(names) or None
-    return None
-
-
-def _is_http(raw: Mapping[str, Any]) -> bool:
-    kind = raw.get("type")
-    return kind is None or (isinstance(kind, str) and kind.lower() == "synchronous/http")
-
-
 def parse_pact(document: Any, source: str = "<pact>") -> PactView:
-    """Read the HTTP interactions of a parsed pact document (V1-V4)."""
+    """Read the HTTP interactions of a parsed pact document (V1-V4) with the project's pact model."""
     if not isinstance(document, Mapping):
         raise UnreadableInputError(source, "[root]", "a pact must be a JSON object")
-    version = _spec_version(document.get("metadata"))
-    interactions = document.get("interactions", [])
-    if "interactions" not in document and "messages" in document:
-        interactions = []
-    if not isinstance(interactions, list):
-        raise UnreadableInputError(source, "[root].interactions", "must be a list of interactions")
-    parsed: list[HttpInteraction] = []
-    for index, raw in enumerate(interactions):
-        where = f"[root].interactions[{index}]"
-        if not isinstance(raw, Mapping):
-            raise UnreadableInputError(source, where, "an interaction must be a JSON object")
-        if not _is_http(raw):
+    try:
+        return view_of(model_parse_pact(document), source)
+    except PactFormatError as exc:
+        raise UnreadableInputError(source, exc.location, exc.problem) from exc
+
+
+def _joined(headers: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        str(name): ",".join(_clean(str(v)) for v in value)
+        if isinstance(value, list | tuple)
+        else _clean(str(value))
+        for name, value in headers.items()
+    }
+
+
+def _model_body(body: Body | None) -> Any:
+    if body is None:
+        return MISSING
+    if body.encoding == "base64" and isinstance(body.content, bytes | bytearray):
+        return bytes(body.content).decode("utf-8", errors="replace")
+    return body.content
+
+
+def view_of(pact: Pact, source: str) -> PactView:
+    """The check's view of a pact parsed by `contracts.pactfile` (the project's pact model)."""
+    version = _major(pact.spec_version)
+    interactions: list[HttpInteraction] = []
+    for index, interaction in enumerate(pact.interactions):
+        if not isinstance(interaction, ModelHttpInteraction):
             continue
-        request, response = raw.get("request"), raw.get("response")
-        if not isinstance(request, Mapping):
-            raise UnreadableInputError(source, f"{where}.request", "missing or not an object")
-        if not isinstance(response, Mapping):
-            raise UnreadableInputError(source, f"{where}.response", "missing or not an object")
-        method, path = request.get("method"), request.get("path")
-        if not isinstance(method, str) or not method:
-            raise UnreadableInputError(source, f"{where}.request.method", "missing or not a string")
-        if not isinstance(path, str):
-            raise UnreadableInputError(source, f"{where}.request.path", "missing or not a string")
-        status = response.get("status")
-        if not isinstance(status, int) or isinstance(status, bool):
-            raise UnreadableInputError(source, f"{where}.response.status", "missing or not an integer")
-        query_raw = request.get("query")
+        request, response = interaction.request, interaction.response
         query: str | dict[str, str] | None
-        if query_raw is None or isinstance(query_raw, str):
-            query = query_raw
+        if request.query_text is not None:
+            query = request.query_text
+        elif request.query:
+            query = {
+                name: ",".join(_clean(v) if isinstance(v, str) else "" for v in values)
+                for name, values in request.query.items()
+            }
         else:
-            query = _flatten_values(query_raw, f"{where}.request.query", source)
-        description = raw.get("description")
-        parsed.append(
+            query = None
+        states = [state.name for state in interaction.provider_states if state.name]
+        interactions.append(
             HttpInteraction(
                 index=index,
-                description=description if isinstance(description, str) else "",
-                provider_state=_state(raw),
+                description=interaction.description,
+                provider_state=", ".join(states) or None,
                 request=HttpRequest(
-                    method=method,
-                    path=path,
+                    method=request.method,
+                    path=request.path,
                     query=query,
-                    **_message_parts(request, f"{where}.request", source, version),
+                    headers=_joined(request.headers),
+                    body=_model_body(request.body),
+                    matching_rules=_rules(request.matching_rules, version),
                 ),
                 response=HttpResponse(
-                    status=status, **_message_parts(response, f"{where}.response", source, version)
+                    status=response.status,
+                    headers=_joined(response.headers),
+                    body=_model_body(response.body),
+                    matching_rules=_rules(response.matching_rules, version),
                 ),
             )
         )
-    consumer = document.get("consumer")
-    provider = document.get("provider")
-    return PactView(
-        source=source,
-        consumer=str(consumer.get("name", "")) if isinstance(consumer, Mapping) else "",
-        provider=str(provider.get("name", "")) if isinstance(provider, Mapping) else "",
-        spec_version=version,
-        interactions=parsed,
-    )
+    return PactView(source, pact.consumer, pact.provider, version, interactions)
 
 
 def load_pact_file(path: str | Path) -> PactView:

@@ -172,7 +172,13 @@ def test_output_file_and_response_options(files: dict[str, Path]) -> None:
         (
             None,
             '{"interactions": [{"request": {"path": "/a"}, "response": {"status": 200}}]}',
-            "pact.json: [root].interactions[0].request.method: missing or not a string",
+            'pact.json: $.consumer: missing; add "consumer": {"name": "<the consumer name>"}',
+        ),
+        (
+            None,
+            '{"consumer": {"name": "c"}, "provider": {"name": "p"}, "interactions": [{"description": "d", '
+            '"request": {"method": "GET", "path": "/a"}, "response": {"status": "ok"}}]}',
+            "pact.json: $.interactions[0].response.status: must be an HTTP status code (100-999)",
         ),
     ],
 )

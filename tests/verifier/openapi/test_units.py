@@ -101,6 +101,8 @@ def test_matcher_bounds_conflict_is_explained() -> None:
     pact = parse_pact(
         {
             "metadata": {"pactSpecification": {"version": "3.0.0"}},
+            "consumer": {"name": "c"},
+            "provider": {"name": "p"},
             "interactions": [
                 {
                     "description": "d",
@@ -132,13 +134,15 @@ def test_every_problem_of_an_interaction_is_reported() -> None:
     )
     pact = parse_pact(
         {
+            "consumer": {"name": "c"},
+            "provider": {"name": "p"},
             "interactions": [
                 {
                     "description": "d",
                     "request": {"method": "GET", "path": "/x", "query": "z=1"},
                     "response": {"status": 200, "body": {"a": "1", "b": 2, "c": 3}},
                 }
-            ]
+            ],
         }
     )
     found = sorted((f.code, f.mock.location) for f in checker.check_pact(pact))
@@ -155,9 +159,11 @@ def test_checker_plugin_signature_and_shape() -> None:
     result = checker_plugin.check(
         _spec({"type": "object"}),
         {
+            "consumer": {"name": "c"},
+            "provider": {"name": "p"},
             "interactions": [
                 {"description": "d", "request": {"method": "GET", "path": "/y"}, "response": {"status": 200}}
-            ]
+            ],
         },
     )
     assert result["success"] is False
@@ -180,6 +186,8 @@ def test_undecidable_regex_comparisons_are_warnings() -> None:
     pact = parse_pact(
         {
             "metadata": {"pactSpecification": {"version": "3.0.0"}},
+            "consumer": {"name": "c"},
+            "provider": {"name": "p"},
             "interactions": [
                 {
                     "description": "d",
@@ -231,6 +239,8 @@ def test_regex_matchers_on_query_and_headers_are_compared_with_the_parameter_sch
     pact = parse_pact(
         {
             "metadata": {"pactSpecification": {"version": "3.0.0"}},
+            "consumer": {"name": "c"},
+            "provider": {"name": "p"},
             "interactions": [
                 {
                     "description": "d",
@@ -265,13 +275,15 @@ def test_regex_matchers_on_query_and_headers_are_compared_with_the_parameter_sch
 def test_checker_plugin_reuses_checkers_by_spec_content() -> None:
     spec = _spec({"type": "object", "properties": {"a": {"type": "integer"}}})
     pact = {
+        "consumer": {"name": "c"},
+        "provider": {"name": "p"},
         "interactions": [
             {
                 "description": "d",
                 "request": {"method": "GET", "path": "/x"},
                 "response": {"status": 200, "body": {"a": "x"}},
             }
-        ]
+        ],
     }
     first = checker_plugin.check(spec, pact)
     assert checker_plugin._checker(json.loads(json.dumps(spec))) is checker_plugin._checker(spec)
