@@ -26,7 +26,7 @@ class RuleText:
 @dataclass(frozen=True)
 class StateDoc:
     name: str
-    params: str | None  # pretty JSON
+    params: tuple[tuple[str, str], ...] = ()  # (name, JSON value)
 
 
 @dataclass(frozen=True)
@@ -107,13 +107,15 @@ def _states(interaction: dict[str, Any]) -> list[StateDoc]:
         return [
             StateDoc(
                 str(s.get("name", "")),
-                _pretty(s["params"]) if isinstance(s.get("params"), dict) and s["params"] else None,
+                tuple((str(k), _scalar(v)) for k, v in s["params"].items())
+                if isinstance(s.get("params"), dict)
+                else (),
             )
             for s in states
             if isinstance(s, dict)
         ]
     single = interaction.get("providerState") or interaction.get("provider_state")
-    return [StateDoc(str(single), None)] if single else []
+    return [StateDoc(str(single))] if single else []
 
 
 def _interaction(interaction: dict[str, Any], number: int, spec: str) -> InteractionDoc:
@@ -275,9 +277,9 @@ def _rules(raw: Any, example: Any) -> list[RuleText]:
 def _category_rules(category: str, rules: Any, example: Any) -> list[RuleText]:
     if not isinstance(rules, dict):
         return []
-    if category == "path" or ("matchers" in rules and category in ("path", "status")):
-        return [RuleText(category, _describe(rules, _MISSING))]
-    if "matchers" in rules or "match" in rules:  # a single rule for the whole category
+    if category == "path":
+        return [RuleText("path", _describe(rules, "").replace("any string", "any path"))]
+    if "matchers" in rules or "match" in rules:  # a single rule for the whole category (status)
         return [RuleText(category, _describe(rules, _MISSING))]
     result = []
     for path, rule in rules.items():
@@ -285,9 +287,9 @@ def _category_rules(category: str, rules: Any, example: Any) -> list[RuleText]:
             where = path if path.startswith("$") else "$." + path
             result.append(RuleText(where, _describe(rule, _lookup(example, where))))
         elif category in ("header", "headers"):
-            result.append(RuleText(f"header {path.removeprefix('$.')}", _describe(rule, _MISSING)))
+            result.append(RuleText(f"header {path.removeprefix('$.')}", _describe(rule, "")))
         elif category == "query":
-            result.append(RuleText(f"query {path.removeprefix('$.')}", _describe(rule, _MISSING)))
+            result.append(RuleText(f"query {path.removeprefix('$.')}", _describe(rule, "")))
         elif category == "metadata":
             result.append(RuleText(f"metadata {path.removeprefix('$.')}", _describe(rule, _MISSING)))
         else:
