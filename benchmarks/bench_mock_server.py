@@ -368,6 +368,12 @@ def main() -> None:
         "load": f"wrk -t1 -c{args.connections} -d{args.duration}s (keep-alive), server on CPU {SERVER_CPU}, wrk on CPU {LOAD_CPU}",
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "servers": {},
+        "notes": [
+            "The machine is shared (2 CPUs, other jobs running): compare servers within one run.",
+            "pact stub / pact mock: per-request cost grows with the pact (about 6,000 req/s with 1 interaction, "
+            "under 10 req/s with these 50, also with literal paths and no rules); wrk timeouts are theirs.",
+            "WireMock runs with --no-request-journal and the same 2 s warm-up as everyone (a JVM warms up longer).",
+        ],
     }
 
     def measure(name: str, base: str) -> None:
