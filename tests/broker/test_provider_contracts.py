@@ -44,6 +44,16 @@ def broker(tmp_path: Path) -> Iterator[ThreadBroker]:
 
 
 @pytest.fixture
+def broker_both(database_url: str) -> Iterator[tuple[ThreadBroker, httpx.Client]]:
+    """The broker on SQLite and on PostgreSQL, with a client."""
+    with (
+        broker_in_thread(webhook_settings(database_url)) as running,
+        httpx.Client(base_url=running.url, timeout=30) as http,
+    ):
+        yield running, http
+
+
+@pytest.fixture
 def client(broker: ThreadBroker) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=broker.url, timeout=30) as http:
         yield http
@@ -114,8 +124,9 @@ def settled(broker: ThreadBroker, count: int) -> list[ProviderContractCheck]:
 
 
 def test_publish_checks_existing_pacts_and_exposes_the_results(
-    broker: ThreadBroker, client: httpx.Client
+    broker_both: tuple[ThreadBroker, httpx.Client],
 ) -> None:
+    broker, client = broker_both
     publish_pact(client, WEB_PACT, "1.0.0")
     response = client.post(
         f"/provider-contracts/provider/{PROVIDER}/publish",
@@ -214,8 +225,9 @@ def test_a_drifted_spec_fails_the_check_with_the_checkers_findings(
 
 
 def test_a_pact_published_later_is_checked_against_the_providers_contract(
-    broker: ThreadBroker, client: httpx.Client
+    broker_both: tuple[ThreadBroker, httpx.Client],
 ) -> None:
+    broker, client = broker_both
     assert (
         client.post(
             f"/provider-contracts/provider/{PROVIDER}/publish", json=contract_body(SPEC, "3.0.0")
