@@ -559,7 +559,12 @@ def _store(session: Session, check_id: int, outcome: CheckOutcome) -> None:
 
 def requeue_unchecked(session: Session) -> int:
     """Checks left ``unknown`` because no checker was installed become pending again once one is."""
-    if isinstance(load_checker("oas"), str):
+    waiting = session.execute(
+        select(col(ProviderContractCheck.id))
+        .where(col(ProviderContractCheck.status) == "unknown", col(ProviderContractCheck.checker).is_(None))
+        .limit(1)
+    ).first()
+    if waiting is None or isinstance(load_checker("oas"), str):  # load the checker only when needed
         return 0
     result = session.execute(
         update(ProviderContractCheck)
