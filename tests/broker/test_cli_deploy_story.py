@@ -1,5 +1,5 @@
 """The real Pact CLI (`pact broker ...`, pact-broker-cli) against our broker, on SQLite and PostgreSQL:
-environments, can-i-deploy (no, then yes; and no for a provider that fails a deployed consumer's pact),
+environments (create, list, describe, update, delete), can-i-deploy (no, then yes; and no for a provider that fails a deployed consumer's pact),
 record-deployment / undeployment, record-release / support-ended, can-i-merge, list-environments.
 Every step asserts the exit code, what the CLI printed, and what the broker stored.
 """
@@ -87,6 +87,30 @@ def test_deploy_story_with_the_real_pact_cli(
     assert "production" in listed.stdout
     assert "Production" in listed.stdout
     assert " test " in listed.stdout
+    assert [e["name"] for e in client.list_environments()] == ["production", "test"]
+    scratch = pact("create-environment", "--name", "scratch")
+    scratch_uuid = client.environment("scratch")["uuid"]
+    updated = pact(
+        "update-environment",
+        "--uuid",
+        scratch_uuid,
+        "--name",
+        "scratch",
+        "--display-name",
+        "Scratch",
+        "--production",
+    )
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    assert (client.environment("scratch")["displayName"], client.environment("scratch")["production"]) == (
+        "Scratch",
+        True,
+    )
+    described = pact("describe-environment", "--uuid", scratch_uuid)
+    assert "Display Name: Scratch" in described.stdout
+    assert "Production: true" in described.stdout
+    deleted = pact("delete-environment", "--uuid", scratch_uuid)
+    assert deleted.returncode == 0, deleted.stdout + deleted.stderr
+    assert scratch.returncode == 0
     assert [e["name"] for e in client.list_environments()] == ["production", "test"]
 
     for name in ("OrderWeb", "OrdersApi"):
