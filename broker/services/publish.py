@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from broker.clock import now
@@ -307,9 +308,9 @@ def publish_pact(
             existing.updated_at = now()
             session.add(existing)
             session.flush()
-    _touch_integration(session, consumer, provider)
+    _touch_integration(session, consumer, provider, changed=status != "unchanged")
     result = PublishedPact(consumer.name, provider.name, version.number, pact_version.sha, status)
-    _emit_events(session, result, version, new_content, branch, tags)
+    _emit_events(session, result, version, provider.id, new_content, branch, tags)
     return result
 
 
@@ -350,7 +351,11 @@ def _ensure_pact_version(
     return found, inserted
 
 
-def _touch_integration(session: Session, consumer: Pacticipant, provider: Pacticipant) -> None:
+def _touch_integration(
+    session: Session, consumer: Pacticipant, provider: Pacticipant, *, changed: bool
+) -> None:
+    """One row per pair; ``contract_data_updated_at`` moves only when the content changed (so concurrent
+    publishers of unchanged content never contend for the row)."""
     stamp = now()
     inserted = insert_ignore(
         session,
@@ -363,16 +368,12 @@ def _touch_integration(session: Session, consumer: Pacticipant, provider: Pactic
         },
         ("consumer_id", "provider_id"),
     )
-    if not inserted:
-        row = session.exec(
-            select(Integration).where(
-                col(Integration.consumer_id) == consumer.id, col(Integration.provider_id) == provider.id
-            )
-        ).first()
-        if row is not None:
-            row.contract_data_updated_at = stamp
-            session.add(row)
-            session.flush()
+    if changed and not inserted:
+        session.execute(
+            update(Integration)
+            .where(col(Integration.consumer_id) == consumer.id, col(Integration.provider_id) == provider.id)
+            .values(contract_data_updated_at=stamp)
+        )
 
 
 def _modification_conflict(
@@ -439,6 +440,7 @@ def _emit_events(
     session: Session,
     result: PublishedPact,
     version: Version,
+    provider_id: int | None,
     new_content: bool,
     branch: str | None,
     tags: Sequence[str],
@@ -452,7 +454,7 @@ def _emit_events(
         session.exec(select(Tag.name).where(col(Tag.version_id) == version.id).order_by(col(Tag.name))).all()
     )
     events: list[tuple[EventName, str]] = [(EventName.CONTRACT_PUBLISHED, "")]
-    changed, reason = _content_changed(session, result, version, all_tags)
+    changed, reason = _content_changed(session, result, version, provider_id, all_tags)
     if result.status in ("overwritten", "merged"):
         changed, reason = True, "pact content modified for an existing consumer version"
     if changed:
@@ -477,13 +479,13 @@ def _emit_events(
 
 
 def _content_changed(
-    session: Session, result: PublishedPact, version: Version, tags: Sequence[str]
+    session: Session, result: PublishedPact, version: Version, provider_id: int | None, tags: Sequence[str]
 ) -> tuple[bool, str]:
     """Ruby broker semantics: compare with the previous consumer version carrying each tag, or with the
     previous untagged consumer version when this one has no tags."""
     if result.status == "unchanged":
         return False, ""
-    consumer_id, provider_id = version.pacticipant_id, _provider_id(session, result.provider)
+    consumer_id = version.pacticipant_id
     base = (
         select(PactVersion.sha)
         .join(PactPublication, col(PactPublication.pact_version_id) == col(PactVersion.id))
@@ -518,10 +520,6 @@ def _content_changed(
     if sha != result.sha:
         return True, "pact content has changed since previous untagged version"
     return False, ""
-
-
-def _provider_id(session: Session, name: str) -> int | None:
-    return session.exec(select(Pacticipant.id).where(col(Pacticipant.name) == name)).first()
 
 
 # ------------------------------------------------------------------------------------------ legacy

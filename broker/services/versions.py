@@ -214,15 +214,18 @@ def ensure_branch_version(
 ) -> tuple[BranchVersion, bool]:
     check_name(branch_name, field, what="branch name")
     stamp = now()
-    insert_ignore(
-        session,
-        Branch,
-        {"pacticipant_id": pacticipant.id, "name": branch_name, "created_at": stamp, "updated_at": stamp},
-        ("pacticipant_id", "name"),
+    branch_query = select(Branch).where(
+        col(Branch.pacticipant_id) == pacticipant.id, col(Branch.name) == branch_name
     )
-    branch = session.exec(
-        select(Branch).where(col(Branch.pacticipant_id) == pacticipant.id, col(Branch.name) == branch_name)
-    ).first()
+    branch = session.exec(branch_query).first()
+    if branch is None:
+        insert_ignore(
+            session,
+            Branch,
+            {"pacticipant_id": pacticipant.id, "name": branch_name, "created_at": stamp, "updated_at": stamp},
+            ("pacticipant_id", "name"),
+        )
+        branch = session.exec(branch_query).first()
     assert branch is not None
     inserted = insert_ignore(
         session,
