@@ -93,6 +93,24 @@ class ContractMock:
         finally:
             self.state = previous
 
+    @contextlib.contextmanager
+    def refuses(self) -> Iterator[list[UnmatchedRequest]]:
+        """Expect a request in the block to be refused: ``with mock.refuses() as refused: client.call()``.
+
+        The refusal is swallowed (it does not fail the test at teardown); the block fails if every
+        request matched. ``refused`` holds the refusals, with their reports.
+        """
+        __tracebackhide__ = True
+        before = len(self.unmatched)
+        refused: list[UnmatchedRequest] = []
+        with contextlib.suppress(UnmatchedRequest):
+            yield refused
+        with self._lock:
+            refused.extend(self.unmatched[before:])
+            del self.unmatched[before:]
+        if not refused:
+            raise AssertionError("expected the contract mock to refuse a request, but every request matched")
+
     @property
     def interactions(self) -> list[MockInteraction]:
         return self.engine.interactions
@@ -221,6 +239,7 @@ class ContractAdapter(requests.adapters.BaseAdapter):
         self.mock = mock
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        __tracebackhide__ = True
         return self.mock.handle_requests(request)
 
     def close(self) -> None:
@@ -254,12 +273,14 @@ def _install_patches() -> None:
     requests_original = requests.adapters.HTTPAdapter.send
 
     def handle_request(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        __tracebackhide__ = True
         mock = _find(str(request.url))
         return mock.handle_httpx(request) if mock else sync_original(transport, request)
 
     async def handle_async_request(
         transport: httpx.AsyncHTTPTransport, request: httpx.Request
     ) -> httpx.Response:
+        __tracebackhide__ = True
         mock = _find(str(request.url))
         if mock:
             return await mock.handle_httpx_async(request)
@@ -268,6 +289,7 @@ def _install_patches() -> None:
     def send(
         adapter: requests.adapters.HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any
     ) -> requests.Response:
+        __tracebackhide__ = True
         mock = _find(request.url or "")
         return mock.handle_requests(request) if mock else requests_original(adapter, request, *args, **kwargs)
 

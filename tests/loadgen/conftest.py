@@ -1,4 +1,4 @@
-"""Fixtures for the mock server tests: `tether mock serve` running under uvicorn in a subprocess."""
+"""Fixtures for the loadgen tests: `tether mock serve` running under uvicorn in a subprocess."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from tests.support import free_port, running_process, tether_executable
 
-PACTS = Path(__file__).parent / "pacts"
+PACTS = Path(__file__).parent / "mock" / "pacts"
 
 MockServer = Callable[..., contextlib.AbstractContextManager[str]]
 

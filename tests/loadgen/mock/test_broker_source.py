@@ -16,7 +16,7 @@ import pytest
 
 from broker.client import BrokerClient, ContractToPublish
 from loadgen.contract_source import BrokerSource, ContractSet, load_from_broker
-from tests.loadgen.mock.conftest import PACTS, MockServer
+from tests.loadgen.conftest import PACTS, MockServer
 from tests.support import free_port, running_process, tether_executable
 
 WEB = json.loads((PACTS / "web-orders.json").read_text())

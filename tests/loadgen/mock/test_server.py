@@ -12,7 +12,7 @@ import httpx
 import pytest
 import requests
 
-from tests.loadgen.mock.conftest import MockServer
+from tests.loadgen.conftest import MockServer
 from tests.support import tether_executable
 
 ACCEPT = {"Accept": "application/json"}

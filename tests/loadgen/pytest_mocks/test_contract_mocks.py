@@ -154,3 +154,13 @@ def test_option(tether_mock):
 """
     )
     pytester.runpytest("-p", "no:cacheprovider", f"--tether-pact={PACTS}").assert_outcomes(passed=1)
+
+
+def test_refuses_expects_a_refusal_and_keeps_the_test_green(tether_mock_factory: MockFactory) -> None:
+    mock = tether_mock_factory("OrdersApi", pact=str(PACTS), base_url="http://orders.test")
+    with mock.refuses() as refused:
+        httpx.get("http://orders.test/orders", params={"status": "lost"})
+    assert refused[0].report["closest"][0]["mismatches"][0]["actual"] == "lost"
+    assert mock.unmatched == []
+    with pytest.raises(AssertionError, match="every request matched"), mock.refuses():
+        httpx.get("http://orders.test/orders", params={"status": "open"})
