@@ -27,9 +27,11 @@ router = APIRouter(tags=["environments"])
 
 
 def _record_links(session: Session, urls: Urls, pacticipant: Pacticipant, version: Version) -> dict[str, Any]:
-    """``pb:record-deployment`` / ``pb:record-release`` on every version resource."""
+    """``pb:record-deployment`` / ``pb:record-release`` (and where it runs) on every version resource."""
+    assert version.id is not None
+    deployed_to, released_in = service.current_environments_of_version(session, version.id)
     return version_environment_links(
-        urls, pacticipant.name, version.number, service.list_environments(session)
+        urls, pacticipant.name, version.number, service.list_environments(session), deployed_to, released_in
     )
 
 

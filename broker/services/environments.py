@@ -400,3 +400,25 @@ def environments_of_versions(
         for version_id, name in rows:
             result.setdefault(version_id, []).append((kind, name))
     return result
+
+
+def current_environments_of_version(
+    session: Session, version_id: int
+) -> tuple[list[EnvironmentRecord], list[EnvironmentRecord]]:
+    """The environments a version is currently deployed to, and those it is released (supported) in."""
+    result: list[list[EnvironmentRecord]] = []
+    for table, current in (
+        (DEPLOYED_VERSION, DEPLOYED_VERSION.c.currently_deployed),
+        (RELEASED_VERSION, RELEASED_VERSION.c.currently_supported),
+    ):
+        rows = session.execute(
+            select(ENVIRONMENT)
+            .where(
+                ENVIRONMENT.c.id.in_(
+                    select(table.c.environment_id).where(table.c.version_id == version_id, current.is_(True))
+                )
+            )
+            .order_by(ENVIRONMENT.c.name)
+        )
+        result.append([_record(row) for row in rows])
+    return result[0], result[1]

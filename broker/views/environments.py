@@ -112,12 +112,34 @@ def render_deployments(
 
 
 def version_environment_links(
-    urls: Urls, pacticipant: str, number: str, environments: Sequence[EnvironmentRecord]
+    urls: Urls,
+    pacticipant: str,
+    number: str,
+    environments: Sequence[EnvironmentRecord],
+    deployed_to: Sequence[EnvironmentRecord] = (),
+    released_in: Sequence[EnvironmentRecord] = (),
 ) -> dict[str, list[dict[str, Any]]]:
     """``pb:record-deployment`` / ``pb:record-release`` for a version resource: always arrays, one link
-    per environment, named after it (the CLIs pick the entry by name)."""
+    per environment, named after it (the CLIs pick the entry by name); ``pb:deployed-environments`` /
+    ``pb:released-environments`` list where the version currently runs."""
     version_href = urls.version(pacticipant, number)
     return {
+        "pb:deployed-environments": [
+            link(
+                f"{version_href}/deployed-versions/environment/{env.uuid}",
+                title=f"Deployed to {env.display_name or env.name}",
+                name=env.name,
+            )
+            for env in deployed_to
+        ],
+        "pb:released-environments": [
+            link(
+                f"{version_href}/released-versions/environment/{env.uuid}",
+                title=f"Released in {env.display_name or env.name}",
+                name=env.name,
+            )
+            for env in released_in
+        ],
         "pb:record-deployment": [
             link(
                 f"{version_href}/deployed-versions/environment/{env.uuid}",

@@ -246,3 +246,6 @@ def test_deploy_story_with_the_real_pact_cli(
     version = client.get_version("OrderWeb", "1.0.0")
     assert [link["name"] for link in version["_links"]["pb:record-deployment"]] == ["production", "test"]
     assert [link["name"] for link in version["_links"]["pb:record-release"]] == ["production", "test"]
+    assert [link["name"] for link in version["_links"]["pb:released-environments"]] == []  # support ended
+    provider_version = client.get_version("OrdersApi", "2.0.0")
+    assert [link["name"] for link in provider_version["_links"]["pb:deployed-environments"]] == ["production"]
