@@ -384,17 +384,29 @@ def relevant_contracts(session: Session, provider_id: int) -> list[ProviderContr
 
 
 def _queue(session: Session, pairs: Sequence[tuple[ProviderContract, int, int]]) -> int:
+    contract_ids = {contract.id for contract, _, _ in pairs}
+    existing = (
+        {
+            (int(a), int(b))
+            for a, b in session.execute(
+                select(
+                    col(ProviderContractCheck.provider_contract_id),
+                    col(ProviderContractCheck.pact_version_id),
+                ).where(
+                    col(ProviderContractCheck.provider_contract_id).in_(contract_ids),
+                    col(ProviderContractCheck.pact_version_id).in_({pv for _, pv, _ in pairs}),
+                )
+            ).all()
+        }
+        if pairs
+        else set()
+    )
     queued = 0
     for contract, pact_version_id, consumer_id in pairs:
         assert contract.id is not None
-        exists_already = session.execute(
-            select(col(ProviderContractCheck.id)).where(
-                col(ProviderContractCheck.provider_contract_id) == contract.id,
-                col(ProviderContractCheck.pact_version_id) == pact_version_id,
-            )
-        ).first()
-        if exists_already:
+        if (contract.id, pact_version_id) in existing:
             continue
+        existing.add((contract.id, pact_version_id))
         insert_ignore(
             session,
             ProviderContractCheck,
@@ -414,6 +426,25 @@ def _queue(session: Session, pairs: Sequence[tuple[ProviderContract, int, int]])
         queued += 1
     if queued:
         _wake_after_commit(session)
+    return queued
+
+
+def any_contracts(session: Session) -> bool:
+    return session.execute(select(col(ProviderContract.id)).limit(1)).first() is not None
+
+
+def fill_missing_checks(session: Session) -> int:
+    """Queue every relevant (pact, contract) pair nobody queued yet, for every provider with contracts.
+
+    Publishing queues the pairs relevant *at that moment*; a provider version deployed or released
+    later, or a consumer's main branch set later, can make new pairs relevant. The background worker
+    runs this periodically so can-i-deploy's "unknown" for such a pair resolves by itself."""
+    providers = list(session.execute(select(col(ProviderContract.provider_id)).distinct()).scalars())
+    queued = 0
+    for provider_id in providers:
+        contracts = relevant_contracts(session, provider_id)
+        pacts = relevant_pacts(session, provider_id)
+        queued += _queue(session, [(c, pv, consumer) for c in contracts for pv, consumer in pacts])
     return queued
 
 

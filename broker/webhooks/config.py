@@ -10,6 +10,8 @@
                                      (default 60 s; must exceed the timeout).
 ``TETHER_WEBHOOK_POLL_SECONDS``      how often the worker looks for due deliveries (default 1 s).
 ``TETHER_WEBHOOK_WORKER``            ``false`` runs no worker in this process (API-only processes).
+``TETHER_WEBHOOK_GAP_FILL_SECONDS``  how often the worker queues bi-directional cross-checks that
+                                     became relevant later (e.g. after a deployment; default 30 s).
 
 Each may also be given in ``BrokerSettings.extra`` under the lower-case name without the
 ``TETHER_`` prefix (``extra={"webhook_retry_schedule": "0.2,0.4"}``), which wins over the environment.
@@ -38,6 +40,7 @@ class WebhookSettings:
     poll_seconds: float = 1.0
     worker_enabled: bool = True
     batch_size: int = 10
+    gap_fill_seconds: float = 30.0
 
     @property
     def max_attempts(self) -> int:
@@ -97,6 +100,7 @@ class WebhookSettings:
             lease_seconds=lease,
             poll_seconds=_number(raw("poll_seconds") or 1, "TETHER_WEBHOOK_POLL_SECONDS"),
             worker_enabled=_flag(worker),
+            gap_fill_seconds=_number(raw("gap_fill_seconds") or 30, "TETHER_WEBHOOK_GAP_FILL_SECONDS"),
         )
 
 

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -27,6 +28,21 @@ from broker.webhooks.config import WebhookSettings
 from broker.webhooks.worker import BackgroundWorker, Job
 
 log = logging.getLogger(__name__)
+
+
+def _every(seconds: float, run: Callable[[], int]) -> Callable[[], int]:
+    """Run ``run`` at most once per ``seconds`` (the first call runs at once); always reports 0 handled,
+    since what it queues is picked up by the checks job."""
+    last = [-seconds]
+
+    def maybe() -> int:
+        at = time.monotonic()
+        if at - last[0] >= seconds:
+            last[0] = at
+            run()
+        return 0
+
+    return maybe
 
 
 class BaseUrlMiddleware:
@@ -53,6 +69,16 @@ def build_worker(db: Database, settings: WebhookSettings) -> BackgroundWorker:
         Job("webhook deliveries", lambda: webhooks.deliver_due(db, settings, token)),
         Job(
             "contract cross-checks", lambda: provider_contracts.run_pending_checks(db, settings.lease_seconds)
+        ),
+        Job(
+            "missing cross-checks",
+            _every(
+                settings.gap_fill_seconds,
+                lambda: (
+                    db.read(provider_contracts.any_contracts)
+                    and db.write(provider_contracts.fill_missing_checks)
+                ),
+            ),
         ),
     ]
     return BackgroundWorker(jobs, poll_seconds=settings.poll_seconds)

@@ -432,3 +432,59 @@ def test_checks_left_unknown_for_want_of_a_checker_are_requeued(
     worker.start()
     (done,) = settled(broker, 1)
     assert (done.status, done.checker) == ("success", "tether-openapi")
+
+
+def _deploy_an_unchecked_provider_version(
+    broker: ThreadBroker, client: httpx.Client, tmp_path: Path
+) -> tuple[int, dict[int, str]]:
+    """Contracts 1.0.0 (main), 2.0.0 and 3.0.0 (feature branches); a new pact is checked against the
+    latest and the main head only; then 2.0.0 is deployed, which makes (new pact, 2.0.0) relevant."""
+    publish_pact(client, WEB_PACT, "1.0.0")
+    for version, branch in (("1.0.0", "main"), ("2.0.0", "feat-a"), ("3.0.0", "feat-b")):
+        body = contract_body(SPEC, version)
+        body["branch"] = branch
+        assert client.post(f"/provider-contracts/provider/{PROVIDER}/publish", json=body).status_code == 200
+    settled(broker, 3)
+    smaller = json.loads(WEB_PACT.read_text())
+    smaller["interactions"] = smaller["interactions"][:2]
+    second = tmp_path / "OrderWeb-OrdersApi-v2.json"
+    second.write_text(json.dumps(smaller))
+    publish_pact(client, second, "2.0.0")
+    rows = settled(broker, 5)
+    numbers = dict(broker.db.read(lambda s: list(s.exec(select(Version.id, Version.number)).all())))
+    newest = max(r.pact_version_id for r in rows)
+    assert sorted(numbers[r.provider_version_id] for r in rows if r.pact_version_id == newest) == [
+        "1.0.0",
+        "3.0.0",
+    ]
+    environment = client.post("/environments", json={"name": "production", "production": True}).json()
+    deployed = client.post(
+        f"/pacticipants/{PROVIDER}/versions/2.0.0/deployed-versions/environment/{environment['uuid']}",
+        json={},
+    )
+    assert deployed.status_code == 201, deployed.text
+    return newest, numbers
+
+
+def test_pairs_that_become_relevant_later_are_filled_in(
+    broker: ThreadBroker, client: httpx.Client, tmp_path: Path
+) -> None:
+    newest, numbers = _deploy_an_unchecked_provider_version(broker, client, tmp_path)
+    assert broker.db.write(service.fill_missing_checks) == 1  # the deployed 2.0.0 against the new pact
+    assert broker.db.write(service.fill_missing_checks) == 0
+    rows = settled(broker, 6)
+    assert sorted(numbers[r.provider_version_id] for r in rows if r.pact_version_id == newest) == [
+        "1.0.0", "2.0.0", "3.0.0",
+    ]  # fmt: skip
+    assert all(r.status == "success" for r in rows)
+
+
+def test_the_worker_fills_in_missing_pairs_by_itself(tmp_path: Path) -> None:
+    settings = webhook_settings(f"sqlite:///{tmp_path / 'b.db'}", extra={"webhook_gap_fill_seconds": "0.2"})
+    with broker_in_thread(settings) as broker, httpx.Client(base_url=broker.url, timeout=30) as client:
+        newest, numbers = _deploy_an_unchecked_provider_version(broker, client, tmp_path)
+        rows = settled(broker, 6)
+    assert (
+        numbers[next(r for r in rows if r.id == max(x.id or 0 for x in rows)).provider_version_id] == "2.0.0"
+    )
+    assert all(r.status == "success" for r in rows)

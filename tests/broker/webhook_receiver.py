@@ -103,6 +103,7 @@ FAST_WEBHOOKS = {
     "webhook_poll_seconds": "0.05",
     "webhook_timeout_seconds": "3",
     "webhook_lease_seconds": "10",
+    "webhook_gap_fill_seconds": "3600",  # tests call provider_contracts.fill_missing_checks themselves
 }
 
 
