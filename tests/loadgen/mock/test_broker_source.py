@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+import loadgen.audit.plugin  # noqa: F401  (see tests/loadgen/pytest_mocks/test_audit.py)
 from broker.client import BrokerClient, ContractToPublish
 from loadgen.contract_source import BrokerSource, ContractSet, load_from_broker
 from tests.loadgen.conftest import PACTS, MockServer
@@ -174,6 +175,42 @@ def test_unknown_provider_is_a_clear_error(seeded_broker: SeededBroker) -> None:
 
     with pytest.raises(ContractSourceError, match="knows no provider named 'Nope'"):
         load_from_broker(BrokerSource(seeded_broker.url), "Nope")
+
+
+def test_pytest_fixtures_and_audit_read_verified_pacts_from_the_broker(
+    seeded_broker: SeededBroker, pytester: pytest.Pytester
+) -> None:
+    pytester.makepyfile(
+        """
+import httpx, pytest, respx
+
+@pytest.mark.tether_mock("OrdersApi", base_url="http://orders.test")
+def test_fixture_from_broker(tether_mock):
+    assert httpx.get("http://orders.test/products").json() == [{"id": 1}]
+    assert sorted(p.consumer for p in tether_mock.contracts.pacts) == ["Mobile", "Web"]
+
+def test_hand_written_mock():
+    with respx.mock:
+        respx.get("http://orders.test/products").respond(200, json={"id": 1})
+        httpx.get("http://orders.test/products")
+"""
+    )
+    result = pytester.runpytest(
+        "-p",
+        "no:cacheprovider",
+        f"--tether-broker-url={seeded_broker.url}",
+        f"--tether-audit=OrdersApi={seeded_broker.url}",
+    )
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            f"contract: OrdersApi: 2 verified pact(s) from {seeded_broker.url} (1 skipped)",
+            "  skipped pact *: never successfully verified by OrdersApi (pending)*",
+            "DRIFT *::test_hand_written_mock",
+            "    x wrong-type        response.body $: Type mismatch: Expected * (Object) to be the same type as * (Array)",
+            "      according to pact Mobile: list products",
+        ]
+    )
 
 
 def test_mock_server_from_the_broker_reloads_when_a_pact_gets_verified(
