@@ -419,3 +419,35 @@ def test_provider_states_and_integrations(local_broker: LocalBroker) -> None:
         ("Mobile", "OrderApi"),
         ("OrderWeb", "OrderApi"),
     ]
+
+
+def test_every_plain_link_of_the_core_resources_resolves(local_broker: LocalBroker) -> None:
+    url = local_broker.url
+    httpx.post(url + "/contracts/publish", json=publish_body(make_pact(), "1", tags=["prod"]))
+    httpx.post(url + "/contracts/publish", json=publish_body(make_pact(extra=1), "2"))
+    # POST-only relations, and results that do not exist yet
+    expected_missing = {
+        "pb:publish-contracts",
+        "pb:publish-verification-results",
+        "pb:latest-verification-results",
+        "pb:tag-prod-version",
+    }
+    for start in (
+        "/",
+        "/pacts/provider/OrderApi/consumer/OrderWeb/version/2",
+        "/pacticipants/OrderWeb",
+        "/pacticipants/OrderWeb/versions/1",
+        "/pacts/latest",
+        "/pacts/provider/OrderApi/latest",
+    ):
+        links = httpx.get(url + start).json()["_links"]
+        for relation, value in links.items():
+            for item in value if isinstance(value, list) else [value]:
+                if relation == "curies" or item.get("templated") or relation in expected_missing:
+                    continue
+                assert item["href"].startswith(url + "/")
+                response = httpx.get(item["href"])
+                assert response.status_code == 200, (start, relation, item["href"], response.status_code)
+    metrics = httpx.get(url + "/metrics").json()
+    assert metrics["pactPublications"] == {"count": 2}
+    assert metrics["pactVersions"] == {"count": 2}
