@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, union
 from sqlmodel import Session
 
 from broker.services.provider_contracts import CrossCheckRow, cross_check_results_for
@@ -92,25 +92,26 @@ class IntegrationPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def _filtered(filters: IntegrationFilter) -> Any:
-    consumer = PACTICIPANT.alias("consumer")
-    provider = PACTICIPANT.alias("provider")
-    statement = (
-        select(INTEGRATION.c.consumer_id, INTEGRATION.c.provider_id, consumer.c.name, provider.c.name)
-        .select_from(INTEGRATION)
-        .join(consumer, consumer.c.id == INTEGRATION.c.consumer_id)
-        .join(provider, provider.c.id == INTEGRATION.c.provider_id)
-    )
+def _conditions(filters: IntegrationFilter, consumer: Any, provider: Any) -> tuple[list[Any], list[Any]]:
+    """(conditions on the integration row alone, conditions that need the pacticipant names)."""
+    on_names: list[Any] = []
+    on_rows: list[Any] = []
     if filters.name:
         needle = filters.name.lower()
-        statement = statement.where(
+        on_names.append(
             or_(
                 func.lower(consumer.c.name).contains(needle, autoescape=True),
                 func.lower(provider.c.name).contains(needle, autoescape=True),
             )
         )
     if filters.branch:
-        statement = statement.where(
+        # candidates first (consumers with such a branch: the small branch table), then the pact check
+        on_rows.append(
+            INTEGRATION.c.consumer_id.in_(
+                select(BRANCH.c.pacticipant_id).where(BRANCH.c.name == filters.branch)
+            )
+        )
+        on_rows.append(
             exists(
                 select(PACT_PUBLICATION.c.id)
                 .join(BRANCH_VERSION, BRANCH_VERSION.c.version_id == PACT_PUBLICATION.c.consumer_version_id)
@@ -122,24 +123,21 @@ def _filtered(filters: IntegrationFilter) -> Any:
             )
         )
     if filters.environment:
-        in_environment: list[ColumnElement[bool]] = []
-        for table, current in (
-            (DEPLOYED_VERSION, DEPLOYED_VERSION.c.currently_deployed),
-            (RELEASED_VERSION, RELEASED_VERSION.c.currently_supported),
-        ):
-            in_environment.append(
-                exists(
-                    select(table.c.id)
-                    .join(ENVIRONMENT, ENVIRONMENT.c.id == table.c.environment_id)
-                    .where(
-                        ENVIRONMENT.c.name == filters.environment,
-                        current.is_(True),
-                        table.c.pacticipant_id.in_([INTEGRATION.c.consumer_id, INTEGRATION.c.provider_id]),
-                    )
+        # the pacticipants in the environment, computed once, then matched against either side
+        present = union(
+            *(
+                select(table.c.pacticipant_id)
+                .join(ENVIRONMENT, ENVIRONMENT.c.id == table.c.environment_id)
+                .where(ENVIRONMENT.c.name == filters.environment, current.is_(True))
+                for table, current in (
+                    (DEPLOYED_VERSION, DEPLOYED_VERSION.c.currently_deployed),
+                    (RELEASED_VERSION, RELEASED_VERSION.c.currently_supported),
                 )
             )
-        statement = statement.where(or_(*in_environment))
-    return statement, consumer, provider
+        ).subquery()
+        ids = select(present.c.pacticipant_id)
+        on_rows.append(or_(INTEGRATION.c.consumer_id.in_(ids), INTEGRATION.c.provider_id.in_(ids)))
+    return on_rows, on_names
 
 
 def integration_page(
@@ -149,9 +147,22 @@ def integration_page(
     (from ``filters.branch`` when given), its latest verification and its latest OpenAPI cross-check."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    statement, consumer, provider = _filtered(filters)
+    consumer = PACTICIPANT.alias("consumer")
+    provider = PACTICIPANT.alias("provider")
+    on_rows, on_names = _conditions(filters, consumer, provider)
+    statement = (
+        select(INTEGRATION.c.consumer_id, INTEGRATION.c.provider_id, consumer.c.name, provider.c.name)
+        .select_from(INTEGRATION)
+        .join(consumer, consumer.c.id == INTEGRATION.c.consumer_id)
+        .join(provider, provider.c.id == INTEGRATION.c.provider_id)
+        .where(*on_rows, *on_names)
+    )
+    if on_names:
+        counted = select(func.count()).select_from(statement.subquery())
+    else:  # without a name filter the count needs no joins
+        counted = select(func.count()).select_from(INTEGRATION).where(*on_rows)
     connection = session.connection()
-    total = int(connection.execute(select(func.count()).select_from(statement.subquery())).scalar_one())
+    total = int(connection.execute(counted).scalar_one())
     pairs = [
         (int(row[0]), int(row[1]), str(row[2]), str(row[3]))
         for row in connection.execute(
@@ -181,7 +192,9 @@ def _summaries(
     if branch:
         latest_statement = latest_statement.where(
             PACT_PUBLICATION.c.consumer_version_id.in_(
-                select(BRANCH_VERSION.c.version_id).where(BRANCH_VERSION.c.branch_name == branch)
+                select(BRANCH_VERSION.c.version_id).where(
+                    BRANCH_VERSION.c.pacticipant_id.in_(consumer_ids), BRANCH_VERSION.c.branch_name == branch
+                )
             )
         )
     latest_version_ids = [

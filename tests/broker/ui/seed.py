@@ -107,6 +107,10 @@ def seed(base_url: str, *, auth: tuple[str, str] | None = None) -> Seeded:
                     "verifierVersion": "4",
                 },
             )
+            # reading the cross-checks computes them now (the background worker may not have yet)
+            client.get(
+                f"/contracts/bi-directional/provider/{API}/version/{version}/cross-contract-verification-results"
+            )
     return Seeded(web_v1, web_v2, changed["description"])
 
 
