@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,6 +212,56 @@ def test_hand_written_mock():
             "      according to pact Mobile: list products",
         ]
     )
+
+
+def orders_spec() -> str:
+    """The audit tests' spec, served from / and with any order status (the pact here uses "bdct")."""
+    text = (Path(__file__).parent.parent / "pytest_mocks" / "orders-openapi.yaml").read_text()
+    text = text.replace("servers:\n  - url: https://orders.test/api\n", "")
+    return text.replace("status: {type: string, enum: [open, shipped]}", "status: {type: string}")
+
+
+def test_a_pact_that_passed_the_static_openapi_check_counts_as_verified(seeded_broker: SeededBroker) -> None:
+    import base64
+
+    document = web_feature_pact()
+    document["interactions"][2]["response"]["body"][0]["status"] = "bdct"
+    _publish(seeded_broker.client, "Web", "3", document, branch="bdct")
+    source = BrokerSource(seeded_broker.url, branches=("bdct",))
+    assert served(load_from_broker(source, "OrdersApi")) == []
+    seeded_broker.client.request(
+        "POST",
+        "/provider-contracts/provider/OrdersApi/publish",
+        json_body={
+            "pacticipantVersionNumber": "p2",
+            "branch": "main",
+            "contract": {
+                "content": base64.b64encode(orders_spec().encode()).decode(),
+                "specification": "oas",
+                "contentType": "application/yaml",
+                "selfVerificationResults": {
+                    "success": True,
+                    "content": base64.b64encode(b"ok").decode(),
+                    "contentType": "text/plain",
+                    "format": "text",
+                    "verifier": "tether-tests",
+                },
+            },
+        },
+    )
+    result = load_from_broker(source, "OrdersApi")
+    # the broker runs the static check in the background: wait until the matrix has its outcome
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        rows = seeded_broker.client.matrix("q[][pacticipant]=Web&q[][version]=3&q[][pacticipant]=OrdersApi")[
+            "matrix"
+        ]
+        if any((row.get("verificationResult") or {}).get("success") is not None for row in rows):
+            break
+        time.sleep(0.2)
+    result = load_from_broker(source, "OrdersApi")
+    assert served(result) == [("Web", "3")]
+    assert result.pacts[0].reason.startswith("verified: static OpenAPI check by provider version p2: success")
 
 
 def test_mock_server_from_the_broker_reloads_when_a_pact_gets_verified(
