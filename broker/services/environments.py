@@ -23,6 +23,7 @@ from broker.tables.environments import DeployedVersion, Environment, ReleasedVer
 from broker.tables.selectables import DEPLOYED_VERSION, ENVIRONMENT, PACTICIPANT, RELEASED_VERSION, VERSION
 
 NAME_PATTERN = re.compile(r"^[^\s/]+$")
+MAX_LENGTH = 255
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,16 @@ def _validate_environment(body: Any, *, exclude_uuid: str | None, session: Sessi
         errors["name"] = ['is missing: send the environment name, e.g. "production"']
     elif not NAME_PATTERN.match(name):
         errors["name"] = [f"must be a single word without spaces or slashes (got {name!r})"]
-    elif len(name) > 255:
-        errors["name"] = ["must be at most 255 characters"]
+    elif len(name) > MAX_LENGTH:
+        errors["name"] = [f"must be at most {MAX_LENGTH} characters"]
     production = body.get("production")
     if not isinstance(production, bool):
         errors["production"] = ['is missing or not a boolean: send "production": true or false']
     display_name = body.get("displayName")
-    if display_name is not None and (not isinstance(display_name, str) or "\n" in display_name):
-        errors["displayName"] = ["must be a single-line string"]
+    if display_name is not None and (
+        not isinstance(display_name, str) or "\n" in display_name or len(display_name) > MAX_LENGTH
+    ):
+        errors["displayName"] = [f"must be a single-line string of at most {MAX_LENGTH} characters"]
     contacts = body.get("contacts")
     if contacts is not None and (
         not isinstance(contacts, list)
@@ -234,6 +237,11 @@ def record_deployment(
     environment_id, _ = _environment_id(session, env_uuid)
     instance = application_instance.strip() if isinstance(application_instance, str) else None
     instance = instance or None
+    if instance is not None and (len(instance) > MAX_LENGTH or "\n" in instance):
+        raise ValidationFailed(
+            f"applicationInstance must be a single line of at most {MAX_LENGTH} characters",
+            field="applicationInstance",
+        )
     key = instance or ""
     current = session.execute(
         select(DEPLOYED_VERSION.c.uuid, DEPLOYED_VERSION.c.version_id).where(

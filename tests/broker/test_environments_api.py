@@ -203,3 +203,17 @@ def test_unknown_version_or_environment_is_404(local_broker: LocalBroker, http: 
     missing_env = http.post("/pacticipants/Web/versions/1/released-versions/environment/nope", json={})
     assert missing_env.status_code == 404
     assert http.get("/deployed-versions/nope").status_code == 404
+
+
+def test_over_long_names_are_400_not_database_errors(local_broker: LocalBroker, http: httpx.Client) -> None:
+    Scenario(local_broker.db).version("Web", "1")
+    too_long = http.post("/environments", json={"name": "prod", "production": True, "displayName": "x" * 300})
+    assert too_long.status_code == 400
+    assert "at most 255 characters" in too_long.json()["errors"]["displayName"][0]
+    env = http.post("/environments", json={"name": "prod", "production": True}).json()
+    deploy = http.post(
+        f"/pacticipants/Web/versions/1/deployed-versions/environment/{env['uuid']}",
+        json={"applicationInstance": "i" * 300},
+    )
+    assert deploy.status_code == 400
+    assert "applicationInstance" in deploy.json()["errors"]
