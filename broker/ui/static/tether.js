@@ -39,6 +39,26 @@
     });
   });
 
+  // Can-i-deploy: suggest the chosen pacticipant's versions (read from the broker's HAL API).
+  var question = document.querySelector("form[data-versions]");
+  if (question) {
+    var who = question.querySelector("[name=pacticipant]");
+    var list = document.getElementById("cid-versions");
+    who.addEventListener("change", function () {
+      if (!who.value) { return; }
+      fetch(question.dataset.versions + encodeURIComponent(who.value) + "/versions", {
+        credentials: "same-origin", headers: { "Accept": "application/hal+json" }
+      }).then(function (response) { return response.ok ? response.json() : { _embedded: { versions: [] } }; })
+        .then(function (body) {
+          list.replaceChildren.apply(list, ((body._embedded || {}).versions || []).map(function (version) {
+            var option = document.createElement("option");
+            option.value = version.number;
+            return option;
+          }));
+        }).catch(function () { /* suggestions are optional */ });
+    });
+  }
+
   // Network graph: highlight a service and its direct integrations (hover, focus or the search box).
   var svg = document.querySelector("svg[data-graph]");
   if (svg) {

@@ -97,6 +97,11 @@ def test_click_through_dashboard_pact_matrix_can_i_deploy(
         page.goto(running.url + "/")
         assert page.url == running.url + "/ui"
         expect(page.get_by_role("heading", level=1)).to_have_text("Integrations")
+        for role in ("banner", "main", "contentinfo"):  # landmarks
+            expect(page.get_by_role(role)).to_have_count(1)
+        expect(
+            page.get_by_role("navigation", name="Main").get_by_role("link", name="Integrations")
+        ).to_have_attribute("aria-current", "page")
         rows = page.locator("table.integrations tbody tr")
         expect(rows).to_have_count(2)
         web_row = rows.filter(has_text=WEB)
@@ -156,6 +161,12 @@ def test_click_through_dashboard_pact_matrix_can_i_deploy(
         # can-i-deploy, from the navigation
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Can I deploy?").click()
         page.get_by_label("Pacticipant").fill(WEB)
+        page.get_by_label("Pacticipant").press("Tab")  # change: the page suggests WEB's versions
+        expect(page.locator("#cid-versions option")).to_have_count(2)
+        assert page.locator("#cid-versions option").evaluate_all("os => os.map(o => o.value)") == [
+            "1.1.0",
+            "1.0.0",
+        ]
         page.get_by_label("Version").fill("1.0.0")
         page.get_by_label("Environment").select_option("production")
         page.get_by_role("button", name="Ask").click()
