@@ -9,6 +9,7 @@ paths), `security` (AND-combined requirements) and `matchers` (matching rules) s
 from __future__ import annotations
 
 import contextlib
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,7 +277,7 @@ class OpenAPIChecker:
             check.add(
                 "request.path-or-method.unknown",
                 Severity.ERROR,
-                unknown,
+                unknown + self._route_hint(request.method, path),
                 f"{check.base}.request.path",
                 request.path,
                 "[root].paths",
@@ -308,6 +309,22 @@ class OpenAPIChecker:
                 with_operation=False,
             )
         return None
+
+    def _route_hint(self, method: str, path: str) -> str:
+        """Help for an unknown path or method: the methods the path has, or the closest templates."""
+        if "?" in path:
+            return " (the query string belongs in the pact's query, not in its path)"
+        methods = sorted(
+            m.upper()
+            for m, router in self.index.routers.items()
+            if m != method.lower() and any(router.matches(path))
+        )
+        if methods:
+            return f" (the spec defines this path for {', '.join(methods)})"
+        templates = sorted({path for path, _ in self.index.operation_keys})
+        prefix = self.index.base_path.rstrip("/")
+        close = difflib.get_close_matches(path, [prefix + t for t in templates], n=2, cutoff=0.6)
+        return f" (closest paths in the spec: {', '.join(close)})" if close else ""
 
     def _path_parameter_problems(
         self, operation: Operation, match: Match

@@ -136,6 +136,11 @@ class OperationIndex:
         for router in self.routers.values():
             router.freeze()
 
+    @property
+    def operation_keys(self) -> list[tuple[str, str]]:
+        """(path template, method) of every operation, in spec order."""
+        return list(self._raw)
+
     def operation(self, path: str, method: str) -> Operation:
         """The operation for a template and method, built on first use and cached."""
         key = (path, method)

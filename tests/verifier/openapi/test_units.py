@@ -293,3 +293,25 @@ def test_checker_plugin_reuses_checkers_by_spec_content() -> None:
     second = checker_plugin.check(spec, pact)  # changed content: a new checker, not the cached one
     assert [e["code"] for e in first["errors"]] == ["response.body.incompatible"]
     assert second["errors"][0]["message"].endswith("must NOT have additional properties - a")
+
+
+def test_unknown_paths_come_with_a_hint() -> None:
+    spec = _spec({"type": "object"})
+    spec["paths"]["/pets/{id}"] = {"get": {"responses": {"200": {"description": "ok"}}}}
+    interactions = [
+        {"description": d, "request": {"method": m, "path": p}, "response": {"status": 200}}
+        for d, m, p in [
+            ("a", "DELETE", "/x"),
+            ("b", "GET", "/pet/1"),
+            ("c", "GET", "/x?y=1"),
+            ("d", "GET", "/zzzzzz"),
+        ]
+    ]
+    pact = {"consumer": {"name": "c"}, "provider": {"name": "p"}, "interactions": interactions}
+    messages = [e["message"] for e in checker_plugin.check(spec, pact)["errors"]]
+    assert messages == [
+        "Path or method not defined in spec file: DELETE /x (the spec defines this path for GET)",
+        "Path or method not defined in spec file: GET /pet/1 (closest paths in the spec: /pets/{id})",
+        "Path or method not defined in spec file: GET /x?y=1 (the query string belongs in the pact's query, not in its path)",
+        "Path or method not defined in spec file: GET /zzzzzz",
+    ]
