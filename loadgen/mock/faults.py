@@ -249,8 +249,12 @@ class FaultPlan:
         glob = self.faults.global_
         delay_spec = (rule.delay if rule and rule.delay else None) or (glob.delay if glob else None)
         delay = delay_spec.sample(self.rng) if delay_spec else 0.0
-        if rule is not None and rule.sequence:
-            step = self._next_step(number, interaction, rule)
+        sequence_rule = (
+            rule if rule is not None and rule.sequence else glob if glob and glob.sequence else None
+        )
+        if sequence_rule is not None:
+            # a global sequence counts calls per interaction, like an interaction rule's sequence
+            step = self._next_step(number if sequence_rule is rule else -1, interaction, sequence_rule)
             if step is not None:
                 if step.delay is not None:
                     delay = step.delay.sample(self.rng)

@@ -171,3 +171,11 @@ def test_load_faults_reads_yaml_and_json_and_reports_syntax_errors(tmp_path: Pat
         load_faults(listing)
     with pytest.raises(FaultsFileError, match="cannot read the faults file"):
         load_faults(tmp_path / "missing.yaml")
+
+
+def test_a_global_sequence_counts_per_interaction(interactions: dict[str, MockInteraction]) -> None:
+    faults = plan({"global": {"sequence": [{"status": 502}, {"contract": True}]}})
+    listing, create = interactions["list open orders"], interactions["create an order"]
+    assert [faults.decide(listing).action for _ in range(3)] == ["error", "contract", "contract"]
+    assert faults.decide(create).status == 502
+    assert faults.decide(create).action == "contract"
