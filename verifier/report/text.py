@@ -1,4 +1,4 @@
-"""A human-readable rendering: one block per finding, then a summary."""
+"""A human-readable rendering: findings grouped by pact file and interaction, then a summary."""
 
 from __future__ import annotations
 
@@ -14,25 +14,47 @@ def _short(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _interaction_of(location: str) -> str:
+    marker = "[root].interactions["
+    if location.startswith(marker):
+        return "interactions[" + location[len(marker) :].split("]", 1)[0] + "]"
+    return location
+
+
 def _block(finding: Finding) -> list[str]:
     mock, spec = finding.mock, finding.spec
-    where = f"{mock.mock_file}: " if mock.mock_file else ""
-    lines = [
-        f"{finding.severity.value.upper()} {finding.code}: {finding.message}",
-        f"  interaction: {mock.interaction_description!r} (state: {mock.interaction_state or '[none]'})",
-        f"  pact:        {where}{mock.location} = {_short(mock.value)}",
-    ]
     operation = (
         f" ({spec.path_method.upper()} {spec.path_name})" if spec.path_method and spec.path_name else ""
     )
-    lines.append(f"  spec:        {spec.pointer or spec.location}{operation}")
-    return lines
+    return [
+        f"  {finding.severity.value.upper()} {finding.code}: {finding.message}",
+        f"    pact: {mock.location} = {_short(mock.value)}",
+        f"    spec: {spec.pointer or spec.location}{operation}",
+    ]
 
 
 def render_text(report: VerificationReport) -> str:
     lines: list[str] = []
+    groups: dict[tuple[str, str], list[Finding]] = {}
     for finding in [*report.errors, *report.warnings]:
-        lines.extend(_block(finding))
+        key = (finding.mock.mock_file or "", _interaction_of(finding.mock.location))
+        groups.setdefault(key, []).append(finding)
+    files = list(dict.fromkeys(source for source, _, _ in report.checked))
+
+    def order(key: tuple[str, str]) -> tuple[int, int, str]:
+        source, interaction = key
+        digits = interaction.removeprefix("interactions[").rstrip("]")
+        rank = files.index(source) if source in files else len(files)
+        return (rank, int(digits) if digits.isdigit() else -1, interaction)
+
+    for (source, interaction), findings in sorted(groups.items(), key=lambda kv: order(kv[0])):
+        first = findings[0].mock
+        where = f"{source} " if source else ""
+        lines.append(
+            f"{where}{interaction} {first.interaction_description!r} (state: {first.interaction_state or '[none]'})"
+        )
+        for finding in findings:
+            lines.extend(_block(finding))
         lines.append("")
     errors, warnings = report.errors, report.warnings
     verdict = "compatible" if report.success else "NOT compatible"

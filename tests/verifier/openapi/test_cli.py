@@ -227,3 +227,16 @@ def test_the_tether_executable_reports_exit_codes(files: dict[str, Path]) -> Non
     assert json.loads(bad.stdout)["success"] is False
     assert "Traceback" not in unreadable.stderr
     assert "nope.json" in unreadable.stderr
+
+
+def test_text_groups_findings_by_file_and_interaction(files: dict[str, Path]) -> None:
+    result = _run(str(files["spec"]), str(files["bad"]))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == f"{files['bad']} interactions[1] 'pet 1' (state: pets exist)"
+    assert lines[1].startswith("  ERROR response.body.incompatible: ")
+    assert "    spec: #/components/schemas/Owner/" in result.output
+    assert lines[-2:] == [
+        f"Pact(s) NOT compatible with {files['spec']}: 2 error(s), 0 warning(s)",
+        "  response.body.incompatible: 2",
+    ]
