@@ -308,22 +308,42 @@ class Recorder:
                 if content_type and not any(k.lower() == "content-type" for k in mock.headers):
                     mock.headers["Content-Type"] = content_type
                 recorder.add(mock)
-                return original(
-                    httpx_mock,
-                    status_code,
-                    http_version,
-                    headers,
-                    content,
-                    text,
-                    html,
-                    stream,
-                    json,
-                    **matchers,
-                )
+                recorder._local.inside_add_response = True
+                try:
+                    return original(
+                        httpx_mock,
+                        status_code,
+                        http_version,
+                        headers,
+                        content,
+                        text,
+                        html,
+                        stream,
+                        json,
+                        **matchers,
+                    )
+                finally:
+                    recorder._local.inside_add_response = False
 
             return add_response
 
+        def make_callback(original: Callable[..., Any]) -> Callable[..., Any]:
+            def add_callback(httpx_mock: Any, callback: Any, **matchers: Any) -> Any:
+                if not getattr(recorder._local, "inside_add_response", False):
+                    mock = recorder._new("pytest-httpx")
+                    method = matchers.get("method")
+                    mock.method = method.upper() if isinstance(method, str) else None
+                    mock.url, mock.url_pattern = _url_text(matchers.get("url"))
+                    if "match_json" in matchers:
+                        mock.request_json = matchers["match_json"]
+                    mock.dynamic = True
+                    recorder.add(mock)
+                return original(httpx_mock, callback, **matchers)
+
+            return add_callback
+
         self._wrap(pytest_httpx.HTTPXMock, "add_response", make)
+        self._wrap(pytest_httpx.HTTPXMock, "add_callback", make_callback)
 
     # ------------------------------------------------------------------------------ respx
 

@@ -307,3 +307,40 @@ def test_wrapped():
         responses.registries.FirstMatchRegistry.add,
         requests_mock.adapter.Adapter.register_uri,
     ) == originals
+
+
+DYNAMIC = """
+import httpx, requests, respx
+
+BASE = "https://orders.test/api"
+
+def test_pytest_httpx_callback(httpx_mock):
+    httpx_mock.add_callback(lambda request: httpx.Response(200, json={}), url=f"{BASE}/orders/7", method="GET")
+    httpx.get(f"{BASE}/orders/7")
+
+def test_requests_mock_callback(requests_mock):
+    requests_mock.get(f"{BASE}/order/9", json=lambda request, context: {})
+    requests.get(f"{BASE}/order/9")
+
+def test_respx_side_effect():
+    with respx.mock:
+        respx.get(f"{BASE}/orders/8").mock(side_effect=lambda request: httpx.Response(200, json={"id": "x"}))
+        httpx.get(f"{BASE}/orders/8")
+"""
+
+
+def test_dynamic_mocks_are_checked_as_far_as_possible(pytester: pytest.Pytester) -> None:
+    result = audit_run(pytester, DYNAMIC, f"--tether-audit=OrdersApi={SPEC}")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(
+        [
+            "DRIFT test_client.py::test_requests_mock_callback",
+            "  requests-mock mock at test_client.py:10: GET https://orders.test/api/order/9 -> dynamic response",
+            "    x unknown-path      request.path: wrong path: /api/order/9 is not a path of the spec*",
+            "DRIFT test_client.py::test_respx_side_effect",
+            "  respx mock at test_client.py:15: GET https://orders.test/api/orders/8 -> 200",
+            "    x wrong-type        response.body $.id: wrong type: the spec says integer, the mock has string 'x'",
+            "partly audited: pytest-httpx mock at test_client.py:6: dynamic response (callback or side effect): "
+            "only the request was checked",
+        ]
+    )
