@@ -12,6 +12,9 @@ Environment variables (all optional):
 ``TETHER_ALLOW_PUBLIC_READ``   ``true``: reads need no credentials even when auth is configured.
 ``TETHER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION``  ``true``: re-publishing different content for an
                                existing consumer version replaces it (a new revision) instead of 409.
+``TETHER_CHECK_FOR_POTENTIAL_DUPLICATE_PACTICIPANT_NAMES``  default ``true``: publishing a pact for a
+                               new pacticipant whose name differs from an existing one only by case or
+                               punctuation ("order-web" vs "OrderWeb") is refused with 409.
 ``TETHER_MAX_BODY_BYTES``      request body limit (default 10 MiB); larger bodies get 413.
 ``TETHER_WEBHOOK_HOST_ALLOW_LIST``     comma-separated hosts/CIDRs webhooks may call.
 ``TETHER_WEBHOOK_SCHEME_ALLOW_LIST``   default ``https``.
@@ -63,6 +66,7 @@ class BrokerSettings:
     basic_users: Mapping[str, BasicUser] = field(default_factory=dict)
     allow_public_read: bool = False
     allow_dangerous_contract_modification: bool = False
+    check_for_potential_duplicate_pacticipant_names: bool = True
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     webhook_host_allow_list: tuple[str, ...] = ()
     webhook_scheme_allow_list: tuple[str, ...] = ("https",)
@@ -94,6 +98,7 @@ class BrokerSettings:
         for name in (
             "allow_public_read",
             "allow_dangerous_contract_modification",
+            "check_for_potential_duplicate_pacticipant_names",
             "webhook_allow_private_addresses",
             "migrate_on_start",
         ):

@@ -45,7 +45,12 @@ def publish_contracts(
     body: service.PublishContractsIn, ctx: RequestContext = Depends(request_context)
 ) -> HalResponse:
     allow = ctx.settings.allow_dangerous_contract_modification
-    outcome = ctx.db.write(lambda s: service.publish_contracts(s, ctx.urls, body, allow_modification=allow))
+    check = ctx.settings.check_for_potential_duplicate_pacticipant_names
+    outcome = ctx.db.write(
+        lambda s: service.publish_contracts(
+            s, ctx.urls, body, allow_modification=allow, check_duplicate_names=check
+        )
+    )
     return hal_response(render_publish_outcome(ctx.urls, outcome))
 
 

@@ -149,11 +149,18 @@ def _decode_contracts(request: PublishContractsIn) -> list[tuple[ContractIn, Pac
 
 
 def publish_contracts(
-    session: Session, urls: Urls, request: PublishContractsIn, *, allow_modification: bool
+    session: Session,
+    urls: Urls,
+    request: PublishContractsIn,
+    *,
+    allow_modification: bool,
+    check_duplicate_names: bool = True,
 ) -> PublishOutcome:
     contracts = _decode_contracts(request)
     # create pacticipants in name order so concurrent publishers take row locks in the same order
     names = sorted({request.pacticipant_name, *(c.provider_name for c, _ in contracts)})
+    if check_duplicate_names:
+        _refuse_potential_duplicates(session, names)
     pacticipants = {name: ensure_pacticipant(session, name)[0] for name in names}
     consumer = pacticipants[request.pacticipant_name]
     version, created = ensure_version(
@@ -218,6 +225,30 @@ def publish_contracts(
         pacts=published,
         notices=notices,
     )
+
+
+def _normalised(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def _refuse_potential_duplicates(session: Session, names: Sequence[str]) -> None:
+    """A new name that differs from an existing pacticipant only by case or punctuation is most likely
+    a typo that would split one application's history in two (the Ruby broker's check)."""
+    existing = list(session.exec(select(Pacticipant.name)).all())
+    known = set(existing)
+    for name in names:
+        if name in known:
+            continue
+        similar = [other for other in existing if _normalised(other) == _normalised(name)]
+        if similar:
+            text = (
+                f'This is the first time a pact has been published for "{name}". The name "{name}" is very '
+                f"similar to the following existing pacticipants: {', '.join(similar)}. If you meant one of them, "
+                "correct the name and publish again; otherwise create the pacticipant first "
+                "(pact broker create-or-update-pacticipant) or set "
+                "TETHER_CHECK_FOR_POTENTIAL_DUPLICATE_PACTICIPANT_NAMES=false on the broker."
+            )
+            raise Conflict(text, field="pacticipantName", notices=[{"type": "error", "text": text}])
 
 
 def _version_notice(name: str, number: str, created: bool, branch: str | None, tags: Sequence[str]) -> str:

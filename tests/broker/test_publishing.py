@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -451,3 +452,32 @@ def test_every_plain_link_of_the_core_resources_resolves(local_broker: LocalBrok
     metrics = httpx.get(url + "/metrics").json()
     assert metrics["pactPublications"] == {"count": 2}
     assert metrics["pactVersions"] == {"count": 2}
+
+
+def test_a_name_differing_only_by_case_or_punctuation_is_a_409(
+    local_broker_factory: LocalBrokerFactory, tmp_path: Path
+) -> None:
+    with local_broker_factory() as broker:
+        assert (
+            httpx.post(broker.url + "/contracts/publish", json=publish_body(make_pact(), "1")).status_code
+            == 200
+        )
+        similar = publish_body(make_pact(consumer="order-web"), "1")
+        response = httpx.post(broker.url + "/contracts/publish", json=similar)
+        assert response.status_code == 409
+        message = response.json()["errors"]["pacticipantName"][0]
+        assert "very similar to the following existing pacticipants: OrderWeb" in message
+        assert count(broker, "pacticipant") == 2
+        # once the pacticipant exists on purpose, publishing works
+        assert httpx.post(broker.url + "/pacticipants", json={"name": "order-web"}).status_code == 201
+        assert httpx.post(broker.url + "/contracts/publish", json=similar).status_code == 200
+    unchecked = {
+        "check_for_potential_duplicate_pacticipant_names": False,
+        "database_url": f"sqlite:///{tmp_path / 'u.db'}",
+    }
+    with local_broker_factory(**unchecked) as other:
+        assert (
+            httpx.post(other.url + "/contracts/publish", json=publish_body(make_pact(), "1")).status_code
+            == 200
+        )
+        assert httpx.post(other.url + "/contracts/publish", json=similar).status_code == 200
