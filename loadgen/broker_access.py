@@ -139,3 +139,39 @@ class BrokerAccess:
                 version = (row.get("provider", {}).get("version") or {}).get("number", "?")
                 return f"{what} by provider version {version}: success"
         return None
+
+    def provider_spec(self, provider: str) -> tuple[str, str] | None:
+        """(text, label) of the OpenAPI document the provider published (bi-directional contract
+        testing) for its latest main-branch version, else its latest version; None when there is none."""
+        name = urllib.parse.quote(provider, safe="")
+        try:
+            pacticipant = self._client.get(f"/pacticipants/{name}")
+        except BrokerClientError:
+            return None
+        candidates = []
+        main_branch = pacticipant.get("mainBranch") if isinstance(pacticipant, dict) else None
+        if main_branch:
+            candidates.append(
+                f"/pacticipants/{name}/branches/{urllib.parse.quote(main_branch, safe='')}/latest-version"
+            )
+        candidates.append(f"/pacticipants/{name}/latest-version")
+        for path in candidates:
+            try:
+                version = self._client.get(path)
+            except BrokerClientError:
+                continue
+            number = version.get("number") if isinstance(version, dict) else None
+            if not number:
+                continue
+            contract_path = (
+                f"/contracts/bi-directional/provider/{name}/version/{urllib.parse.quote(str(number), safe='')}"
+                "/provider-contract"
+            )
+            try:
+                contract = self._client.get(contract_path)
+            except BrokerClientError:
+                continue
+            content = contract.get("content") if isinstance(contract, dict) else None
+            if isinstance(content, str) and content.strip():
+                return content, f"{self.base_url} (provider contract of {provider} {number})"
+        return None

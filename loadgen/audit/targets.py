@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.errors import ContractError
-from contracts.openapi import OpenAPIDocument, load_openapi
+from contracts.openapi import OpenAPIDocument, load_openapi, parse_document_text, parse_openapi
 from loadgen.contract_source import BrokerSource, ContractSet, load_contracts, load_pact_files
 from loadgen.errors import AuditConfigError, LoadgenError
 
@@ -141,6 +141,8 @@ def parse_targets(options: list[str], host_options: list[str]) -> list[AuditTarg
             for url in brokers.get(provider, []):
                 sets.append(load_contracts(provider, broker=BrokerSource(url)))
                 target.contract_sources.append(url)
+                if target.spec is None:
+                    _spec_from_broker(target, url)
         except LoadgenError as exc:
             raise AuditConfigError(f"--tether-audit {provider}: {exc}") from exc
         if sets:
@@ -158,6 +160,27 @@ def parse_targets(options: list[str], host_options: list[str]) -> list[AuditTarg
             )
         by_provider[provider.strip()].hosts.add(host.strip().lower())
     return list(by_provider.values())
+
+
+def _spec_from_broker(target: AuditTarget, url: str) -> None:
+    """Use the OpenAPI document the provider published to the broker, when there is one."""
+    from loadgen.broker_access import BrokerAccess
+
+    with BrokerAccess(BrokerSource(url)) as broker:
+        found = broker.provider_spec(target.provider)
+    if found is None:
+        return
+    text, label = found
+    try:
+        target.spec = parse_openapi(parse_document_text(text, label), label)
+    except ContractError as exc:
+        raise AuditConfigError(
+            f"--tether-audit {target.provider}: the provider contract at {label}: {exc}"
+        ) from exc
+    target.spec_source = label
+    hosts, base_paths = _servers(target.spec)
+    target.hosts |= hosts
+    target.base_paths.extend(base_paths)
 
 
 def target_for(host: str | None, targets: list[AuditTarget]) -> AuditTarget | None:

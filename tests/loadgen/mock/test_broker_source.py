@@ -264,6 +264,30 @@ def test_a_pact_that_passed_the_static_openapi_check_counts_as_verified(seeded_b
     assert result.pacts[0].reason.startswith("verified: static OpenAPI check by provider version p2: success")
 
 
+def test_audit_uses_the_provider_contract_published_to_the_broker(
+    seeded_broker: SeededBroker, pytester: pytest.Pytester
+) -> None:
+    """Runs after the static-check test, which published OrdersApi's OpenAPI document as version p2."""
+    pytester.makepyfile(
+        """
+import requests
+
+def test_hand_written(requests_mock):
+    requests_mock.get("http://orders.test/orders/latest", json={"id": 1, "status": "open", "total": 1.0, "items": []})
+    requests.get("http://orders.test/orders/latest")
+"""
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--tether-audit=OrdersApi={seeded_broker.url}")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"contract: OrdersApi: OpenAPI {seeded_broker.url} (provider contract of OrdersApi p2) + * verified pact(s)*",
+            "DRIFT *::test_hand_written",
+            "    x path-parameter    request.path {orderId}: path parameter orderId='latest': 'latest' is not of type 'integer'",
+        ]
+    )
+
+
 def test_mock_server_from_the_broker_reloads_when_a_pact_gets_verified(
     seeded_broker: SeededBroker, mock_server: MockServer
 ) -> None:
