@@ -109,6 +109,7 @@ def locustfile_command(
         f"wrote {out}: {len(scenario.users)} user class(es), {len(scenario.tasks)} task(s); weights: {scenario.weights_source}",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
 
 
