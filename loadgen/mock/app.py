@@ -12,6 +12,8 @@ Admin API (JSON):
 ``GET /__tether/journal``   the last requests (``?unmatched=true`` for misses only, ``?limit=N``)
 ``DELETE /__tether/journal``  clear the journal
 ``POST /__tether/reset``    clear the journal, call counts and fault sequences
+``GET /__tether/verify``    200 when every interaction was called and no request went unmatched
+                            since the last reset, else 409 with the uncalled interactions
 ``POST /__tether/reload``   load the pacts again now (the old set keeps serving if loading fails)
 ``POST /__tether/webhook``  the same, for a broker webhook (``contract_published``,
                             ``provider_verification_published``)
@@ -101,6 +103,7 @@ class MockApp:
         self.faults = faults
         self.journal = Journal(options.journal_size)
         self.reloads = 0
+        self.unmatched = 0
         self.last_reload_error: str | None = None
         self.served = self._build(prepared if prepared is not None else prepare(loader()))
         self._poller: asyncio.Task[None] | None = None
@@ -206,6 +209,8 @@ class MockApp:
                 response = prepare_response(decision.status, dict(decision.headers), decision.body)
         await _send(send, response)
         self.journal.record(request, outcome, response.status, decision.label if decision else "")
+        if outcome.kind != "matched":
+            self.unmatched += 1
 
     # ------------------------------------------------------------------------------- admin
 
@@ -252,7 +257,13 @@ class MockApp:
                 interaction.calls = 0
             if self.faults is not None:
                 self.faults.reset()
+            self.unmatched = 0
             document = {"reset": True}
+        elif route == "verify" and method == "GET":
+            uncalled = [i.summary() for i in self.served.engine.interactions if i.calls == 0]
+            ok = self.unmatched == 0 and not uncalled
+            status = 200 if ok else 409
+            document = {"ok": ok, "unmatchedRequests": self.unmatched, "uncalledInteractions": uncalled}
         elif route in {"reload", "webhook"} and method == "POST":
             document = await self.reload("webhook" if route == "webhook" else "admin API")
             if document.get("error"):
@@ -268,6 +279,7 @@ class MockApp:
                     "GET /__tether/journal?unmatched=true&limit=N",
                     "DELETE /__tether/journal",
                     "POST /__tether/reset",
+                    "GET /__tether/verify",
                     "POST /__tether/reload",
                     "POST /__tether/webhook",
                 ],

@@ -151,7 +151,16 @@ def test_admin_api_journal_reset_and_interactions(mock_server: MockServer, pact_
         assert status["interactions"] == 4
         assert status["served"]["pacts"][0]["consumer"] == "Web"
         assert status["requests"] == 4
+        verify = client.get("/__tether/verify")
+        assert verify.status_code == 409
+        assert verify.json()["unmatchedRequests"] == 1
+        assert sorted(i["description"] for i in verify.json()["uncalledInteractions"]) == [
+            "create an order",
+            "get a missing order",
+            "get an existing order",
+        ]
         assert client.post("/__tether/reset").json() == {"reset": True}
+        assert client.get("/__tether/verify").json()["unmatchedRequests"] == 0
         assert client.get("/__tether/journal").json() == []
         assert {i["calls"] for i in client.get("/__tether/interactions").json()} == {0}
         unknown = client.get("/__tether/nothing")
