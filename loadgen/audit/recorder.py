@@ -128,6 +128,18 @@ def _encode_body(
     return None, None
 
 
+def _responses_json_matcher(matchers: Any) -> Any:
+    """The JSON body a ``responses.matchers.json_params_matcher(...)`` expects (read from its closure)."""
+    for matcher in matchers or ():
+        if getattr(matcher, "__qualname__", "") != "json_params_matcher.<locals>.match":
+            continue
+        names = matcher.__code__.co_freevars
+        for name, cell in zip(names, matcher.__closure__ or (), strict=False):
+            if name == "params":
+                return cell.cell_contents
+    return UNSET
+
+
 def _url_text(url: Any) -> tuple[str | None, str | None]:
     """(concrete URL, regex text) of a library's URL argument."""
     if url is None:
@@ -209,6 +221,9 @@ class Recorder:
                 method = getattr(response, "method", None)
                 mock.method = str(method).upper() if method else None
                 mock.url, mock.url_pattern = _url_text(getattr(response, "url", None))
+                request_json = _responses_json_matcher(getattr(response, "match", ()))
+                if request_json is not UNSET:
+                    mock.request_json = request_json
                 status = getattr(response, "status", None)
                 if status is None or getattr(response, "callback", None) is not None:
                     mock.dynamic = True

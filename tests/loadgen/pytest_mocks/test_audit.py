@@ -77,6 +77,12 @@ def test_request_body(httpx_mock):
                             status_code=201, json=ORDER)
     httpx.post(f"{BASE}/orders", json={"items": [{"sku": "A-1", "quantity": "1"}]})
 
+@responses.activate
+def test_responses_json_matcher():
+    responses.post(f"{BASE}/orders", json=ORDER, status=201,
+                   match=[responses.matchers.json_params_matcher({"items": [{"sku": "A-1"}]})])
+    requests.post(f"{BASE}/orders", json={"items": [{"sku": "A-1"}]})
+
 def test_unknown_method(requests_mock):
     requests_mock.delete(f"{BASE}/orders/7", status_code=204)
     requests.delete(f"{BASE}/orders/7")
@@ -117,7 +123,7 @@ def test_correct_mocks_of_all_four_libraries_stay_quiet(pytester: pytest.Pyteste
 
 def test_each_kind_of_drift_is_reported_with_test_mock_and_problem(pytester: pytest.Pytester) -> None:
     result = audit_run(pytester, DRIFTED, f"--tether-audit=OrdersApi={SPEC}")
-    result.assert_outcomes(passed=8)
+    result.assert_outcomes(passed=9)
     assert result.ret == 0  # without --tether-audit-strict drift is reported, the run still passes
     result.stdout.fnmatch_lines(
         [
@@ -134,6 +140,8 @@ def test_each_kind_of_drift_is_reported_with_test_mock_and_problem(pytester: pyt
             "    x unknown-status    response.status: status 500 is not documented for GET /orders/{orderId} (the spec has 200, 404)",
             "DRIFT test_client.py::test_request_body",
             "    x request-body      request.body $.items[0].quantity: wrong type: the spec says integer, the mock has string '1'",
+            "DRIFT test_client.py::test_responses_json_matcher",
+            "    x request-body      request.body $.items[0].quantity: required field 'quantity' is missing",
             "DRIFT test_client.py::test_unknown_method",
             "    x unknown-method    request.method: DELETE is not an operation of /orders/{orderId} (the spec has GET)",
             "DRIFT test_client.py::test_path_parameter",
@@ -141,8 +149,8 @@ def test_each_kind_of_drift_is_reported_with_test_mock_and_problem(pytester: pyt
             "DRIFT test_client.py::test_invalid_value_and_unexpected_content_type",
             "    x invalid-value     response.body $.status: enum: 'lost' is not one of ['open', 'shipped']",
             "    x content-type      response.headers Content-Type: content type text/html is not documented (the spec has application/json)",
-            "tether audit: 9 mock(s) recorded (pytest-httpx 2, requests-mock 3, responses 1, respx 3): "
-            "9 drifted (9 error(s), 0 warning(s)), 0 ok",
+            "tether audit: 10 mock(s) recorded (pytest-httpx 2, requests-mock 3, responses 2, respx 3): "
+            "10 drifted (10 error(s), 0 warning(s)), 0 ok",
         ]
     )
 
@@ -156,11 +164,11 @@ def test_strict_mode_fails_the_run_and_json_report(pytester: pytest.Pytester, tm
         "--tether-audit-strict",
         f"--tether-audit-json={report}",
     )
-    result.assert_outcomes(passed=8)
+    result.assert_outcomes(passed=9)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["*-- failing the run (--tether-audit-strict)"])
     document = json.loads(report.read_text())
-    assert document["summary"] == {"mocks": 9, "drifted": 9, "errors": 9, "warnings": 0, "notAudited": 0}
+    assert document["summary"] == {"mocks": 10, "drifted": 10, "errors": 10, "warnings": 0, "notAudited": 0}
     wrong_type = next(m for m in document["mocks"] if m["test"].endswith("test_wrong_type"))
     assert wrong_type["provider"] == "OrdersApi"
     assert wrong_type["findings"] == [
