@@ -16,6 +16,7 @@ import re
 import uuid as uuid_module
 import weakref
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -736,8 +737,16 @@ def deliver_due(db: Database, settings: WebhookSettings, token: str) -> int:
             token=token,
         )
     )
-    for triggered_id in ids:
-        _deliver_one(db, settings, triggered_id, token)
+    if len(ids) <= 1 or settings.concurrency <= 1:
+        for triggered_id in ids:
+            _deliver_one(db, settings, triggered_id, token)
+        return len(ids)
+    # a slow target must not hold up the others: deliver the batch concurrently
+    with ThreadPoolExecutor(
+        max_workers=min(len(ids), settings.concurrency), thread_name_prefix="webhook"
+    ) as pool:
+        for future in [pool.submit(_deliver_one, db, settings, triggered_id, token) for triggered_id in ids]:
+            future.result()
     return len(ids)
 
 

@@ -10,6 +10,8 @@
                                      (default 60 s; must exceed the timeout).
 ``TETHER_WEBHOOK_POLL_SECONDS``      how often the worker looks for due deliveries (default 1 s).
 ``TETHER_WEBHOOK_WORKER``            ``false`` runs no worker in this process (API-only processes).
+``TETHER_WEBHOOK_CONCURRENCY``      deliveries a process sends at once (default 4); ``TETHER_WEBHOOK_BATCH_SIZE``
+                                     how many due deliveries it claims at a time (default 10).
 ``TETHER_WEBHOOK_GAP_FILL_SECONDS``  how often the worker queues bi-directional cross-checks that
                                      became relevant later (e.g. after a deployment; default 30 s).
 
@@ -41,6 +43,7 @@ class WebhookSettings:
     worker_enabled: bool = True
     batch_size: int = 10
     gap_fill_seconds: float = 30.0
+    concurrency: int = 4
 
     @property
     def max_attempts(self) -> int:
@@ -101,6 +104,8 @@ class WebhookSettings:
             poll_seconds=_number(raw("poll_seconds") or 1, "TETHER_WEBHOOK_POLL_SECONDS"),
             worker_enabled=_flag(worker),
             gap_fill_seconds=_number(raw("gap_fill_seconds") or 30, "TETHER_WEBHOOK_GAP_FILL_SECONDS"),
+            concurrency=max(1, int(_number(raw("concurrency") or 4, "TETHER_WEBHOOK_CONCURRENCY"))),
+            batch_size=max(1, int(_number(raw("batch_size") or 10, "TETHER_WEBHOOK_BATCH_SIZE"))),
         )
 
 
