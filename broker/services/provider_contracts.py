@@ -457,6 +457,14 @@ def on_event(session: Session, broker_event: BrokerEvent) -> None:
         return
     provider_p = aliased(Pacticipant, name="p")
     consumer_p = aliased(Pacticipant, name="c")
+    has_contract = session.execute(
+        select(col(ProviderContract.id))
+        .join(provider_p, col(provider_p.id) == col(ProviderContract.provider_id))
+        .where(col(provider_p.name) == broker_event.provider)
+        .limit(1)
+    ).first()
+    if has_contract is None:  # the common case: publishing stays one indexed look-up more expensive
+        return
     row = session.execute(
         select(col(PactVersion.id), col(PactVersion.consumer_id), col(PactVersion.provider_id))
         .join(consumer_p, col(consumer_p.id) == col(PactVersion.consumer_id))
