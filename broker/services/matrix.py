@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, inspect, literal, select, union_all
+from sqlalchemy import ColumnElement, and_, inspect, literal, or_, select, union_all
 from sqlmodel import Session
 
 from broker.errors import ValidationFailed
@@ -90,67 +91,115 @@ class MatrixResult:
     versions: dict[int, VersionDetails] = field(default_factory=dict)
 
 
-def _rows_for(
-    session: Session, integration: Integration, query: MatrixQuery, bdct_providers: set[int]
+Verdicts = dict[int, list[tuple[int, str, int | None, bool | None, datetime | None, str]]]
+"""pact version id -> (provider version id, number, verification id, success, verified at, CDCT|BDCT),
+newest provider version first."""
+
+_PACT_COLUMNS = (
+    PP.consumer_id,
+    PP.provider_id,
+    PP.consumer_version_id,
+    VERSION.c.number,
+    PP.pact_version_id,
+    PACT_VERSION.c.sha,
+    PP.created_at,
+)
+
+
+def _pacts(session: Session, condition: ColumnElement[bool], limit: int | None = None) -> list[Any]:
+    statement = (
+        select(*_PACT_COLUMNS)
+        .join(VERSION, VERSION.c.id == PP.consumer_version_id)
+        .join(PACT_VERSION, PACT_VERSION.c.id == PP.pact_version_id)
+        .where(condition)
+        .order_by(PP.consumer_version_id.desc())
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return list(session.connection().execute(statement))
+
+
+def _verdicts(session: Session, condition: ColumnElement[bool]) -> Verdicts:
+    """The newest verification per (pact version, provider version) matching ``condition``."""
+    provider_version = VERSION.alias("provider_version")
+    verdicts: Verdicts = {}
+    for row in session.connection().execute(
+        select(
+            LV.pact_version_id,
+            LV.provider_version_id,
+            provider_version.c.number,
+            LV.verification_id,
+            LV.success,
+            VERIFICATION.c.execution_date,
+        )
+        .join(provider_version, provider_version.c.id == LV.provider_version_id)
+        .join(VERIFICATION, VERIFICATION.c.id == LV.verification_id)
+        .where(condition)
+        .order_by(LV.provider_version_id.desc())
+    ):
+        verdicts.setdefault(row[0], []).append((row[1], row[2], row[3], bool(row[4]), row[5], "CDCT"))
+    return verdicts
+
+
+def _collect_rows(
+    session: Session, integrations: list[Integration], query: MatrixQuery, bdct_providers: set[int]
+) -> list[MatrixRow]:
+    """Matrix rows of every integration: one query for the pacts of all named consumer versions, one
+    for the newest verifications of all of them (per-integration queries only for "any version")."""
+    pacts: dict[tuple[int, int], list[Any]] = {}
+    named = [i for i in integrations if i.consumer.version_ids]
+    if named:
+        condition = or_(
+            *[
+                and_(
+                    PP.consumer_id == i.consumer.pacticipant_id,
+                    PP.provider_id == i.provider.pacticipant_id,
+                    PP.consumer_version_id.in_(i.consumer.version_ids or []),
+                )
+                for i in named
+            ]
+        )
+        for row in _pacts(session, condition):
+            pacts.setdefault((row[0], row[1]), []).append(row)
+    for i in integrations:
+        if i.consumer.version_ids is None:
+            condition = and_(
+                PP.consumer_id == i.consumer.pacticipant_id, PP.provider_id == i.provider.pacticipant_id
+            )
+            pacts[(i.consumer.pacticipant_id, i.provider.pacticipant_id)] = _pacts(
+                session, condition, query.limit
+            )
+    wanted: list[tuple[Integration, set[int]]] = []
+    conditions: list[ColumnElement[bool]] = []
+    for i in integrations:
+        pact_version_ids = {
+            row[4] for row in pacts.get((i.consumer.pacticipant_id, i.provider.pacticipant_id), [])
+        }
+        provider_ids = i.provider.version_ids
+        if not pact_version_ids or (provider_ids is not None and not provider_ids):
+            continue
+        wanted.append((i, pact_version_ids))
+        condition = LV.pact_version_id.in_(pact_version_ids)
+        if provider_ids is not None:
+            condition = and_(condition, LV.provider_version_id.in_(provider_ids))
+        conditions.append(condition)
+    verdicts = _verdicts(session, or_(*conditions)) if conditions else {}
+    for i, pact_version_ids in wanted:
+        if i.provider.pacticipant_id in bdct_providers:
+            _add_cross_checks(session, verdicts, sorted(pact_version_ids), i.provider.version_ids)
+    rows: list[MatrixRow] = []
+    for i in integrations:
+        found = pacts.get((i.consumer.pacticipant_id, i.provider.pacticipant_id), [])
+        rows.extend(_build_rows(i, found, verdicts, query))
+    return rows
+
+
+def _build_rows(
+    integration: Integration, pacts: list[Any], verdicts: Verdicts, query: MatrixQuery
 ) -> list[MatrixRow]:
     consumer, provider = integration.consumer, integration.provider
-    consumer_ids = consumer.version_ids
-    if consumer_ids is not None and not consumer_ids:
-        return []
-    conditions: list[ColumnElement[bool]] = [
-        PP.consumer_id == consumer.pacticipant_id,
-        PP.provider_id == provider.pacticipant_id,
-    ]
-    if consumer_ids is not None:
-        conditions.append(PP.consumer_version_id.in_(consumer_ids))
-    pacts = (
-        session.connection()
-        .execute(
-            select(
-                PP.consumer_version_id,
-                VERSION.c.number,
-                PP.pact_version_id,
-                PACT_VERSION.c.sha,
-                PP.created_at,
-            )
-            .join(VERSION, VERSION.c.id == PP.consumer_version_id)
-            .join(PACT_VERSION, PACT_VERSION.c.id == PP.pact_version_id)
-            .where(*conditions)
-            .order_by(PP.consumer_version_id.desc())
-            .limit(query.limit)
-        )
-        .all()
-    )
-    if not pacts:
-        return []
-    provider_ids = provider.version_ids
-    verifications: dict[int, list[tuple[int, str, int | None, bool | None, datetime | None, str]]] = {}
-    if provider_ids is None or provider_ids:
-        provider_version = VERSION.alias("provider_version")
-        v_conditions: list[ColumnElement[bool]] = [LV.pact_version_id.in_({p[2] for p in pacts})]
-        if provider_ids is not None:
-            v_conditions.append(LV.provider_version_id.in_(provider_ids))
-        for row in session.connection().execute(
-            select(
-                LV.pact_version_id,
-                LV.provider_version_id,
-                provider_version.c.number,
-                LV.verification_id,
-                LV.success,
-                VERIFICATION.c.execution_date,
-            )
-            .join(provider_version, provider_version.c.id == LV.provider_version_id)
-            .join(VERIFICATION, VERIFICATION.c.id == LV.verification_id)
-            .where(*v_conditions)
-            .order_by(LV.provider_version_id.desc())
-        ):
-            verifications.setdefault(row[0], []).append(
-                (row[1], row[2], row[3], bool(row[4]), row[5], "CDCT")
-            )
-        if provider.pacticipant_id in bdct_providers:
-            _add_cross_checks(session, verifications, [p[2] for p in pacts], provider_ids)
     rows: list[MatrixRow] = []
-    for cv_id, cv_number, pact_version_id, sha, created in pacts:
+    for _, _, cv_id, cv_number, pact_version_id, sha, created in pacts:
         base = {
             "consumer": consumer.pacticipant,
             "consumer_id": consumer.pacticipant_id,
@@ -162,7 +211,7 @@ def _rows_for(
             "sha": sha,
             "pact_created_at": created,
         }
-        found = verifications.get(pact_version_id, [])
+        found = verdicts.get(pact_version_id, []) if provider.version_ids != [] else []
         if query.latestby in ("cvp", "cp"):
             found = found[:1]
         if not found:
@@ -179,7 +228,7 @@ def _rows_for(
                     verification_type=kind,
                 )
             )
-    if query.latestby == "cp":
+    if rows and query.latestby == "cp":
         newest = max(r.consumer_version_id for r in rows)
         rows = [r for r in rows if r.consumer_version_id == newest]
     return rows
@@ -394,9 +443,7 @@ def evaluate_matrix(session: Session, query: MatrixQuery) -> MatrixResult:
         )
     integrations = find_integrations(session, resolver, query, specified)
     bdct_providers = _providers_with_contracts(session, {i.provider.pacticipant_id for i in integrations})
-    rows: list[MatrixRow] = []
-    for integration in integrations:
-        rows.extend(_rows_for(session, integration, query, bdct_providers))
+    rows = _collect_rows(session, integrations, query, bdct_providers)
     if query.success is not None:
         rows = [r for r in rows if r.success in query.success]
     considered: list[MatrixRow] = []

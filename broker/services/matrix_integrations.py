@@ -103,6 +103,7 @@ class SelectorResolver:
         self.session = session
         self._pacticipants: dict[str, tuple[int, str, str | None]] = {}
         self._by_id: dict[int, tuple[int, str, str | None]] = {}
+        self._live: dict[tuple[int, str], list[tuple[int, str]]] = {}
 
     def pacticipant(self, name: str) -> tuple[int, str, str | None] | None:
         if name not in self._pacticipants:
@@ -140,6 +141,35 @@ class SelectorResolver:
             self._pacticipants[row[1]] = self._by_id[row[0]]
         return self._by_id[pacticipant_id]
 
+    def prefetch_environment(self, pacticipant_ids: set[int], environment: str) -> None:
+        """Load the versions of these pacticipants currently deployed/released in ``environment``."""
+        if not pacticipant_ids:
+            return
+        found: dict[int, dict[int, str]] = {pid: {} for pid in pacticipant_ids}
+        live = union_all(
+            select(DEPLOYED_VERSION.c.version_id)
+            .join(ENVIRONMENT, ENVIRONMENT.c.id == DEPLOYED_VERSION.c.environment_id)
+            .where(
+                DEPLOYED_VERSION.c.pacticipant_id.in_(pacticipant_ids),
+                ENVIRONMENT.c.name == environment,
+                DEPLOYED_VERSION.c.currently_deployed.is_(True),
+            ),
+            select(RELEASED_VERSION.c.version_id)
+            .join(ENVIRONMENT, ENVIRONMENT.c.id == RELEASED_VERSION.c.environment_id)
+            .where(
+                RELEASED_VERSION.c.pacticipant_id.in_(pacticipant_ids),
+                ENVIRONMENT.c.name == environment,
+                RELEASED_VERSION.c.currently_supported.is_(True),
+            ),
+        ).subquery()
+        statement = select(VERSION.c.pacticipant_id, VERSION.c.id, VERSION.c.number).where(
+            VERSION.c.id.in_(select(live.c.version_id))
+        )
+        for pacticipant_id, version_id, number in self.session.connection().execute(statement):
+            found[pacticipant_id][version_id] = number
+        for pacticipant_id, versions in found.items():
+            self._live[(pacticipant_id, environment)] = sorted(versions.items())
+
     def _versions(self, statement: Any) -> list[tuple[int, str]]:
         return [(row[0], row[1]) for row in self.session.connection().execute(statement)]
 
@@ -156,6 +186,8 @@ class SelectorResolver:
         base = select(VERSION.c.id, VERSION.c.number).where(VERSION.c.pacticipant_id == pacticipant_id)
         if number is not None:
             return self._versions(base.where(VERSION.c.number == number))
+        if environment is not None and (pacticipant_id, environment) in self._live:
+            return list(self._live[(pacticipant_id, environment)])
         if environment is not None:
             live = union_all(
                 select(DEPLOYED_VERSION.c.version_id)
@@ -200,7 +232,35 @@ class SelectorResolver:
             return self._versions(base.order_by(VERSION.c.id.desc()).limit(1))
         return None
 
+    def _pacticipant_and_version(self, name: str, number: str) -> list[tuple[int, str]] | None:
+        """The pacticipant (remembered) and its version ``number`` in one query; ``None``: no pacticipant."""
+        rows = (
+            self.session.connection()
+            .execute(
+                select(
+                    PACTICIPANT.c.id,
+                    PACTICIPANT.c.name,
+                    PACTICIPANT.c.main_branch,
+                    VERSION.c.id,
+                    VERSION.c.number,
+                )
+                .select_from(PACTICIPANT)
+                .outerjoin(
+                    VERSION, and_(VERSION.c.pacticipant_id == PACTICIPANT.c.id, VERSION.c.number == number)
+                )
+                .where(PACTICIPANT.c.name == name)
+            )
+            .all()
+        )
+        if not rows:
+            return None
+        self.remember(rows[0][0], rows[0][1], rows[0][2])
+        return [(row[3], row[4]) for row in rows if row[3] is not None]
+
     def specified(self, selector: MatrixSelector) -> ResolvedSelector:
+        known: list[tuple[int, str]] | None = None
+        if selector.version is not None:
+            known = self._pacticipant_and_version(selector.pacticipant, selector.version)
         found = self.pacticipant(selector.pacticipant)
         if found is None:
             raise ValidationFailed(
@@ -210,8 +270,10 @@ class SelectorResolver:
         pacticipant_id, name, main_branch = found
         branch = main_branch if selector.main_branch else selector.branch
         latest = selector.latest or (selector.main_branch and selector.version is None)
-        if selector.main_branch and main_branch is None:
-            versions: list[tuple[int, str]] | None = []
+        if known is not None:
+            versions: list[tuple[int, str]] | None = known
+        elif selector.main_branch and main_branch is None:
+            versions = []
         else:
             versions = self.versions(
                 pacticipant_id,
@@ -310,13 +372,21 @@ def find_integrations(
                 inferred[pacticipant_id] = resolver.inferred(pacticipant_id, query)
             return inferred[pacticipant_id]
 
+        partners: list[tuple[ResolvedSelector, list[int], list[int]]] = []
         for selector in specified:
             if selector.specified_version_missing:
                 continue
-            for provider_id in _providers_of(session, resolver, selector):
+            providers = _providers_of(session, resolver, selector)
+            consumers = _consumers_of(session, resolver, selector.pacticipant_id)
+            partners.append((selector, providers, consumers))
+        if query.environment is not None:  # one query for the live versions of every partner
+            ids = {pid for _, providers, consumers in partners for pid in providers + consumers}
+            resolver.prefetch_environment(ids - {s.pacticipant_id for s in specified}, query.environment)
+        for selector, providers, consumers in partners:
+            for provider_id in providers:
                 key = (selector.pacticipant_id, provider_id)
                 result[key] = Integration(selector, other(provider_id), required=True)
-            for consumer_id in _consumers_of(session, resolver, selector.pacticipant_id):
+            for consumer_id in consumers:
                 key = (consumer_id, selector.pacticipant_id)
                 if key not in result:
                     result[key] = Integration(other(consumer_id), selector, required=False)
