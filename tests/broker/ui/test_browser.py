@@ -76,9 +76,33 @@ def _page(browser: Any, credentials: tuple[str, str] | None, *, width: int = 128
     return page
 
 
+AUDIT = """() => {
+  const problems = [];
+  const ids = Array.from(document.querySelectorAll("[id]")).map(e => e.id);
+  ids.filter((id, i) => ids.indexOf(id) !== i).forEach(id => problems.push("duplicate id " + id));
+  document.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(e => {
+    if (!(e.labels && e.labels.length) && !e.getAttribute("aria-label")) problems.push("unlabelled " + e.name);
+  });
+  const h1 = document.querySelectorAll("h1").length;
+  if (h1 !== 1) problems.push(h1 + " h1 elements");
+  document.querySelectorAll("a").forEach(a => {
+    if (!a.textContent.trim() && !a.getAttribute("aria-label") && !a.querySelector("title")) problems.push("empty link " + a.href);
+  });
+  document.querySelectorAll("svg[role=img]").forEach(s => { if (!s.getAttribute("aria-labelledby")) problems.push("svg without a name"); });
+  if (!document.documentElement.lang) problems.push("no lang");
+  return problems;
+}"""
+
+
+def _audit(page: Any) -> None:
+    """Markup checks on the page as rendered: unique ids, labelled fields, one h1, named links."""
+    assert page.evaluate(AUDIT) == [], page.url
+
+
 def _screenshot(page: Any, path: Path) -> None:
     """Capture once the page has settled (a capture during a navigation fails)."""
     page.wait_for_load_state("load")
+    _audit(page)
     page.screenshot(path=str(path), animations="disabled")
     assert path.stat().st_size > 5_000
 
@@ -157,6 +181,7 @@ def test_click_through_dashboard_pact_matrix_can_i_deploy(
         failing.get_by_role("link", name=re.compile("^mismatches")).click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Verification of OrderWeb → OrdersApi")
         expect(page.locator(".mismatches li")).to_have_text([f"body $.status: {FAILING_MISMATCH}"])
+        _audit(page)
 
         # can-i-deploy, from the navigation
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Can I deploy?").click()
@@ -186,6 +211,7 @@ def test_click_through_dashboard_pact_matrix_can_i_deploy(
         page.get_by_role("link", name="Environments").click()
         production = page.locator("section.env", has_text="production")
         expect(production.locator("tbody tr")).to_have_count(3)
+        _audit(page)
         page.goto(f"{running.url}/ui/provider-contracts")
         page.get_by_role("link", name="5.1.0").click()
         mobile_check = page.locator("li.check", has_text=MOBILE)
@@ -206,6 +232,7 @@ def test_click_through_dashboard_pact_matrix_can_i_deploy(
         expect(hook.locator(".delivery .badge")).to_have_text("success")
         hook.locator(".delivery summary").click()
         expect(hook.locator(".delivery pre")).to_contain_text(f"POST {rx.url}/hook")
+        _audit(page)
 
         # phone width: the dashboard's rows become cards
         phone = _page(browser, WRITER, width=390, height=844)
