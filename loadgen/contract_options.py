@@ -65,6 +65,16 @@ def contract_source_options(function: F) -> F:
     @functools.wraps(function)
     def wrapper(**kwargs: Any) -> Any:
         values = {key: kwargs.pop(key) for key in _KEYS}
+        if not values["pacts"] and not values["broker_url"]:
+            raise click.UsageError(
+                "give --pact FILE (repeatable) or --broker-url URL to say where the pacts come from"
+            )
+        selectors = ("main_branch", "branches", "tags", "environments", "deployed", "released", "consumers")
+        if not values["broker_url"] and any(values[key] for key in selectors):
+            raise click.UsageError(
+                "selectors (--main-branch, --branch, --tag, --environment, --deployed, --released, --consumer) "
+                "need --broker-url"
+            )
         broker = None
         if values["broker_url"]:
             broker = BrokerSource(

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from loadgen.contract_source import BrokerSource, ContractSet, load_contracts
+from loadgen.contract_options import ContractOptions, contract_source_options
+from loadgen.contract_source import ContractSet
 from loadgen.errors import LoadgenError
 from loadgen.mock.engine import DEFAULT_STATE_HEADER
 
@@ -24,41 +25,7 @@ def mock_group() -> None:
 
 @mock_group.command(name="serve")
 @click.option("--provider", required=True, help="Provider whose interactions to serve.")
-@click.option(
-    "--pact",
-    "pacts",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Pact file or folder of pact files (repeatable).",
-)
-@click.option("--broker-url", envvar="TETHER_BROKER_URL", help="Load pacts from this broker.")
-@click.option("--broker-token", envvar="TETHER_BROKER_TOKEN", help="Bearer token for the broker.")
-@click.option("--broker-username", envvar="TETHER_BROKER_USERNAME", help="Basic-auth user for the broker.")
-@click.option(
-    "--broker-password", envvar="TETHER_BROKER_PASSWORD", help="Basic-auth password for the broker."
-)
-@click.option("--main-branch", is_flag=True, help="Select each consumer's latest main-branch pact.")
-@click.option(
-    "--branch", "branches", multiple=True, help="Select the latest pact of this consumer branch (repeatable)."
-)
-@click.option(
-    "--tag", "tags", multiple=True, help="Select the latest pact with this consumer version tag (repeatable)."
-)
-@click.option(
-    "--environment",
-    "environments",
-    multiple=True,
-    help="Select pacts deployed/released in this environment (repeatable).",
-)
-@click.option("--deployed", is_flag=True, help="Select pacts of currently deployed consumer versions.")
-@click.option("--released", is_flag=True, help="Select pacts of released, supported consumer versions.")
-@click.option("--consumer", "consumers", multiple=True, help="Only these consumers (repeatable).")
-@click.option(
-    "--verified-only/--include-unverified",
-    default=True,
-    show_default=True,
-    help="Serve only pact versions the provider verified successfully (broker only).",
-)
+@contract_source_options
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--strict", is_flag=True, help="Full matches only, and refuse ambiguous requests (409).")
@@ -108,19 +75,7 @@ def mock_group() -> None:
 )
 def serve_command(
     provider: str,
-    pacts: tuple[Path, ...],
-    broker_url: str | None,
-    broker_token: str | None,
-    broker_username: str | None,
-    broker_password: str | None,
-    main_branch: bool,
-    branches: tuple[str, ...],
-    tags: tuple[str, ...],
-    environments: tuple[str, ...],
-    deployed: bool,
-    released: bool,
-    consumers: tuple[str, ...],
-    verified_only: bool,
+    contract_options: ContractOptions,
     host: str,
     port: int,
     strict: bool,
@@ -147,33 +102,8 @@ def serve_command(
     from loadgen.mock.loading import load_prepared
     from loadgen.mock.server import serve
 
-    selectors_given = main_branch or branches or tags or environments or deployed or released or consumers
-    if not pacts and not broker_url:
-        raise BadInput("give --pact FILE (repeatable) or --broker-url URL to say where the pacts come from")
-    if selectors_given and not broker_url:
-        raise BadInput(
-            "selectors (--main-branch, --branch, --tag, --environment, --deployed, --released, --consumer) need --broker-url"
-        )
-    broker = (
-        BrokerSource(
-            broker_url,
-            main_branch=main_branch,
-            branches=branches,
-            tags=tags,
-            environments=environments,
-            deployed=deployed,
-            released=released,
-            consumers=consumers,
-            token=broker_token,
-            username=broker_username,
-            password=broker_password,
-        )
-        if broker_url
-        else None
-    )
-
     def loader() -> ContractSet:
-        return load_contracts(provider, pact_files=pacts, broker=broker, verified_only=verified_only)
+        return contract_options.load(provider)
 
     try:
         faults = FaultPlan(load_faults(faults_file)) if faults_file else None

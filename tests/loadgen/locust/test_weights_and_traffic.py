@@ -94,3 +94,19 @@ def test_templates() -> None:
     assert template_for("/orders/42", openapi_paths=["/orders/{orderId}"]) == "/orders/{orderId}"
     assert route_of("GET", "/products", ROUTES) == Route("GET", "/products")
     assert route_of("PUT", "/products", ROUTES) is None
+
+
+def test_contract_source_options_need_a_source() -> None:
+    from click.testing import CliRunner
+
+    from loadgen.cli import loadgen_group
+
+    runner = CliRunner()
+    nothing = runner.invoke(loadgen_group, ["locustfile", "--provider", "OrdersApi"])
+    assert nothing.exit_code == 2
+    assert "give --pact FILE (repeatable) or --broker-url URL" in nothing.output
+    selectors = runner.invoke(
+        loadgen_group, ["locustfile", "--provider", "OrdersApi", "--pact", ".", "--tag", "prod"]
+    )
+    assert selectors.exit_code == 2
+    assert "need --broker-url" in selectors.output
