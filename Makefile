@@ -18,7 +18,7 @@ install: $(BIN)/.installed
 $(NPM_DIR)/.installed: npm-tools/package.json npm-tools/package-lock.json
 	mkdir -p $(NPM_DIR)
 	cp npm-tools/package.json npm-tools/package-lock.json $(NPM_DIR)/
-	cd $(NPM_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	cd $(NPM_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 npm-tools: $(NPM_DIR)/.installed
