@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import httpx
 
-from tests.broker.conftest import LocalBroker, StartBroker
+from tests.broker.conftest import LocalBroker, LocalBrokerFactory, StartBroker
 from tests.broker.scenario import Scenario
 from tests.broker.ui.seed import API, FAILING_MISMATCH, PACTS, WEB, add_webhook, seed
 
@@ -209,7 +209,12 @@ def test_unknown_things_are_html_errors_not_tracebacks(local_broker: LocalBroker
     assert httpx.get(f"{local_broker.url}/ui?page=0").status_code == 400
 
 
-def test_dashboard_pages_and_filters(local_broker: LocalBroker) -> None:
+def test_dashboard_pages_and_filters(database_url: str, local_broker_factory: LocalBrokerFactory) -> None:
+    with local_broker_factory(database_url=database_url) as local_broker:
+        _check_pages_and_filters(local_broker)
+
+
+def _check_pages_and_filters(local_broker: LocalBroker) -> None:
     scenario = Scenario(local_broker.db)
     scenario.environment("production", production=True)
     for index in range(120):
