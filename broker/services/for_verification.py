@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, Subquery, Table, literal, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, Subquery, Table, and_, literal, select
 from sqlmodel import Session
 
 from broker.clock import aware
@@ -99,15 +99,20 @@ _COLUMNS = (
 )
 
 
-def _publication_rows(session: Session, publication_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
-    if not publication_ids:
-        return {}
+def _publication_rows(
+    session: Session, publication_ids: Sequence[int] | None, condition: ColumnElement[bool] | None = None
+) -> dict[int, tuple[Any, ...]]:
+    """Publication rows (see ``_COLUMNS``) by id, for the given ids or matching ``condition``."""
+    if condition is None:
+        if not publication_ids:
+            return {}
+        condition = PP.id.in_(list(publication_ids))
     statement = (
         select(PP.id, *_COLUMNS)
         .join(PACTICIPANT, PACTICIPANT.c.id == PP.consumer_id)
         .join(VERSION, VERSION.c.id == PP.consumer_version_id)
         .join(PACT_VERSION, PACT_VERSION.c.id == PP.pact_version_id)
-        .where(PP.id.in_(list(publication_ids)))
+        .where(condition)
     )
     return {row[0]: tuple(row[1:]) for row in session.connection().execute(statement)}
 
@@ -152,21 +157,17 @@ def _head_of(kind: str, pairs: Subquery, provider_id: int) -> ScalarSelect[Any]:
 
 
 class _Resolver:
-    def __init__(self, session: Session, provider_id: int, request: ForVerificationRequest) -> None:
+    def __init__(
+        self,
+        session: Session,
+        provider_id: int,
+        request: ForVerificationRequest,
+        consumers: list[tuple[int, str, str | None]],
+    ) -> None:
         self.session = session
         self.provider_id = provider_id
         self.request = request
-        consumers = (
-            session.connection()
-            .execute(
-                select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch)
-                .join(INTEGRATION, INTEGRATION.c.consumer_id == PACTICIPANT.c.id)
-                .where(INTEGRATION.c.provider_id == self.provider_id)
-                .order_by(PACTICIPANT.c.name)
-            )
-            .all()
-        )
-        self.consumers: list[tuple[int, str, str | None]] = [(r[0], r[1], r[2]) for r in consumers]
+        self.consumers = consumers
 
     def _consumers_for(self, name: str | None) -> list[tuple[int, str, str | None]]:
         if name is None:
@@ -325,25 +326,22 @@ class _Resolver:
             )
             if not live:
                 continue
-            publications = dict(
-                self.session.connection()
-                .execute(
-                    select(PP.consumer_version_id, PP.id).where(
-                        PP.provider_id == self.provider_id,
-                        PP.consumer_version_id.in_({version_id for version_id, _ in live}),
-                    )
-                )
-                .all()
+            rows = _publication_rows(
+                self.session,
+                None,
+                and_(
+                    PP.provider_id == self.provider_id,
+                    PP.consumer_version_id.in_({version_id for version_id, _ in live}),
+                ),
             )
-            rows = _publication_rows(self.session, list(publications.values()))
+            by_version = {row[2]: row for row in rows.values()}
             seen: set[tuple[int, str]] = set()
             for version_id, environment in live:
-                pid = publications.get(version_id)
-                if pid is None or (pid, environment) in seen:
+                found = by_version.get(version_id)
+                if found is None or (version_id, environment) in seen:
                     continue
-                seen.add((pid, environment))
-                row = rows[pid]
-                result.append(_selected(row, self._reason(kind, row, selector, environment=environment)))
+                seen.add((version_id, environment))
+                result.append(_selected(found, self._reason(kind, found, selector, environment=environment)))
         return result
 
     def default_selection(self) -> list[_Selected]:
@@ -434,10 +432,30 @@ def provider_id_for(session: Session, provider: str) -> int:
     return int(found)
 
 
+def _provider_and_consumers(session: Session, provider: str) -> tuple[int, list[tuple[int, str, str | None]]]:
+    """The provider's id and its consumers (id, name, main branch), in one query; 404 if no provider."""
+    consumer = PACTICIPANT.alias("consumer")
+    rows = (
+        session.connection()
+        .execute(
+            select(PACTICIPANT.c.id, consumer.c.id, consumer.c.name, consumer.c.main_branch)
+            .select_from(PACTICIPANT)
+            .outerjoin(INTEGRATION, INTEGRATION.c.provider_id == PACTICIPANT.c.id)
+            .outerjoin(consumer, consumer.c.id == INTEGRATION.c.consumer_id)
+            .where(PACTICIPANT.c.name == provider)
+            .order_by(consumer.c.name)
+        )
+        .all()
+    )
+    if not rows:
+        raise NotFound(f"No provider with name '{provider}' found", field="provider")
+    return rows[0][0], [(row[1], row[2], row[3]) for row in rows if row[1] is not None]
+
+
 def pacts_for_verification(
     session: Session, *, provider: str, request: ForVerificationRequest
 ) -> PactsForVerification:
-    provider_id = provider_id_for(session, provider)
+    provider_id, consumers = _provider_and_consumers(session, provider)
     for index, selector in enumerate(request.selectors):
         if selector.environment is not None:
             exists = (
@@ -450,7 +468,7 @@ def pacts_for_verification(
                     f"No environment found with name '{selector.environment}' (at index {index})",
                     field="consumerVersionSelectors",
                 )
-    resolver = _Resolver(session, provider_id, request)
+    resolver = _Resolver(session, provider_id, request, consumers)
     if request.selectors:
         selected = [item for selector in request.selectors for item in resolver.resolve(selector)]
     else:
