@@ -51,6 +51,9 @@ class UiLinks:
             str(number),
         )
 
+    def sign_in(self) -> str:
+        return self._page("sign-in")
+
     def environments(self) -> str:
         return self._page("environments")
 

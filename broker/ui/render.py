@@ -11,7 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from broker.auth import authenticate
 from broker.clock import aware, now
@@ -97,6 +97,7 @@ def page(
         "section": section,
         "can_write": role is not None and role >= Role.WRITE,
         "role": role.name.lower() if role is not None else "anonymous",
+        "sign_in_href": links.sign_in() if role is None else None,
     }
     try:
         model = build(links)
@@ -107,6 +108,19 @@ def page(
         return HTMLResponse(body, status_code=exc.status, headers=_headers())
     body = environment().get_template(template).render(**common, model=model)
     return HTMLResponse(body, headers=_headers())
+
+
+def sign_in(request: Request, ctx: RequestContext) -> Response:
+    """On a public-read broker the browser sends no credentials until asked: ask (401 with a Basic
+    challenge) until it sends valid ones, then go back to the dashboard."""
+    if viewer_role(request, ctx.settings) is None:
+        return Response(
+            "Sign in with your broker user name and password.",
+            status_code=401,
+            media_type="text/plain",
+            headers={"WWW-Authenticate": 'Basic realm="Tether broker"', "Cache-Control": "no-store"},
+        )
+    return RedirectResponse(UiLinks(ctx.urls).dashboard(), status_code=303)
 
 
 def _headers() -> dict[str, str]:

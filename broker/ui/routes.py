@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from broker.context import RequestContext, request_context
-from broker.ui import pages
+from broker.ui import pages, render
 from broker.ui.render import page, static_file
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
@@ -197,6 +197,11 @@ def provider_contract(
         title=f"Provider contract: {provider} {version}",
         section="provider-contracts",
     )
+
+
+@router.get("/sign-in")
+def sign_in(request: Request, ctx: RequestContext = Depends(request_context)) -> Response:
+    return render.sign_in(request, ctx)
 
 
 @router.get("/static/{name}")

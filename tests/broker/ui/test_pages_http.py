@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import httpx
 
+from broker.settings import BasicUser, Role
 from tests.broker.conftest import LocalBroker, LocalBrokerFactory, StartBroker
 from tests.broker.scenario import Scenario
 from tests.broker.ui.seed import API, FAILING_MISMATCH, PACTS, WEB, add_webhook, seed
@@ -271,3 +272,22 @@ def test_read_only_users_see_no_mutating_buttons(start_broker: StartBroker, tmp_
             running.url + "/webhooks/ui-test-webhook-0001/execute", auth=("reader", "r-pass")
         )
         assert refused.status_code == 403
+
+
+def test_public_read_brokers_offer_a_sign_in(local_broker_factory: LocalBrokerFactory) -> None:
+    users = {"writer": BasicUser("w-pass", Role.WRITE)}
+    with local_broker_factory(basic_users=users, allow_public_read=True) as broker:
+        anonymous = _page(broker.url + "/ui/webhooks")
+        assert re.search(r'<span class="who"[^>]*>\s*anonymous · read-only\s*</span>', anonymous)
+        assert f'<a class="sign-in" href="{broker.url}/ui/sign-in">Sign in</a>' in anonymous
+        challenge = httpx.get(broker.url + "/ui/sign-in")
+        assert challenge.status_code == 401
+        assert challenge.headers["www-authenticate"] == 'Basic realm="Tether broker"'
+        wrong = httpx.get(broker.url + "/ui/sign-in", auth=("writer", "nope"))
+        assert wrong.status_code == 401
+        signed_in = httpx.get(broker.url + "/ui/sign-in", auth=("writer", "w-pass"))
+        assert signed_in.status_code == 303
+        assert signed_in.headers["location"] == broker.url + "/ui"
+        writer = _page(broker.url + "/ui", auth=("writer", "w-pass"))
+        assert "Sign in" not in writer
+        assert re.search(r'<span class="who"[^>]*>\s*write\s*</span>', writer)
