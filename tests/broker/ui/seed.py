@@ -90,7 +90,7 @@ def seed(base_url: str, *, auth: tuple[str, str] | None = None) -> Seeded:
             client.create_environment(name, production=production)
         client.record_deployment(API, "5.0.0", "production")
         client.record_deployment(WEB, "1.0.0", "production")
-        client.record_deployment(MOBILE, "2.0.0", "production")
+        client.record_release(MOBILE, "2.0.0", "production")  # a mobile app is released, not deployed
         client.record_deployment(API, "5.1.0", "staging")
         for version, spec in (("5.1.0", DRIFTED_SPEC), ("5.2.0", SPEC)):
             client.publish_provider_contract(

@@ -118,6 +118,7 @@ def test_every_page_shows_the_seeded_broker(broker_url: str) -> None:
         "production production Versions in production Application Version How Since OrdersApi 5.0.0 deployed"
     ) in environments
     assert re.search(r"staging .*OrdersApi 5\.1\.0 deployed", environments)
+    assert "OrderMobile 2.0.0 released" in environments
 
     network = _page(f"{broker_url}/ui/network")
     assert network.count('class="node"') == 3
