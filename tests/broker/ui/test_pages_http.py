@@ -292,3 +292,18 @@ def test_public_read_brokers_offer_a_sign_in(local_broker_factory: LocalBrokerFa
         writer = _page(broker.url + "/ui", auth=("writer", "w-pass"))
         assert "Sign in" not in writer
         assert re.search(r'<span class="who"[^>]*>\s*write\s*</span>', writer)
+
+
+def test_an_empty_broker_says_how_to_start(local_broker: LocalBroker) -> None:
+    text = _text(_page(local_broker.url + "/ui"))
+    assert "No integrations match" in text
+    assert "No pacts yet. Publish one with pact broker publish" in text
+    assert "No integrations yet: publish a pact to see the network." in _text(
+        _page(local_broker.url + "/ui/network")
+    )
+    assert "No environments yet." in _text(_page(local_broker.url + "/ui/environments"))
+    assert "No webhooks yet." in _text(_page(local_broker.url + "/ui/webhooks"))
+    assert "No provider contracts yet." in _text(_page(local_broker.url + "/ui/provider-contracts"))
+    assert "Choose a consumer and/or a provider" in _text(_page(local_broker.url + "/ui/matrix"))
+    asked = _page(local_broker.url + "/ui/can-i-deploy?pacticipant=Nobody&version=1&environment=prod")
+    assert "Environment with name &#39;prod&#39; does not exist" in asked
