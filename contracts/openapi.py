@@ -20,6 +20,7 @@ import referencing.exceptions
 import yaml
 
 from contracts.errors import ContractError
+from contracts.pactfile import json_kind
 
 __all__ = [
     "OpenAPIDocument",
@@ -222,9 +223,15 @@ def _detect_version(root: Mapping[str, Any], source: str) -> str:
 
 def parse_openapi(document: Any, source: str = "<spec>", base_uri: str = INLINE_URI) -> OpenAPIDocument:
     """Wrap an already-parsed document (e.g. `json.loads` output) after checking its basic shape."""
+    if document is None:
+        raise OpenAPIError(
+            source, "[root]", "the file is empty; an OpenAPI document is a JSON or YAML mapping"
+        )
     if not isinstance(document, dict):
         raise OpenAPIError(
-            source, "[root]", f"an OpenAPI document must be a mapping, not {type(document).__name__}"
+            source,
+            "[root]",
+            f"an OpenAPI document must be a mapping (JSON object), found {json_kind(document)}",
         )
     version = _detect_version(document, source)
     paths = document.get("paths", {})

@@ -94,11 +94,12 @@ def _fail(location: str, problem: str) -> PactFormatError:
 
 def _object(value: Any, location: str, what: str) -> dict[str, Any]:
     if not isinstance(value, Mapping):
-        raise _fail(location, f"{what} must be a JSON object, found {_kind(value)}")
+        raise _fail(location, f"{what} must be a JSON object, found {json_kind(value)}")
     return dict(value)
 
 
-def _kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """How a JSON value reads in an error message: `null`, `an array`, `the string 'x'`, ..."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -120,10 +121,14 @@ def _name_of(data: dict[str, Any], role: str) -> str:
         raise _fail(location, f'missing; add "{role}": {{"name": "<the {role} name>"}}')
     party = data[role]
     if not isinstance(party, Mapping):
-        raise _fail(location, f'must be an object like {{"name": "<the {role} name>"}}, found {_kind(party)}')
+        raise _fail(
+            location, f'must be an object like {{"name": "<the {role} name>"}}, found {json_kind(party)}'
+        )
     name = party.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise _fail(f"{location}.name", f"the {role} name must be a non-empty string, found {_kind(name)}")
+        raise _fail(
+            f"{location}.name", f"the {role} name must be a non-empty string, found {json_kind(name)}"
+        )
     return name
 
 
@@ -141,7 +146,7 @@ def _declared_spec_version(metadata: Mapping[str, Any]) -> tuple[str | None, str
         if version is None:
             raise _fail(
                 location,
-                f"unknown pact specification version {_kind(value)}; use one of "
+                f"unknown pact specification version: found {json_kind(value)}, use one of "
                 + ", ".join(repr(v) for v in SPEC_VERSION_STRINGS.values()),
             )
         return version, location
@@ -178,7 +183,8 @@ def parse_pact(data: Mapping[str, Any]) -> Pact:
     """
     if not isinstance(data, Mapping):
         raise _fail(
-            "$", f"a pact must be a JSON object with consumer, provider and interactions, found {_kind(data)}"
+            "$",
+            f"a pact must be a JSON object with consumer, provider and interactions, found {json_kind(data)}",
         )
     document = dict(data)
     consumer = _name_of(document, "consumer")
@@ -190,7 +196,7 @@ def parse_pact(data: Mapping[str, Any]) -> Pact:
     if "interactions" in document:
         raw = document["interactions"]
         if not isinstance(raw, list):
-            raise _fail("$.interactions", f"must be an array of interactions, found {_kind(raw)}")
+            raise _fail("$.interactions", f"must be an array of interactions, found {json_kind(raw)}")
         for index, item in enumerate(raw):
             location = f"$.interactions[{index}]"
             if spec_version == "4":
@@ -200,7 +206,7 @@ def parse_pact(data: Mapping[str, Any]) -> Pact:
     if "messages" in document:
         raw = document["messages"]
         if not isinstance(raw, list):
-            raise _fail("$.messages", f"must be an array of messages, found {_kind(raw)}")
+            raise _fail("$.messages", f"must be an array of messages, found {json_kind(raw)}")
         message_version = spec_version if spec_at_least(spec_version, "3") else "3"
         for index, item in enumerate(raw):
             interactions.append(_parse_async_message(item, f"$.messages[{index}]", message_version))
@@ -233,7 +239,7 @@ def _description(data: Mapping[str, Any], location: str) -> str:
     if not isinstance(value, str):
         raise _fail(
             f"{location}.description",
-            f'every interaction needs a "description" string, found {_kind(value)}',
+            f'every interaction needs a "description" string, found {json_kind(value)}',
         )
     return value
 
@@ -246,21 +252,21 @@ def _provider_states(data: Mapping[str, Any], location: str) -> list[ProviderSta
         if not isinstance(raw, list):
             raise _fail(
                 f"{location}.providerStates",
-                f'must be an array like [{{"name": "...", "params": {{}}}}], found {_kind(raw)}',
+                f'must be an array like [{{"name": "...", "params": {{}}}}], found {json_kind(raw)}',
             )
         states = []
         for index, state in enumerate(raw):
             state_location = f"{location}.providerStates[{index}]"
             if not isinstance(state, Mapping):
-                raise _fail(state_location, f'must be an object with a "name", found {_kind(state)}')
+                raise _fail(state_location, f'must be an object with a "name", found {json_kind(state)}')
             name = state.get("name")
             if not isinstance(name, str):
                 raise _fail(
-                    f"{state_location}.name", f"a provider state needs a name string, found {_kind(name)}"
+                    f"{state_location}.name", f"a provider state needs a name string, found {json_kind(name)}"
                 )
             params = state.get("params")
             if params is not None and not isinstance(params, Mapping):
-                raise _fail(f"{state_location}.params", f"must be an object, found {_kind(params)}")
+                raise _fail(f"{state_location}.params", f"must be an object, found {json_kind(params)}")
             states.append(ProviderState(name, dict(params) if params is not None else None))
         return states
     for key in ("providerState", "provider_state"):
@@ -269,7 +275,9 @@ def _provider_states(data: Mapping[str, Any], location: str) -> list[ProviderSta
             if value is None:
                 return []
             if not isinstance(value, str):
-                raise _fail(f"{location}.{key}", f"must be a string naming the state, found {_kind(value)}")
+                raise _fail(
+                    f"{location}.{key}", f"must be a string naming the state, found {json_kind(value)}"
+                )
             return [ProviderState(value)]
     return []
 
@@ -277,14 +285,14 @@ def _provider_states(data: Mapping[str, Any], location: str) -> list[ProviderSta
 def _v4_common(data: Mapping[str, Any], location: str) -> dict[str, Any]:
     key = data.get("key")
     if key is not None and not isinstance(key, str):
-        raise _fail(f"{location}.key", f"must be a string, found {_kind(key)}")
+        raise _fail(f"{location}.key", f"must be a string, found {json_kind(key)}")
     pending = data.get("pending")
     if pending is not None and not isinstance(pending, bool):
-        raise _fail(f"{location}.pending", f"must be true or false, found {_kind(pending)}")
+        raise _fail(f"{location}.pending", f"must be true or false, found {json_kind(pending)}")
     comments = data.get("comments")
     if comments is not None and not isinstance(comments, Mapping):
         raise _fail(
-            f"{location}.comments", f'must be an object like {{"text": ["..."]}}, found {_kind(comments)}'
+            f"{location}.comments", f'must be an object like {{"text": ["..."]}}, found {json_kind(comments)}'
         )
     return {"key": key, "pending": pending, "comments": dict(comments) if comments is not None else None}
 
@@ -327,7 +335,7 @@ def _parse_v4_interaction(data: Any, location: str) -> Interaction:
         return _parse_sync_message(data, location)
     raise _fail(
         f"{location}.type",
-        f"unknown interaction type {_kind(kind)}; a V4 interaction's type is one of "
+        f"unknown interaction type {json_kind(kind)}; a V4 interaction's type is one of "
         + ", ".join(repr(t) for t in INTERACTION_TYPES),
     )
 
@@ -364,7 +372,7 @@ def _parse_sync_message(data: dict[str, Any], location: str) -> SyncMessage:
     raw_responses = data.get("response", [])
     if not isinstance(raw_responses, list):
         raise _fail(
-            f"{location}.response", f"must be an array of response messages, found {_kind(raw_responses)}"
+            f"{location}.response", f"must be an array of response messages, found {json_kind(raw_responses)}"
         )
     responses = [
         _parse_message_part(
@@ -432,7 +440,7 @@ def _headers(data: Mapping[str, Any], location: str) -> Headers:
         else:
             raise _fail(
                 f"{location}.headers.{name}",
-                f"a header value must be a string or an array of strings, found {_kind(value)}",
+                f"a header value must be a string or an array of strings, found {json_kind(value)}",
             )
     return headers
 
@@ -453,11 +461,12 @@ def _parse_request(data: Any, location: str, spec_version: str) -> HttpRequest:
     method = data.get("method", "GET")
     if not isinstance(method, str) or not method:
         raise _fail(
-            f"{location}.method", f'a request needs an HTTP method string like "GET", found {_kind(method)}'
+            f"{location}.method",
+            f'a request needs an HTTP method string like "GET", found {json_kind(method)}',
         )
     path = data.get("path", "/")
     if not isinstance(path, str):
-        raise _fail(f"{location}.path", f'must be a string like "/items/1", found {_kind(path)}')
+        raise _fail(f"{location}.path", f'must be a string like "/items/1", found {json_kind(path)}')
     query: dict[str, list[str]] = {}
     query_text: str | None = None
     raw_query = data.get("query")
@@ -473,12 +482,12 @@ def _parse_request(data: Any, location: str, spec_version: str) -> HttpRequest:
             else:
                 raise _fail(
                     f"{location}.query.{name}",
-                    f"a query parameter's values must be an array of strings, found {_kind(value)}",
+                    f"a query parameter's values must be an array of strings, found {json_kind(value)}",
                 )
     elif raw_query is not None:
         raise _fail(
             f"{location}.query",
-            f'must be a query string ("a=1&b=2") up to V2 or an object of arrays from V3, found {_kind(raw_query)}',
+            f'must be a query string ("a=1&b=2") up to V2 or an object of arrays from V3, found {json_kind(raw_query)}',
         )
     headers = _headers(data, location)
     body = (
@@ -506,7 +515,7 @@ def _parse_response(data: Any, location: str, spec_version: str) -> HttpResponse
     if isinstance(status, str) and status.isdigit():
         raise _fail(f"{location}.status", f"must be a number, not a string: write {status} without quotes")
     if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 999:
-        raise _fail(f"{location}.status", f"must be an HTTP status code (100-999), found {_kind(status)}")
+        raise _fail(f"{location}.status", f"must be an HTTP status code (100-999), found {json_kind(status)}")
     headers = _headers(data, location)
     body = (
         _parse_body(data["body"], f"{location}.body", spec_version, _content_type_header(headers))
@@ -558,7 +567,8 @@ def _parse_body(raw: Any, location: str, spec_version: str, content_type: str | 
     declared = raw.get("contentType")
     if declared is not None and not isinstance(declared, str):
         raise _fail(
-            f"{location}.contentType", f'must be a string like "application/json", found {_kind(declared)}'
+            f"{location}.contentType",
+            f'must be a string like "application/json", found {json_kind(declared)}',
         )
     body_type = declared or content_type
     encoded = raw.get("encoded")
@@ -567,11 +577,11 @@ def _parse_body(raw: Any, location: str, spec_version: str, content_type: str | 
     extra = {k: v for k, v in raw.items() if k not in _BODY_KEYS}
     written = frozenset(k for k in _BODY_KEYS if k in raw)
     if encoded is not None and not isinstance(encoded, bool | str):
-        raise _fail(f"{location}.encoded", f'must be false, "base64" or "json", found {_kind(encoded)}')
+        raise _fail(f"{location}.encoded", f'must be false, "base64" or "json", found {json_kind(encoded)}')
     if encoded is True or (isinstance(encoded, str) and encoded.lower() == "base64"):
         if not isinstance(content, str):
             raise _fail(
-                f"{location}.content", f"base64-encoded content must be a string, found {_kind(content)}"
+                f"{location}.content", f"base64-encoded content must be a string, found {json_kind(content)}"
             )
         try:
             data = decode_base64(content)

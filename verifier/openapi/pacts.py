@@ -9,7 +9,6 @@ whatever the pact's version.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 from contracts.errors import PactFormatError
 from contracts.model import Body, Pact
 from contracts.model import HttpInteraction as ModelHttpInteraction
+from contracts.pactfile import load_pact
 from contracts.pactfile import parse_pact as model_parse_pact
 from verifier.errors import UnreadableInputError
 
@@ -191,17 +191,10 @@ def view_of(pact: Pact, source: str) -> PactView:
 
 
 def load_pact_file(path: str | Path) -> PactView:
-    source = str(path)
+    """Read a pact file with the project's pact reader (`contracts.pactfile.load_pact`: UTF-8 with or
+    without a byte-order mark, errors naming the JSON location), so every command accepts the same files."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise UnreadableInputError(source, "file", "no such file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnreadableInputError(source, "file", f"cannot be read: {exc}") from exc
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UnreadableInputError(
-            source, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}"
-        ) from exc
-    return parse_pact(document, source)
+        pact = load_pact(path)
+    except PactFormatError as exc:
+        raise UnreadableInputError(str(path), exc.location, exc.problem) from exc
+    return view_of(pact, str(path))

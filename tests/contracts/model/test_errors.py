@@ -36,7 +36,12 @@ CASES: list[tuple[str, Any, str, str]] = [
     ("consumer is a string", _doc(consumer="Web"), "$.consumer", "must be an object like"),
     ("empty consumer name", _doc(consumer={"name": " "}), "$.consumer.name", "non-empty string"),
     ("provider name missing", _doc(provider={}), "$.provider.name", "provider name must be"),
-    ("unknown spec version", _doc("5.0.0"), "$.metadata.pactSpecification.version", "'4.0'"),
+    (
+        "unknown spec version",
+        _doc("5.0.0"),
+        "$.metadata.pactSpecification.version",
+        "found the string '5.0.0', use one of '1.0.0', '1.1.0', '2.0.0', '3.0.0', '4.0'",
+    ),
     (
         "spec version not a string",
         _doc(metadata={"pactSpecification": {"version": None}}),

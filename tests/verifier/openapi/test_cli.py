@@ -168,7 +168,11 @@ def test_output_file_and_response_options(files: dict[str, Path]) -> None:
         ('{"openapi": "3.0.0", "paths": {', None, "spec.yaml: line 1 column 32: invalid JSON"),
         ("info: {title: x}\npaths: {}\n", None, "neither an 'openapi' nor a 'swagger' version field"),
         ("openapi: 4.0.0\npaths: {}\n", None, "[root].openapi: unsupported OpenAPI version"),
-        (None, "{not json", "pact.json: line 1 column 2: invalid JSON"),
+        (
+            None,
+            "{not json",
+            "pact.json: $: not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2)",
+        ),
         (
             None,
             '{"interactions": [{"request": {"path": "/a"}, "response": {"status": 200}}]}',
@@ -211,7 +215,7 @@ def test_missing_file_exits_2(files: dict[str, Path]) -> None:
         verify_group, ["openapi", str(files["spec"]), str(files["dir"] / "nope.json")]
     )
     assert result.exit_code == 2
-    assert "nope.json: file: no such file" in result.output
+    assert "nope.json: $: cannot read the file: No such file or directory" in result.output
 
 
 def test_the_tether_executable_reports_exit_codes(files: dict[str, Path]) -> None:
@@ -240,3 +244,16 @@ def test_text_groups_findings_by_file_and_interaction(files: dict[str, Path]) ->
         f"Pact(s) NOT compatible with {files['spec']}: 2 error(s), 0 warning(s)",
         "  response.body.incompatible: 2",
     ]
+
+
+def test_a_pact_with_a_byte_order_mark_is_read_like_tether_pact_reads_it(files: dict[str, Path]) -> None:
+    bom = files["dir"] / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + files["good"].read_bytes())
+    result = CliRunner().invoke(verify_group, ["openapi", str(files["spec"]), str(bom)])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.output
+    latin1 = files["dir"] / "latin1.json"
+    latin1.write_bytes(b"\xff\xfe{}")
+    result = CliRunner().invoke(verify_group, ["openapi", str(files["spec"]), str(latin1)])
+    assert result.exit_code == 2
+    assert "latin1.json: $: the file is not UTF-8 text; a pact file is JSON" in result.output

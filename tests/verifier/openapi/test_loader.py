@@ -67,6 +67,27 @@ def test_errors_name_the_file_and_location(tmp_path: Path) -> None:
         load_openapi(tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "[root]: the file is empty; an OpenAPI document is a JSON or YAML mapping"),
+        ("[1, 2]\n", "[root]: an OpenAPI document must be a mapping (JSON object), found an array"),
+        (
+            "just text\n",
+            "[root]: an OpenAPI document must be a mapping (JSON object), found the string 'just text'",
+        ),
+    ],
+)
+def test_documents_that_are_not_mappings_are_named_in_json_terms(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text)
+    with pytest.raises(OpenAPIError) as caught:
+        load_openapi(spec)
+    assert str(caught.value) == f"{spec}: {problem}"
+
+
 def test_circular_ref_chains_are_reported() -> None:
     document = parse_openapi(
         {
