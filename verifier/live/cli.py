@@ -184,7 +184,7 @@ def _options(
     base_url = check_http_url("--provider-base-url", raw["provider_base_url"])
     broker = _broker(raw) if raw["broker_url"] else None
     headers = tuple(parse_header(h) for h in raw["headers"])
-    sources = tuple(check_pact_source(p) for p in raw["pacts"])
+    sources = tuple(check_pact_source(p, raw["provider"]) for p in raw["pacts"])
     selectors = [parse_selector(s) for s in raw["selectors"]]
     if raw["main_branch"]:
         selectors.append({"mainBranch": True})
@@ -300,7 +300,7 @@ def _progress(console: Console) -> Iterator[Progress | None]:
 
 def _replay(options: ReplayOptions, progress: Progress | None, console: Console) -> ReplayResult:
     total = (
-        expected_interactions(options.pact_sources, options.selection.consumers)
+        expected_interactions(options.pact_sources, options.provider, options.selection.consumers)
         if options.pact_sources
         else None
     )

@@ -6,6 +6,7 @@ option and says how to fix it; the CLI turns it into exit code 2.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass, field
@@ -14,6 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from contracts.errors import PactFormatError
+from contracts.model import Pact
+from contracts.pactfile import load_pact
 from verifier.errors import VerifierError
 
 
@@ -182,21 +186,50 @@ def check_date(option: str, value: str) -> str:
     return value
 
 
-def check_pact_source(source: str) -> str:
+def read_pact(path: Path, option: str) -> Pact:
+    """A local pact, read by the project's pact reader (the same files `tether pact validate` accepts)."""
+    try:
+        pact = load_pact(path)
+    except PactFormatError as exc:
+        raise LiveOptionsError(f"{option} {exc}") from exc
+    with path.open("rb") as file:
+        if file.read(3) == codecs.BOM_UTF8:
+            raise LiveOptionsError(
+                f"{option} {path}: the file starts with a UTF-8 byte-order mark, which the Pact verifier "
+                "cannot read; save it as UTF-8 without BOM"
+            )
+    return pact
+
+
+def local_pacts(path: Path, provider: str, option: str = "--pact") -> list[Pact]:
+    """The pacts of `provider` in a pact file or a directory of pact files (as the Pact verifier reads a
+    directory: every *.json file, those of other providers left out)."""
+    if not path.is_dir():
+        pact = read_pact(path, option)
+        if pact.provider != provider:
+            raise LiveOptionsError(
+                f"{option} {path}: the pact is for provider {pact.provider!r}, not {provider!r}; "
+                f"give --provider {pact.provider}, or the pact files of {provider}"
+            )
+        return [pact]
+    pacts = [read_pact(file, f"{option} {path}:") for file in sorted(path.glob("*.json"))]
+    if not pacts:
+        raise LiveOptionsError(f"{option} {path}: the directory holds no *.json pact file")
+    mine = [pact for pact in pacts if pact.provider == provider]
+    if not mine:
+        found = ", ".join(sorted({f"{pact.consumer} -> {pact.provider}" for pact in pacts}))
+        raise LiveOptionsError(
+            f"{option} {path}: no pact in the directory is for provider {provider!r} (found: {found})"
+        )
+    return mine
+
+
+def check_pact_source(source: str, provider: str) -> str:
     """A pact file, a directory of pacts, or a pact URL (as a broker webhook hands out)."""
     if urlsplit(source).scheme in ("http", "https"):
         return source
     path = Path(source)
     if not path.exists():
         raise LiveOptionsError(f"--pact {source}: no such file or directory")
-    if path.is_dir():
-        if not any(path.glob("*.json")):
-            raise LiveOptionsError(f"--pact {source}: the directory holds no *.json pact file")
-        return str(path.resolve())
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LiveOptionsError(f"--pact {source}: not a readable JSON pact file ({exc})") from exc
-    if not isinstance(document, dict) or not isinstance(document.get("interactions"), list):
-        raise LiveOptionsError(f"--pact {source}: not a pact file (no top-level `interactions` array)")
+    local_pacts(path, provider)
     return str(path.resolve())

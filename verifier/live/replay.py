@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from verifier.errors import VerifierError
-from verifier.live.options import LiveOptionsError, ReplayOptions
+from verifier.live.options import LiveOptionsError, ReplayOptions, local_pacts
 from verifier.live.results import InteractionResult, Mismatch, Outcome, ReplayResult
 from verifier.live.state_relay import StateChange, StateRelay
 
@@ -40,29 +40,16 @@ def check_provider_reachable(base_url: str) -> None:
         ) from exc
 
 
-def expected_interactions(sources: Iterable[str], consumers: Iterable[str] = ()) -> int | None:
-    """How many HTTP interactions the local pact files hold (None when a source is remote)."""
+def expected_interactions(sources: Iterable[str], provider: str, consumers: Iterable[str] = ()) -> int | None:
+    """How many HTTP interactions the local pact files of `provider` hold (None when a source is remote)."""
     wanted = set(consumers)
     total = 0
     for source in sources:
         if source.startswith(("http://", "https://")):
             return None
-        path = Path(source)
-        for file in sorted(path.glob("*.json")) if path.is_dir() else [path]:
-            try:
-                pact = json.loads(file.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                return None
-            if not isinstance(pact, dict):
-                continue
-            if wanted and pact.get("consumer", {}).get("name") not in wanted:
-                continue
-            total += sum(
-                1
-                for interaction in pact.get("interactions", [])
-                if isinstance(interaction, dict)
-                and interaction.get("type", "Synchronous/HTTP") == "Synchronous/HTTP"
-            )
+        for pact in local_pacts(Path(source), provider):
+            if not wanted or pact.consumer in wanted:
+                total += len(pact.http_interactions)
     return total
 
 

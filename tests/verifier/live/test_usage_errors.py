@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ BASE = ["provider", "--provider", "OrdersApi"]
     [
         ([], "nothing to verify: give --pact FILE, --broker-url URL, or --openapi SPEC"),
         (["--pact", "no/such/pact.json"], "--pact no/such/pact.json: no such file or directory"),
-        (["--pact", str(SPEC)], "not a readable JSON pact file"),
+        (["--pact", str(SPEC)], "openapi.yaml: $: not valid JSON"),
         (
             ["--broker-url", "http://127.0.0.1:9", "--consumer-version-selector", "{mainBranch: true}"],
             "--consumer-version-selector '{mainBranch: true}' is not JSON",
@@ -110,3 +111,73 @@ def test_empty_pact_is_a_failure_not_a_pass(provider_url: str, tmp_path: Path) -
     assert run.exit_code == 1
     assert '"success": false' in run.stdout
     assert "no interactions were verified" in run.stdout
+
+
+def _pact_file(tmp_path: Path, name: str, document: object) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(document))
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (
+            {"provider": {"name": "OrdersApi"}, "interactions": []},
+            'bad.json: $.consumer: missing; add "consumer": {"name": "<the consumer name>"}',
+        ),
+        (
+            {"consumer": {"name": "Web"}, "provider": {"name": "OrdersApi"}, "interactions": [{"x": 1}]},
+            'bad.json: $.interactions[0].description: every interaction needs a "description" string',
+        ),
+        (
+            {"consumer": {"name": "Web"}, "provider": {"name": "Billing"}, "interactions": []},
+            "bad.json: the pact is for provider 'Billing', not 'OrdersApi'; give --provider Billing, "
+            "or the pact files of OrdersApi",
+        ),
+    ],
+)
+def test_unusable_pact_files_are_exit_2_naming_the_problem(
+    tmp_path: Path, document: object, message: str
+) -> None:
+    pact = _pact_file(tmp_path, "bad.json", document)
+    run = tether_verify(*BASE, "--provider-base-url", "http://127.0.0.1:9", "--pact", pact)
+    assert run.exit_code == 2, run.stdout + run.stderr
+    assert f"error: --pact {tmp_path}/{message}" in run.stderr
+    # in a directory, every pact must be readable; those of other providers are left out
+    run = tether_verify(*BASE, "--provider-base-url", "http://127.0.0.1:9", "--pact", str(tmp_path))
+    assert run.exit_code == 2, run.stdout + run.stderr
+    if "Billing" in message:
+        assert (
+            f"error: --pact {tmp_path}: no pact in the directory is for provider 'OrdersApi' "
+            "(found: Web -> Billing)"
+        ) in run.stderr
+    else:
+        assert f"error: --pact {tmp_path}: {tmp_path}/{message}" in run.stderr
+
+
+def test_a_v3_message_pact_is_a_pact(tmp_path: Path) -> None:
+    pact = _pact_file(
+        tmp_path,
+        "messages.json",
+        {
+            "consumer": {"name": "Web"},
+            "provider": {"name": "OrdersApi"},
+            "messages": [{"description": "m", "contents": {"a": 1}}],
+            "metadata": {"pactSpecification": {"version": "3.0.0"}},
+        },
+    )
+    run = tether_verify(*BASE, "--provider-base-url", "http://127.0.0.1:9", "--pact", pact)
+    assert run.exit_code == 2
+    assert "the provider does not answer" in run.stderr  # past the pact checks
+
+
+def test_a_pact_with_a_byte_order_mark_is_refused_before_the_rust_verifier_chokes_on_it(
+    tmp_path: Path,
+) -> None:
+    pact = tmp_path / "bom.json"
+    pact.write_bytes(b"\xef\xbb\xbf" + WEB_PACT.read_bytes())
+    run = tether_verify(*BASE, "--provider-base-url", "http://127.0.0.1:9", "--pact", str(pact))
+    assert run.exit_code == 2
+    assert f"--pact {pact}: the file starts with a UTF-8 byte-order mark" in run.stderr
+    assert "save it as UTF-8 without BOM" in run.stderr
