@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse
 from broker.context import RequestContext, request_context
 from broker.hal import HalResponse, hal_response
 from broker.services import webhooks as service
+from broker.services.webhook_events import CONTRACT_EVENTS
 from broker.views import webhooks as views
 from broker.webhooks.config import WebhookSettings
 
@@ -227,7 +228,7 @@ def version_deliveries(
             consumer=consumer,
             provider=provider,
             consumer_version=version,
-            event_names=service.CONTRACT_EVENTS,
+            event_names=CONTRACT_EVENTS,
         )
     )
     href = ctx.urls.pact_for_version(provider, consumer, version) + "/triggered-webhooks"

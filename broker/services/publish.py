@@ -30,7 +30,7 @@ from broker.services.pact_content import PactDocument, parse_pact_document
 from broker.services.pacticipants import ensure_pacticipant, set_main_branch_if_unset
 from broker.services.pacts import PactView, diff_texts
 from broker.services.versions import ensure_branch_version, ensure_tag, ensure_version
-from broker.services.webhooks import webhook_notices
+from broker.services.webhook_events import webhook_notices
 from broker.tables.core import (
     BranchVersion,
     Integration,

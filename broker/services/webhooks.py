@@ -1,90 +1,42 @@
-"""Webhooks: definitions, the event subscriber that fills the outbox, delivery of due rows, test
-execution and triggered-webhook queries.
+"""Webhooks: definitions (validated, stored with their templates; passwords kept but only ever
+shown masked), test execution, and triggered-webhook queries.
 
-* Definitions are validated here (events, method/URL against the target policy, names that must
-  exist) and stored with their template intact; passwords are kept but only ever shown masked.
-* ``on_event`` is subscribed to ``broker.events``: it runs inside the transaction that caused the
-  event and writes one ``triggered_webhook`` row per matching enabled webhook, with the
-  ``${pactbroker.*}`` values captured at that moment. No row is written for a rolled-back change.
-* ``deliver_due`` is the background job: claim due rows, render, send, record the attempt, and
-  schedule a retry with back-off or give up after the last attempt.
+Events become outbox rows in ``broker.services.webhook_events``; ``broker.services.webhook_delivery``
+sends them.
 """
 
 from __future__ import annotations
 
 import re
 import uuid as uuid_module
-import weakref
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-from sqlalchemy import Table, and_, delete, func, or_, select, update
-from sqlalchemy import event as sa_event
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, SQLModel, col
+from sqlmodel import Session, col
 
 from broker.clock import aware, now
 from broker.db import Database
 from broker.errors import NotFound, ValidationFailed
 from broker.events import BrokerEvent, EventName
 from broker.hal import Urls
-from broker.services.pact_metadata import PactMetadata, encode_metadata
-from broker.tables import load_all
-from broker.tables.core import BranchVersion, Pacticipant, PactPublication, PactVersion, Tag, Version
+from broker.services.webhook_delivery import PENDING_STATUSES, complete_attempt, render_request
+from broker.services.webhook_events import default_description, placeholder_values
+from broker.tables.core import Pacticipant, PactPublication, PactVersion, Version
 from broker.tables.webhooks import TriggeredWebhook, Webhook, WebhookEvent, WebhookExecution
 from broker.webhooks.config import WebhookSettings
 from broker.webhooks.delivery import DeliveryOutcome, RenderedRequest, deliver
-from broker.webhooks.outbox import any_due, claim
 from broker.webhooks.targets import TargetPolicy, TargetRefused
-from broker.webhooks.templates import render_body, render_text, sample_values
+from broker.webhooks.templates import render_text, sample_values
 
 EVENT_NAMES: tuple[str, ...] = tuple(e.value for e in EventName)
 DEFAULT_EVENTS: tuple[str, ...] = (EventName.CONTRACT_CONTENT_CHANGED.value,)
 UUID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 MAX_NAME = 255
-PENDING_STATUSES = ("not_run", "retrying")
-SESSION_TRIGGERED_KEY = "tether.triggered_webhooks"
-
-current_base_url: ContextVar[str | None] = ContextVar("tether_webhook_base_url", default=None)
-"""Set per request by ``broker.webhooks.runtime``; pact URLs in webhook bodies are built from it."""
-
-
-# --------------------------------------------------------------------------- runtime registry
-
-
-@dataclass
-class WebhookRuntime:
-    """What the subscriber needs to know about the process it runs in (found via the session's engine)."""
-
-    settings: WebhookSettings
-    base_urls: tuple[str, ...] = ()
-    wake: Callable[[], None] | None = None
-
-
-_runtimes: weakref.WeakKeyDictionary[Any, WebhookRuntime] = weakref.WeakKeyDictionary()
-
-
-def register_runtime(db: Database, runtime: WebhookRuntime) -> None:
-    _runtimes[db.engine] = runtime
-    _runtimes[db.write_engine] = runtime
-
-
-def unregister_runtime(db: Database) -> None:
-    _runtimes.pop(db.engine, None)
-    _runtimes.pop(db.write_engine, None)
-
-
-def _runtime_for(session: Session) -> WebhookRuntime | None:
-    """The runtime of the application serving this database, if one was installed in this process."""
-    bind = session.get_bind()
-    engine = getattr(bind, "engine", bind)
-    return _runtimes.get(engine)
 
 
 # --------------------------------------------------------------------------- definitions
@@ -113,14 +65,6 @@ class StoredWebhook:
     @property
     def title(self) -> str:
         return self.row.description or default_description(self.row.method, self.row.url)
-
-
-def default_description(method: str, url: str) -> str:
-    try:
-        host = urlsplit(url).hostname or url
-    except ValueError:
-        host = url
-    return f"{method.upper()} {host}"
 
 
 def parse_definition(
@@ -378,464 +322,6 @@ def require_pacticipants(session: Session, *names: str | None) -> None:
             raise NotFound(f"No pacticipant with name {name!r}")
 
 
-# --------------------------------------------------------------------------- events -> outbox
-
-
-@dataclass(frozen=True)
-class TriggeredNotice:
-    """One webhook queued by an event in this transaction (for publish notices)."""
-
-    uuid: str
-    webhook_description: str
-    event_name: str
-
-
-def matching_webhooks(session: Session, event_name: str, consumer: str, provider: str) -> list[Webhook]:
-    query = (
-        select(Webhook)
-        .join(WebhookEvent, col(WebhookEvent.webhook_id) == col(Webhook.id))
-        .where(
-            col(WebhookEvent.name) == event_name,
-            col(Webhook.enabled).is_(True),
-            or_(col(Webhook.consumer_name).is_(None), col(Webhook.consumer_name) == consumer),
-            or_(col(Webhook.provider_name).is_(None), col(Webhook.provider_name) == provider),
-            col(Webhook.consumer_label).is_(None),
-            col(Webhook.provider_label).is_(None),
-        )
-        .order_by(col(Webhook.id))
-    )
-    return list(session.execute(query).scalars())
-
-
-def on_event(session: Session, broker_event: BrokerEvent) -> None:
-    """Subscriber: queue one delivery per matching webhook, in the causing transaction.
-
-    Only databases served by an application that installed webhooks (``broker.webhooks.runtime``) get
-    deliveries queued; a script or test using a bare ``Database`` in the same process is left alone."""
-    runtime = _runtime_for(session)
-    if runtime is None:
-        return
-    webhooks = matching_webhooks(
-        session, broker_event.name.value, broker_event.consumer, broker_event.provider
-    )
-    if not webhooks:
-        return
-    base = current_base_url.get() or (runtime.base_urls[0] if runtime.base_urls else "http://localhost")
-    executions = [
-        placeholder_values(session, event, Urls(base))
-        for event in _per_provider_version(session, broker_event)
-    ]
-    queued: list[TriggeredNotice] = session.info.setdefault(SESSION_TRIGGERED_KEY, [])
-    at = now()
-    for webhook, values in ((w, v) for w in webhooks for v in executions):
-        triggered = TriggeredWebhook(
-            uuid=uuid_module.uuid4().hex,
-            webhook_id=webhook.id,
-            webhook_uuid=webhook.uuid,
-            event_name=broker_event.name.value,
-            status="not_run",
-            max_attempts=runtime.settings.max_attempts,
-            next_attempt_at=at,
-            consumer_name=broker_event.consumer,
-            provider_name=broker_event.provider,
-            consumer_version_number=values.get("consumerVersionNumber") or None,
-            provider_version_number=values.get("providerVersionNumber") or None,
-            pact_version_sha=broker_event.pact_version_sha,
-            verification_id=broker_event.verification_id,
-            context={"values": values, "baseUrl": base},
-        )
-        session.add(triggered)
-        queued.append(
-            TriggeredNotice(
-                triggered.uuid,
-                webhook.description or default_description(webhook.method, webhook.url),
-                broker_event.name.value,
-            )
-        )
-    session.flush()
-    if runtime.wake is not None and not session.info.get("tether.wake_registered"):
-        session.info["tether.wake_registered"] = True
-        wake = runtime.wake
-
-        def _after_commit(_session: Any) -> None:
-            _session.info.pop("tether.wake_registered", None)
-            wake()
-
-        sa_event.listen(session, "after_commit", _after_commit, once=True)
-
-
-def _per_provider_version(session: Session, broker_event: BrokerEvent) -> list[BrokerEvent]:
-    """``contract_requiring_verification_published`` runs once per provider version that needs to
-    verify the new content (the head of the provider's main branch, and every version currently
-    deployed or released), as the Pact Broker does, so each execution can trigger the right build.
-    Other events, and events that already name a provider version, run once."""
-    if (
-        broker_event.name != EventName.CONTRACT_REQUIRING_VERIFICATION_PUBLISHED
-        or broker_event.provider_version
-    ):
-        return [broker_event]
-    provider = session.execute(
-        select(Pacticipant).where(col(Pacticipant.name) == broker_event.provider)
-    ).scalar()
-    if provider is None or provider.id is None:
-        return [broker_event]
-    found: dict[int, list[str]] = {}
-    if provider.main_branch:
-        head = session.execute(
-            select(col(BranchVersion.version_id))
-            .where(
-                col(BranchVersion.pacticipant_id) == provider.id,
-                col(BranchVersion.branch_name) == provider.main_branch,
-            )
-            .order_by(col(BranchVersion.id).desc())
-            .limit(1)
-        ).scalar()
-        if head is not None:
-            found.setdefault(int(head), []).append(
-                f"the latest version from the main branch {provider.main_branch}"
-            )
-    tables = load_all().tables
-    for name, flag, what in (
-        ("deployed_version", "currently_deployed", "deployed"),
-        ("released_version", "currently_supported", "released"),
-    ):
-        table = tables.get(name)
-        environments = tables.get("environment")
-        if table is None or environments is None:
-            continue
-        rows = session.execute(
-            select(table.c.version_id, environments.c.name)
-            .join(environments, environments.c.id == table.c.environment_id)
-            .where(table.c.pacticipant_id == provider.id, table.c[flag].is_(True))
-        ).all()
-        for version_id, environment in rows:
-            found.setdefault(int(version_id), []).append(f"the version {what} in {environment}")
-    if not found:
-        return [broker_event]
-    numbers = dict(
-        session.execute(
-            select(col(Version.id), col(Version.number)).where(col(Version.id).in_(list(found)))
-        ).all()
-    )
-    events: list[BrokerEvent] = []
-    for version_id in sorted(found):
-        branch = session.execute(
-            select(col(BranchVersion.branch_name))
-            .where(col(BranchVersion.version_id) == version_id)
-            .order_by(col(BranchVersion.id).desc())
-            .limit(1)
-        ).scalar()
-        tags = tuple(
-            session.execute(
-                select(col(Tag.name)).where(col(Tag.version_id) == version_id).order_by(col(Tag.id))
-            ).scalars()
-        )
-        descriptions = ", ".join(found[version_id])
-        events.append(
-            replace(
-                broker_event,
-                provider_version=numbers[version_id],
-                provider_version_branch=branch,
-                provider_version_tags=tags,
-                extra={**broker_event.extra, "providerVersionDescriptions": descriptions},
-            )
-        )
-    return events
-
-
-def triggered_in(session: Session) -> list[TriggeredNotice]:
-    """Webhooks queued by events in this session's transaction (publish responses list them)."""
-    return list(session.info.get(SESSION_TRIGGERED_KEY, []))
-
-
-def webhook_notices(session: Session, urls: Urls) -> list[tuple[str, str]]:
-    """(type, text) notices for a publish response: each webhook this transaction triggered."""
-    queued = triggered_in(session)
-    if not queued:
-        return [("debug", "No enabled webhooks found for the detected events.")]
-    return [
-        (
-            "info",
-            f"Webhook {notice.webhook_description!r} triggered for event {notice.event_name}. "
-            f"See logs at {urls.path('triggered-webhooks', notice.uuid, 'logs')}",
-        )
-        for notice in queued
-    ]
-
-
-CONTRACT_EVENTS: tuple[str, ...] = (
-    EventName.CONTRACT_PUBLISHED.value,
-    EventName.CONTRACT_CONTENT_CHANGED.value,
-    EventName.CONTRACT_REQUIRING_VERIFICATION_PUBLISHED.value,
-)
-
-_VERIFICATION_EVENTS = {
-    EventName.PROVIDER_VERIFICATION_PUBLISHED,
-    EventName.PROVIDER_VERIFICATION_SUCCEEDED,
-    EventName.PROVIDER_VERIFICATION_FAILED,
-}
-
-
-def placeholder_values(session: Session, broker_event: BrokerEvent, urls: Urls) -> dict[str, str]:
-    """The ``${pactbroker.*}`` values of one event (strings; unknown ones empty)."""
-    values: dict[str, str] = {
-        "consumerName": broker_event.consumer,
-        "providerName": broker_event.provider,
-        "consumerVersionNumber": broker_event.consumer_version or "",
-        "providerVersionNumber": broker_event.provider_version or "",
-        "consumerVersionBranch": broker_event.consumer_version_branch or "",
-        "providerVersionBranch": broker_event.provider_version_branch or "",
-        "consumerVersionTags": ", ".join(broker_event.consumer_version_tags),
-        "providerVersionTags": ", ".join(broker_event.provider_version_tags),
-        "consumerLabels": "",
-        "providerLabels": "",
-        "eventName": broker_event.name.value,
-        "buildUrl": "",
-        "pactUrl": "",
-        "verificationResultUrl": "",
-        "providerVersionDescriptions": "",
-        "currentlyDeployedProviderVersionNumber": "",
-    }
-    is_verification = broker_event.name in _VERIFICATION_EVENTS
-    if broker_event.pact_version_sha:
-        metadata = encode_metadata(
-            PactMetadata(
-                wip=True,
-                consumer_version_number=broker_event.consumer_version,
-                consumer_version_tags=tuple(broker_event.consumer_version_tags),
-            )
-        )
-        values["pactUrl"] = urls.pact_version(
-            broker_event.provider, broker_event.consumer, broker_event.pact_version_sha, metadata
-        )
-    if is_verification:
-        if broker_event.verification_id is not None:
-            verifications = _verification_table()
-            if verifications is not None:
-                build_url = session.execute(
-                    select(verifications.c.build_url).where(
-                        verifications.c.id == broker_event.verification_id
-                    )
-                ).scalar()
-                values["buildUrl"] = build_url or ""
-            if broker_event.pact_version_sha:
-                values["verificationResultUrl"] = (
-                    urls.verification_results(
-                        broker_event.provider, broker_event.consumer, broker_event.pact_version_sha
-                    )
-                    + f"/{broker_event.verification_id}"
-                )
-        status = broker_event.verification_success
-    else:
-        status = None
-        if broker_event.consumer_version:
-            values["buildUrl"] = _build_url(session, broker_event.consumer, broker_event.consumer_version)
-        if not values["providerVersionNumber"] and broker_event.pact_version_sha:
-            values["providerVersionNumber"] = _latest_verifier(
-                session, broker_event.consumer, broker_event.provider, broker_event.pact_version_sha
-            )
-    values.update(_statuses(status))
-    for key, value in broker_event.extra.items():
-        if key in values and value is not None:
-            values[key] = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-    return values
-
-
-def _verification_table() -> Table | None:
-    """The verification results table (another area's; looked up so this module works without it)."""
-    return load_all().tables.get("verification")
-
-
-def _statuses(success: bool | None) -> dict[str, str]:
-    if success is None:
-        return {
-            "githubVerificationStatus": "pending",
-            "bitbucketVerificationStatus": "INPROGRESS",
-            "gitlabVerificationStatus": "pending",
-            "azureDevOpsVerificationStatus": "pending",
-        }
-    return {
-        "githubVerificationStatus": "success" if success else "failure",
-        "bitbucketVerificationStatus": "SUCCESSFUL" if success else "FAILED",
-        "gitlabVerificationStatus": "success" if success else "failed",
-        "azureDevOpsVerificationStatus": "succeeded" if success else "failed",
-    }
-
-
-def _build_url(session: Session, pacticipant: str, number: str) -> str:
-    url = session.execute(
-        select(col(Version.build_url))
-        .join(Pacticipant, col(Pacticipant.id) == col(Version.pacticipant_id))
-        .where(col(Pacticipant.name) == pacticipant, col(Version.number) == number)
-    ).scalar()
-    return url or ""
-
-
-def _latest_verifier(session: Session, consumer: str, provider: str, sha: str) -> str:
-    """The provider version that most recently verified this content (the Pact Broker's choice)."""
-    verifications = _verification_table()
-    if verifications is None:
-        return ""
-    consumer_p = aliased(Pacticipant, name="c")
-    provider_p = aliased(Pacticipant, name="p")
-    number = session.execute(
-        select(col(Version.number))
-        .join(verifications, verifications.c.provider_version_id == col(Version.id))
-        .join(PactVersion, col(PactVersion.id) == verifications.c.pact_version_id)
-        .join(consumer_p, col(consumer_p.id) == col(PactVersion.consumer_id))
-        .join(provider_p, col(provider_p.id) == col(PactVersion.provider_id))
-        .where(
-            col(consumer_p.name) == consumer, col(provider_p.name) == provider, col(PactVersion.sha) == sha
-        )
-        .order_by(verifications.c.id.desc())
-        .limit(1)
-    ).scalar()
-    return number or ""
-
-
-# --------------------------------------------------------------------------- rendering and delivery
-
-
-def render_request(webhook: Webhook, values: Mapping[str, str]) -> RenderedRequest:
-    return RenderedRequest(
-        method=webhook.method,
-        url=render_text(webhook.url, values, escape_for_url=True),
-        headers={render_text(k, values): render_text(v, values) for k, v in (webhook.headers or {}).items()},
-        body=render_body(webhook.body, values),
-        username=render_text(webhook.username, values) if webhook.username is not None else None,
-        password=render_text(webhook.password, values) if webhook.password is not None else None,
-    )
-
-
-@dataclass
-class _Claimed:
-    triggered: TriggeredWebhook
-    webhook: Webhook | None
-
-
-def _triggered_table() -> Any:
-    return SQLModel.metadata.tables["triggered_webhook"]
-
-
-def deliver_due(db: Database, settings: WebhookSettings, token: str) -> int:
-    """The background job: claim due deliveries, send them, record each attempt. Returns the count."""
-    table = _triggered_table()
-
-    def due() -> Any:
-        return and_(table.c.status.in_(PENDING_STATUSES), table.c.next_attempt_at <= now())
-
-    if not db.read(lambda s: any_due(s, table, due())):
-        return 0
-    ids = db.write(
-        lambda s: claim(
-            s,
-            table,
-            due(),
-            order_by=table.c.next_attempt_at,
-            lease_seconds=settings.lease_seconds,
-            limit=settings.batch_size,
-            token=token,
-        )
-    )
-    if len(ids) <= 1 or settings.concurrency <= 1:
-        for triggered_id in ids:
-            _deliver_one(db, settings, triggered_id, token)
-        return len(ids)
-    # a slow target must not hold up the others: deliver the batch concurrently
-    with ThreadPoolExecutor(
-        max_workers=min(len(ids), settings.concurrency), thread_name_prefix="webhook"
-    ) as pool:
-        for future in [pool.submit(_deliver_one, db, settings, triggered_id, token) for triggered_id in ids]:
-            future.result()
-    return len(ids)
-
-
-def _deliver_one(db: Database, settings: WebhookSettings, triggered_id: int, token: str) -> None:
-    def load(session: Session) -> _Claimed | None:
-        triggered = session.get(TriggeredWebhook, triggered_id)
-        if triggered is None:
-            return None
-        webhook = session.get(Webhook, triggered.webhook_id) if triggered.webhook_id is not None else None
-        return _Claimed(triggered, webhook)
-
-    claimed = db.read(load)
-    if claimed is None:
-        return
-    triggered, webhook = claimed.triggered, claimed.webhook
-    if webhook is None or not webhook.enabled:
-        outcome = DeliveryOutcome(success=False)
-        reason = "the webhook was deleted" if webhook is None else "the webhook is disabled"
-        outcome.error = reason
-        outcome.log(f"Not executed: {reason}", "ERROR")
-        final = True
-    else:
-        values = dict(triggered.context.get("values", {}))
-        outcome = deliver(render_request(webhook, values), settings.policy, timeout=settings.timeout_seconds)
-        final = False
-    db.write(lambda s: _complete(s, settings, triggered_id, token, outcome, give_up=final))
-
-
-def _complete(
-    session: Session,
-    settings: WebhookSettings,
-    triggered_id: int,
-    token: str | None,
-    outcome: DeliveryOutcome,
-    *,
-    give_up: bool = False,
-) -> TriggeredWebhook | None:
-    triggered = session.get(TriggeredWebhook, triggered_id)
-    if triggered is None:
-        return None
-    attempt = triggered.attempts_made + 1
-    at = now()
-    lines = list(outcome.lines)
-    values: dict[str, Any] = {
-        "attempts_made": attempt,
-        "lease_until": None,
-        "claimed_by": None,
-        "updated_at": at,
-    }
-    stamp = at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    if outcome.success:
-        values.update(status="success", next_attempt_at=None)
-        lines.append(f"[{stamp}] INFO: Webhook succeeded (attempt {attempt} of {triggered.max_attempts})")
-    else:
-        delay = None if give_up else settings.delay_after(attempt)
-        if delay is not None and attempt < triggered.max_attempts:
-            next_at = at + timedelta(seconds=delay)
-            values.update(status="retrying", next_attempt_at=next_at)
-            lines.append(
-                f"[{stamp}] INFO: Webhook failed (attempt {attempt} of {triggered.max_attempts}); "
-                f"retry scheduled in {delay:g} seconds, at {next_at.isoformat(timespec='milliseconds')}"
-            )
-        else:
-            values.update(status="failure", next_attempt_at=None)
-            lines.append(
-                f"[{stamp}] ERROR: Webhook failed (attempt {attempt} of {triggered.max_attempts}); giving up"
-            )
-    logs = "\n".join(lines) + "\n"
-    statement = update(TriggeredWebhook).where(col(TriggeredWebhook.id) == triggered_id)
-    if token is not None:
-        statement = statement.where(col(TriggeredWebhook.claimed_by) == token)
-    applied = session.execute(statement.values(**values)).rowcount  # type: ignore[attr-defined]
-    if not applied:
-        logs += f"[{stamp}] WARN: the lease ran out before this attempt finished; another worker took over\n"
-    session.add(
-        WebhookExecution(
-            triggered_webhook_id=triggered_id,
-            attempt=attempt,
-            success=outcome.success,
-            status_code=outcome.status,
-            error=outcome.error,
-            logs=logs,
-        )
-    )
-    session.flush()
-    session.refresh(triggered)
-    return triggered
-
-
 # --------------------------------------------------------------------------- test execution
 
 
@@ -878,7 +364,7 @@ def execute_webhook(
         session.add(triggered)
         session.flush()
         assert triggered.id is not None
-        _complete(session, settings, triggered.id, None, outcome, give_up=True)
+        complete_attempt(session, settings, triggered.id, None, outcome, give_up=True)
         logs = session.execute(
             select(col(WebhookExecution.logs)).where(
                 col(WebhookExecution.triggered_webhook_id) == triggered.id

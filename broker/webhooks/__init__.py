@@ -1,7 +1,9 @@
 """Webhooks: templates, target policy, the durable outbox and the background worker that delivers it.
 
-``broker.services.webhooks`` holds the queries and decisions (definitions, event subscription,
-triggered-webhook bookkeeping); this package holds the machinery it uses:
+``broker.services.webhooks`` (definitions, test execution, triggered webhooks),
+``broker.services.webhook_events`` (events -> outbox rows, ``${pactbroker.*}`` values) and
+``broker.services.webhook_delivery`` (the delivery job) hold the queries and decisions; this package
+holds the machinery they use:
 
 ``templates``  ``${pactbroker.*}`` placeholder substitution (URL values form-escaped).
 ``targets``    the allow-list policy: schemes, methods, hosts/CIDRs, private/loopback refusal.

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from broker import events
 from broker.db import Database
 from broker.hal import base_url_for
-from broker.services import provider_contracts, webhooks
+from broker.services import provider_contracts, webhook_delivery, webhook_events
 from broker.settings import BrokerSettings
 from broker.webhooks.config import WebhookSettings
 from broker.webhooks.worker import BackgroundWorker, Job
@@ -56,17 +56,17 @@ class BaseUrlMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        token = webhooks.current_base_url.set(base_url_for(Request(scope), self.base_urls))
+        token = webhook_events.current_base_url.set(base_url_for(Request(scope), self.base_urls))
         try:
             await self.app(scope, receive, send)
         finally:
-            webhooks.current_base_url.reset(token)
+            webhook_events.current_base_url.reset(token)
 
 
 def build_worker(db: Database, settings: WebhookSettings) -> BackgroundWorker:
     token = f"{uuid.uuid4().hex[:12]}"
     jobs = [
-        Job("webhook deliveries", lambda: webhooks.deliver_due(db, settings, token)),
+        Job("webhook deliveries", lambda: webhook_delivery.deliver_due(db, settings, token)),
         Job(
             "contract cross-checks", lambda: provider_contracts.run_pending_checks(db, settings.lease_seconds)
         ),
@@ -95,11 +95,11 @@ def _requeue_unchecked(db: Database) -> None:
 def install(app: FastAPI, settings: BrokerSettings, db: Database) -> WebhookSettings:
     webhook_settings = WebhookSettings.from_settings(settings)
     worker = build_worker(db, webhook_settings)
-    webhooks.register_runtime(
-        db, webhooks.WebhookRuntime(webhook_settings, settings.base_urls, wake=worker.wake)
+    webhook_events.register_runtime(
+        db, webhook_events.WebhookRuntime(webhook_settings, settings.base_urls, wake=worker.wake)
     )
     provider_contracts.register_wake(db, worker.wake)
-    events.subscribe(webhooks.on_event)
+    events.subscribe(webhook_events.on_event)
     events.subscribe(provider_contracts.on_event)
     app.state.webhook_settings = webhook_settings
     app.state.background_worker = worker
