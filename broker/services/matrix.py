@@ -412,6 +412,16 @@ def _decide(
                 "Without the environment, this result will not be reliable.",
             )
         )
+    if (query.environment or query.tag or query.main_branch) and any(
+        s.version_number is None and (s.latest or s.tag or s.branch) for s in specified
+    ):
+        reasons.append(
+            (
+                "warning",
+                "WARN: It is recommended to specify the version number (rather than the tag or branch) of the "
+                "pacticipant you wish to deploy to ensure the returned result is accurate.",
+            )
+        )
     return deployable, reasons, counts
 
 

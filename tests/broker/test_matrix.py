@@ -287,7 +287,9 @@ def test_selectors_by_branch_main_branch_and_latestby_cp(web_and_api: tuple[Scen
     assert feature.deployable is False
     assert feature.reasons == [
         "The verification for the pact between the latest version of Web from branch feat (2) and the version "
-        "of Api currently in prod (10) failed"
+        "of Api currently in prod (10) failed",
+        "WARN: It is recommended to specify the version number (rather than the tag or branch) of the "
+        "pacticipant you wish to deploy to ensure the returned result is accurate.",
     ]
     pair = matrix(s, "q[][pacticipant]=Web&q[][pacticipant]=Api&latestby=cp")
     assert [(r.consumer_version, r.provider_version) for r in pair.rows] == [("2", "10")]
