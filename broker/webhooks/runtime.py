@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from broker import events
 from broker.db import Database
 from broker.hal import base_url_for
-from broker.services import provider_contracts, webhook_delivery, webhook_events
+from broker.services import contract_checks, webhook_delivery, webhook_events
 from broker.settings import BrokerSettings
 from broker.webhooks.config import WebhookSettings
 from broker.webhooks.worker import BackgroundWorker, Job
@@ -67,16 +67,13 @@ def build_worker(db: Database, settings: WebhookSettings) -> BackgroundWorker:
     token = f"{uuid.uuid4().hex[:12]}"
     jobs = [
         Job("webhook deliveries", lambda: webhook_delivery.deliver_due(db, settings, token)),
-        Job(
-            "contract cross-checks", lambda: provider_contracts.run_pending_checks(db, settings.lease_seconds)
-        ),
+        Job("contract cross-checks", lambda: contract_checks.run_pending_checks(db, settings.lease_seconds)),
         Job(
             "missing cross-checks",
             _every(
                 settings.gap_fill_seconds,
                 lambda: (
-                    db.read(provider_contracts.any_contracts)
-                    and db.write(provider_contracts.fill_missing_checks)
+                    db.read(contract_checks.any_contracts) and db.write(contract_checks.fill_missing_checks)
                 ),
             ),
         ),
@@ -87,7 +84,7 @@ def build_worker(db: Database, settings: WebhookSettings) -> BackgroundWorker:
 def _requeue_unchecked(db: Database) -> None:
     """Checks left unknown for want of a checker are computed now that one may be installed."""
     try:
-        db.write(provider_contracts.requeue_unchecked)
+        db.write(contract_checks.requeue_unchecked)
     except Exception:
         log.exception("could not re-queue unchecked contract cross-checks")
 
@@ -98,9 +95,9 @@ def install(app: FastAPI, settings: BrokerSettings, db: Database) -> WebhookSett
     webhook_events.register_runtime(
         db, webhook_events.WebhookRuntime(webhook_settings, settings.base_urls, wake=worker.wake)
     )
-    provider_contracts.register_wake(db, worker.wake)
+    contract_checks.register_wake(db, worker.wake)
     events.subscribe(webhook_events.on_event)
-    events.subscribe(provider_contracts.on_event)
+    events.subscribe(contract_checks.on_event)
     app.state.webhook_settings = webhook_settings
     app.state.background_worker = worker
     app.add_middleware(BaseUrlMiddleware, base_urls=settings.base_urls)

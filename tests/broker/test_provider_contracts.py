@@ -20,6 +20,7 @@ import pytest
 from sqlmodel import select
 
 from broker import provider_contracts_checker
+from broker.services import contract_checks
 from broker.services import provider_contracts as service
 from broker.tables.core import PactVersion, Version
 from broker.tables.provider_contracts import ProviderContract, ProviderContractCheck
@@ -340,7 +341,9 @@ def test_without_a_checker_results_are_unknown_with_the_reason(monkeypatch: pyte
         reason = provider_contracts_checker.load_checker("oas")
         assert isinstance(reason, str)
         assert "no 'openapi' checker is installed" in reason
-        outcome = service._check({}, SPEC.read_text(), "application/yaml", "oas", WEB_PACT.read_text())
+        outcome = contract_checks._check(
+            {}, SPEC.read_text(), "application/yaml", "oas", WEB_PACT.read_text()
+        )
         assert (outcome.status, outcome.success) == ("unknown", None)
         assert outcome.failure_reason == reason
     finally:
@@ -428,7 +431,7 @@ def test_checks_left_unknown_for_want_of_a_checker_are_requeued(
         session.add(row)
 
     broker.db.write(mark_unknown)
-    assert broker.db.write(service.requeue_unchecked) == 1  # the real checker is installed
+    assert broker.db.write(contract_checks.requeue_unchecked) == 1  # the real checker is installed
     worker.start()
     (done,) = settled(broker, 1)
     assert (done.status, done.checker) == ("success", "tether-openapi")
@@ -470,8 +473,10 @@ def test_pairs_that_become_relevant_later_are_filled_in(
     broker: ThreadBroker, client: httpx.Client, tmp_path: Path
 ) -> None:
     newest, numbers = _deploy_an_unchecked_provider_version(broker, client, tmp_path)
-    assert broker.db.write(service.fill_missing_checks) == 1  # the deployed 2.0.0 against the new pact
-    assert broker.db.write(service.fill_missing_checks) == 0
+    assert (
+        broker.db.write(contract_checks.fill_missing_checks) == 1
+    )  # the deployed 2.0.0 against the new pact
+    assert broker.db.write(contract_checks.fill_missing_checks) == 0
     rows = settled(broker, 6)
     assert sorted(numbers[r.provider_version_id] for r in rows if r.pact_version_id == newest) == [
         "1.0.0", "2.0.0", "3.0.0",
