@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
@@ -20,6 +22,22 @@ from loadgen.locust.runner import RunOptions, RunResult, Thresholds, run_locust,
 from loadgen.locust.scenario import build_scenario
 from loadgen.locust.traffic import count_routes, read_requests
 from loadgen.locust.weights import WeightPlan, load_weights_file
+
+RUN_TIME = re.compile(r"(?:\d+h)?(?:\d+m)?(?:\d+s)?")
+
+
+class InputError(click.ClickException):
+    """Unusable input (a file, an option): exit code 2, like click's usage errors; 1 stays "checked and
+    failed" (a broken threshold)."""
+
+    exit_code = 2
+
+
+def check_http_url(option: str, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"{option} {value!r} is not an http(s) URL (e.g. http://127.0.0.1:8081)")
+    return value
 
 
 @click.group(name="loadgen")
@@ -69,12 +87,14 @@ def locustfile_command(
     By default every interaction has weight 1 and a consumer's weight is the sum of its tasks'.
     """
     console = Console(stderr=True)
+    if state_change_url is not None:
+        check_http_url("--state-change-url", state_change_url)
     try:
         contracts = contract_options.load(provider)
         for line in contracts.describe():
             console.print(line, markup=False, highlight=False, soft_wrap=True)
         if not contracts.pacts:
-            raise click.ClickException(f"no pacts to generate a scenario from for provider {provider!r}")
+            raise InputError(f"no pacts to generate a scenario from for provider {provider!r}")
         spec = load_openapi(openapi) if openapi else None
         templates = _openapi_templates(spec) if spec else ()
         links = read_links(spec) if spec else []
@@ -101,10 +121,13 @@ def locustfile_command(
             state_change_url=state_change_url,
         )
     except (LoadgenError, ContractError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise InputError(str(exc)) from exc
     text = render_locustfile(scenario, command=["tether", "loadgen", *sys.argv[2:]], filename=out.name)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot write the locustfile: {exc.strerror or exc}") from exc
     console.print(
         f"wrote {out}: {len(scenario.users)} user class(es), {len(scenario.tasks)} task(s); weights: {scenario.weights_source}",
         markup=False,
@@ -129,17 +152,44 @@ def _print_unmatched(console: Console, rows: list[tuple[str, int]]) -> None:
 @loadgen_group.command(name="run")
 @click.option("--locustfile", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--host", required=True, help="Base URL of the system under load, e.g. http://127.0.0.1:8000.")
-@click.option("-u", "--users", default=10, show_default=True, help="Concurrent users.")
-@click.option("-r", "--spawn-rate", default=10.0, show_default=True, help="Users started per second.")
+@click.option(
+    "-u", "--users", type=click.IntRange(min=1), default=10, show_default=True, help="Concurrent users."
+)
+@click.option(
+    "-r",
+    "--spawn-rate",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Users started per second.",
+)
 @click.option("-t", "--run-time", default="30s", show_default=True, help="Duration, e.g. 20s, 2m.")
-@click.option("--workers", default=0, show_default=True, help="Local worker processes (0 = one process).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Local worker processes (0 = one process).",
+)
 @click.option("--consumer", "consumers", multiple=True, help="Simulate only this consumer (repeatable).")
 @click.option(
     "--tag", "tags", multiple=True, help="Run only tasks with this tag (e.g. state:an-order-exists)."
 )
-@click.option("--max-fail-ratio", type=float, help="Fail when failures/requests exceeds this (0.01 = 1%).")
-@click.option("--max-p95-ms", type=float, help="Fail when the overall p95 response time exceeds this.")
-@click.option("--min-rps", type=float, help="Fail when throughput is below this many requests per second.")
+@click.option(
+    "--max-fail-ratio",
+    type=click.FloatRange(0, 1),
+    help="Fail when failures/requests exceeds this (0.01 = 1%).",
+)
+@click.option(
+    "--max-p95-ms",
+    type=click.FloatRange(min=0),
+    help="Fail when the overall p95 response time exceeds this.",
+)
+@click.option(
+    "--min-rps",
+    type=click.FloatRange(min=0),
+    help="Fail when throughput is below this many requests per second.",
+)
 @click.option(
     "--html", type=click.Path(dir_okay=False, path_type=Path), help="Write Locust's HTML report here."
 )
@@ -169,10 +219,18 @@ def run_command(
     For several machines, start `locust -f FILE --master` on one and `locust -f FILE --worker
     --master-host HOST` on the others; `--workers N` does that with N local processes.
     """
+    check_http_url("--host", host)
+    if not run_time or (not RUN_TIME.fullmatch(run_time) and not run_time.isdigit()):
+        raise InputError(
+            f"-t/--run-time {run_time!r} is not a duration: use e.g. 20 (seconds), 20s, 3m, 1h20m"
+        )
+    for option, path in (("--html", html), ("--csv", csv_prefix)):
+        if path is not None and not path.absolute().parent.is_dir():
+            raise InputError(f"{option} {path}: no such directory {path.absolute().parent}")
     try:
-        user_classes = user_classes_for(locustfile, consumers) if consumers else []
+        user_classes = user_classes_for(locustfile, consumers)  # also checks that the file is Python
     except LoadgenError as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise InputError(str(exc)) from exc
     options = RunOptions(
         locustfile=locustfile,
         host=host,

@@ -67,6 +67,8 @@ class Breach:
             "max_fail_ratio": "failure ratio {measured:.2%} is above the allowed {limit:.2%}",
             "max_p95_ms": "p95 response time {measured:.0f} ms is above the allowed {limit:.0f} ms",
             "min_rps": "throughput {measured:.1f} requests/s is below the required {limit:.1f}",
+            "no_requests": "no request was made: check --host, the --tag/--consumer filters and the "
+            "provider-state set-up",
         }
         return labels[self.threshold].format(measured=self.measured, limit=self.limit)
 
@@ -101,6 +103,9 @@ class RunOptions:
 
 
 def evaluate(aggregated: EndpointStats, thresholds: Thresholds) -> tuple[Breach, ...]:
+    """The thresholds the run broke; a run that made no request at all proves nothing and never passes."""
+    if aggregated.requests == 0:
+        return (Breach("no_requests", 1, 0),)
     breaches = []
     if thresholds.max_fail_ratio is not None and aggregated.fail_ratio > thresholds.max_fail_ratio:
         breaches.append(Breach("max_fail_ratio", thresholds.max_fail_ratio, aggregated.fail_ratio))

@@ -145,7 +145,7 @@ def test_thresholds_decide_the_exit_code(tmp_path: Path, provider_url: str) -> N
     )
     html = tmp_path / "report.html"
     run = tether(
-        "loadgen", "run", "--locustfile", out, "--host", provider_url, "-u", "1", "-r", "1", "-t", "2s",
+        "loadgen", "run", "--locustfile", out, "--host", provider_url, "-u", "1", "-r", "1", "-t", "4s",
         "--min-rps", "1000000", "--max-p95-ms", "60000", "--html", html,
     )  # fmt: skip
     assert run.returncode == 1

@@ -1,0 +1,70 @@
+"""`tether loadgen` refuses unusable input with exit code 2 before Locust starts, and a run that made
+no request never passes its thresholds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from loadgen.cli import loadgen_group
+from loadgen.locust.runner import EndpointStats, Thresholds, evaluate
+
+GOOD = "class WebUser:\n    consumer = 'Web'\n"
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(loadgen_group, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    ("locustfile", "extra", "message"),
+    [
+        ("x = (\n", [], "line 1"),
+        (GOOD, ["--host", "notaurl"], "--host 'notaurl' is not an http(s) URL"),
+        (GOOD, ["-t", "banana"], "-t/--run-time 'banana' is not a duration"),
+        (GOOD, ["-u", "0"], "Invalid value for '-u' / '--users'"),
+        (GOOD, ["--workers", "-1"], "Invalid value for '--workers'"),
+        (GOOD, ["--max-fail-ratio", "2"], "Invalid value for '--max-fail-ratio'"),
+        (GOOD, ["--html", "/no/such/dir/report.html"], "--html /no/such/dir/report.html: no such directory"),
+    ],
+)
+def test_unusable_run_options_are_exit_2(
+    tmp_path: Path, locustfile: str, extra: list[str], message: str
+) -> None:
+    path = tmp_path / "locustfile.py"
+    path.write_text(locustfile)
+    args = ["run", "--locustfile", str(path), "--host", "http://127.0.0.1:9", *extra]
+    code, output = _run(*args)
+    assert code == 2, output
+    assert message in output
+
+
+def test_a_run_without_requests_breaks_its_thresholds() -> None:
+    nothing = EndpointStats("", "Aggregated", 0, 0, 0.0, 0.0, 0.0, 0.0)
+    (breach,) = evaluate(nothing, Thresholds())
+    assert breach.message == (
+        "no request was made: check --host, the --tag/--consumer filters and the provider-state set-up"
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--pact", "no/such.json"], "no/such.json"),
+        (
+            ["--pact", "{pact}", "--state-change-url", "notaurl"],
+            "--state-change-url 'notaurl' is not an http(s) URL",
+        ),
+    ],
+)
+def test_unusable_locustfile_input_is_exit_2(tmp_path: Path, extra: list[str], message: str) -> None:
+    pact = Path(__file__).parents[3] / "examples" / "pacts" / "OrderWeb-OrdersApi.json"
+    args = [a.replace("{pact}", str(pact)) for a in extra]
+    code, output = _run("locustfile", "--provider", "OrdersApi", *args, "--out", str(tmp_path / "l.py"))
+    assert code == 2, output
+    assert message in output
+    assert not (tmp_path / "l.py").exists()
