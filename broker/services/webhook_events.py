@@ -269,7 +269,7 @@ CONTRACT_EVENTS: tuple[str, ...] = (
     EventName.CONTRACT_REQUIRING_VERIFICATION_PUBLISHED.value,
 )
 
-_VERIFICATION_EVENTS = {
+VERIFICATION_EVENTS = {
     EventName.PROVIDER_VERIFICATION_PUBLISHED,
     EventName.PROVIDER_VERIFICATION_SUCCEEDED,
     EventName.PROVIDER_VERIFICATION_FAILED,
@@ -296,7 +296,7 @@ def placeholder_values(session: Session, broker_event: BrokerEvent, urls: Urls) 
         "providerVersionDescriptions": "",
         "currentlyDeployedProviderVersionNumber": "",
     }
-    is_verification = broker_event.name in _VERIFICATION_EVENTS
+    is_verification = broker_event.name in VERIFICATION_EVENTS
     if broker_event.pact_version_sha:
         metadata = encode_metadata(
             PactMetadata(

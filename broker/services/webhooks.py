@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid as uuid_module
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,8 @@ from broker.errors import NotFound, ValidationFailed
 from broker.events import BrokerEvent, EventName
 from broker.hal import Urls
 from broker.services.webhook_delivery import PENDING_STATUSES, complete_attempt, render_request
-from broker.services.webhook_events import default_description, placeholder_values
+from broker.services.webhook_events import VERIFICATION_EVENTS, default_description, placeholder_values
+from broker.tables import load_all
 from broker.tables.core import Pacticipant, PactPublication, PactVersion, Version
 from broker.tables.webhooks import TriggeredWebhook, Webhook, WebhookEvent, WebhookExecution
 from broker.webhooks.config import WebhookSettings
@@ -399,7 +400,13 @@ def _test_values(session: Session, stored: StoredWebhook, urls: Urls) -> dict[st
     consumer_p = aliased(Pacticipant, name="c")
     provider_p = aliased(Pacticipant, name="p")
     query = (
-        select(col(consumer_p.name), col(provider_p.name), col(Version.number), col(PactVersion.sha))
+        select(
+            col(consumer_p.name),
+            col(provider_p.name),
+            col(Version.number),
+            col(PactVersion.sha),
+            col(PactVersion.id),
+        )
         .select_from(PactPublication)
         .join(consumer_p, col(consumer_p.id) == col(PactPublication.consumer_id))
         .join(provider_p, col(provider_p.id) == col(PactPublication.provider_id))
@@ -426,6 +433,23 @@ def _test_values(session: Session, stored: StoredWebhook, urls: Urls) -> dict[st
             consumer_version=row[2],
             pact_version_sha=row[3],
         )
+        verifications = load_all().tables.get("verification")
+        if event_name in VERIFICATION_EVENTS and verifications is not None:
+            # a verification event is tried with the latest verification of that pact
+            latest = session.execute(
+                select(verifications.c.id, col(Version.number), verifications.c.success)
+                .join(Version, col(Version.id) == verifications.c.provider_version_id)
+                .where(verifications.c.pact_version_id == row[4])
+                .order_by(verifications.c.id.desc())
+                .limit(1)
+            ).first()
+            if latest is not None:
+                synthetic = replace(
+                    synthetic,
+                    verification_id=int(latest[0]),
+                    provider_version=latest[1],
+                    verification_success=bool(latest[2]),
+                )
     return placeholder_values(session, synthetic, urls)
 
 

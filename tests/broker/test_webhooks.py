@@ -3,6 +3,7 @@ allow-list, credentials never echoed, test execution, and the real Pact CLI's cr
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -382,3 +383,58 @@ def test_a_huge_response_is_read_only_up_to_the_cap(broker: ThreadBroker, client
     assert body["success"] is True
     assert len(body["response"]["body"]) == 64 * 1024
     assert "... (65536 characters)" in body["logs"]
+
+
+def test_execute_uses_the_latest_verification_for_verification_events(
+    broker: ThreadBroker, client: httpx.Client
+) -> None:
+    pact = {
+        "consumer": {"name": "OrderWeb"},
+        "provider": {"name": "OrderApi"},
+        "interactions": [
+            {
+                "description": "get",
+                "request": {"method": "GET", "path": "/orders/1"},
+                "response": {"status": 200},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+    }
+    content = base64.b64encode(json.dumps(pact).encode()).decode()
+    published = client.post(
+        "/contracts/publish",
+        json={
+            "pacticipantName": "OrderWeb",
+            "pacticipantVersionNumber": "1.0.0",
+            "contracts": [
+                {
+                    "consumerName": "OrderWeb",
+                    "providerName": "OrderApi",
+                    "specification": "pact",
+                    "contentType": "application/json",
+                    "content": content,
+                }
+            ],
+        },
+    )
+    assert published.status_code == 200, published.text
+    pact_resource = client.get("/pacts/provider/OrderApi/consumer/OrderWeb/version/1.0.0").json()
+    result = client.post(
+        pact_resource["_links"]["pb:publish-verification-results"]["href"],
+        json={"success": False, "providerApplicationVersion": "2.0.0"},
+    )
+    assert result.status_code == 201, result.text
+    with receiver() as rx:
+        body = _webhook(rx.url, events=[{"name": "provider_verification_failed"}])
+        body["request"]["body"] = {
+            "provider": "${pactbroker.providerVersionNumber}",
+            "status": "${pactbroker.githubVerificationStatus}",
+            "result": "${pactbroker.verificationResultUrl}",
+        }
+        client.put(f"/webhooks/{UUID}", json=body)
+        executed = client.post(f"/webhooks/{UUID}/execute").json()
+        assert executed["success"] is True
+        (delivery,) = rx.deliveries
+    sent = json.loads(delivery.body)
+    assert (sent["provider"], sent["status"]) == ("2.0.0", "failure")
+    assert client.get(sent["result"]).json()["success"] is False
