@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from verifier.live.results import InteractionResult, Outcome, ProviderVerification, SelfCheckResult
+from verifier.report.junit import junit_document
 
 MARKS = {Outcome.PASSED: ("✔", "green"), Outcome.FAILED: ("✘", "red"), Outcome.SKIPPED: ("-", "yellow")}
 
@@ -229,8 +230,7 @@ def render_junit(result: ProviderVerification) -> str:
         close(element, counts)
     for key, value in totals.items():
         root.set(key, str(value))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return junit_document(root)
 
 
 FORMATS: dict[str, Callable[[ProviderVerification], str]] = {

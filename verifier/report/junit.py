@@ -3,10 +3,30 @@ warnings go to the test case's system-out."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from verifier.report.findings import Finding, VerificationReport
+
+# characters XML 1.0 cannot hold, even escaped (control characters, lone surrogates, U+FFFE/U+FFFF)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _NOT_XML.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def junit_document(root: ET.Element) -> str:
+    """The XML text of a JUnit tree. Pact descriptions, paths and bodies may hold characters XML cannot
+    represent; they are written as visible ``\\xNN`` escapes so CI tools can still parse the report."""
+    for element in root.iter():
+        for key, value in list(element.attrib.items()):
+            element.set(key, _xml_safe(value))
+        if element.text:
+            element.text = _xml_safe(element.text)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def _interaction_index(finding: Finding) -> int | None:
@@ -57,5 +77,4 @@ def render_junit(report: VerificationReport) -> str:
         total_failures += failures
     suites_el.set("tests", str(total_tests))
     suites_el.set("failures", str(total_failures))
-    ET.indent(suites_el)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites_el, encoding="unicode") + "\n"
+    return junit_document(suites_el)

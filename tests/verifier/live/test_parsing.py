@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from typing import Any
 
 from verifier.live.replay import parse_results
-from verifier.live.results import Outcome
+from verifier.live.report import render_junit
+from verifier.live.results import InteractionResult, Mismatch, Outcome, ProviderVerification, ReplayResult
 from verifier.live.selfcheck import build_result, parse_junit
 
 # the shape of pact-python's Verifier.results (pact_ffi 0.5.12), as captured from real runs
@@ -225,3 +227,20 @@ def test_failures_and_errors_of_the_run() -> None:
     assert not check.success
     assert [(f.code, f.count) for f in check.failures] == [("ST108", 4)]
     assert check.errors == ("POST /orders: Network error: connection refused",)
+
+
+def test_the_junit_report_stays_valid_xml_with_control_characters_in_descriptions() -> None:
+    failed = InteractionResult(
+        "Web\x01",
+        "a request \x1b[31m in red",
+        (),
+        Outcome.FAILED,
+        mismatches=(Mismatch("BodyMismatch", "expected \x00 but got \x02"),),
+    )
+    result = ProviderVerification("OrdersApi", "http://x", None, ReplayResult((failed,)), None)
+    case = ET.fromstring(render_junit(result)).find("testsuite/testcase")
+    assert case is not None
+    assert case.get("name") == "a request \\x1b[31m in red"
+    failure = case.find("failure")
+    assert failure is not None
+    assert failure.get("message") == "expected \\x00 but got \\x02"

@@ -257,3 +257,20 @@ def test_a_pact_with_a_byte_order_mark_is_read_like_tether_pact_reads_it(files: 
     result = CliRunner().invoke(verify_group, ["openapi", str(files["spec"]), str(latin1)])
     assert result.exit_code == 2
     assert "latin1.json: $: the file is not UTF-8 text; a pact file is JSON" in result.output
+
+
+def test_junit_stays_valid_xml_when_the_pact_holds_control_characters(files: dict[str, Path]) -> None:
+    pact = json.loads(files["good"].read_text())
+    pact["interactions"][0]["description"] = "bell \x07 and ]]> <&"
+    pact["interactions"][0]["request"]["path"] = "/nowhere\x01"
+    weird = files["dir"] / "weird.json"
+    weird.write_text(json.dumps(pact))
+    result = _run(str(files["spec"]), str(weird), "--format", "junit")
+    assert result.exit_code == 1
+    root = ET.fromstring(result.output)
+    case = root.find("testsuite/testcase")
+    assert case is not None
+    assert case.get("name") == "interactions[0] bell \\x07 and ]]> <&"
+    failure = case.find("failure")
+    assert failure is not None
+    assert "GET /nowhere\\x01" in (failure.get("message") or "")
