@@ -26,8 +26,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import defusedxml.ElementTree as SafeET
-import yaml
 
+from contracts.errors import ContractError
+from contracts.openapi import load_openapi
 from verifier.errors import VerifierError
 from verifier.live.options import LiveOptionsError, SelfCheckOptions
 from verifier.live.results import OperationResult, Outcome, SelfCheckFailure, SelfCheckResult
@@ -53,13 +54,9 @@ def check_spec(spec: str) -> str:
     if not path.is_file():
         raise LiveOptionsError(f"--openapi {spec}: no such file")
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise LiveOptionsError(f"--openapi {spec}: not readable as YAML or JSON ({exc})") from exc
-    if not isinstance(document, dict) or not ({"openapi", "swagger"} & set(document)):
-        raise LiveOptionsError(
-            f"--openapi {spec}: not an OpenAPI document (no top-level `openapi` or `swagger` key)"
-        )
+        load_openapi(path)  # the same reader (and messages) as `tether verify openapi`
+    except ContractError as exc:
+        raise LiveOptionsError(f"--openapi {exc}") from exc
     return str(path.resolve())
 
 

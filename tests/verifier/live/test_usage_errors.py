@@ -54,7 +54,14 @@ BASE = ["provider", "--provider", "OrdersApi"]
             ["--pact", str(WEB_PACT), "--max-examples", "5"],
             "--max-examples tunes the self-check: give --openapi",
         ),
-        (["--openapi", str(WEB_PACT)], "not an OpenAPI document (no top-level `openapi` or `swagger` key)"),
+        (
+            ["--openapi", str(WEB_PACT)],
+            "OrderWeb-OrdersApi.json: [root]: not an OpenAPI document: it has neither an 'openapi' nor",
+        ),
+        (
+            ["--openapi", "{bad_yaml}"],
+            "bad.yaml: line 3 column 1: invalid YAML: did not find expected node content",
+        ),
         (["--openapi", "missing.yaml"], "--openapi missing.yaml: no such file"),
         (["--openapi", str(SPEC), "--phases", "examples,chaos"], "unknown phase(s) ['chaos']"),
         (
@@ -68,7 +75,10 @@ BASE = ["provider", "--provider", "OrdersApi"]
         ),
     ],
 )
-def test_bad_options(extra: list[str], message: str) -> None:
+def test_bad_options(extra: list[str], message: str, tmp_path: Path) -> None:
+    bad_yaml = tmp_path / "bad.yaml"
+    bad_yaml.write_text("openapi: 3.0.0\npaths: [\n")
+    extra = [arg.replace("{bad_yaml}", str(bad_yaml)) for arg in extra]
     run = tether_verify(*BASE, "--provider-base-url", "http://127.0.0.1:9", *extra)
     assert run.exit_code == 2, run.stdout + run.stderr
     assert message in run.stderr
