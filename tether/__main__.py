@@ -1,3 +1,3 @@
 from tether.cli import main
 
-main()
+main(prog_name="tether")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 
 from click.testing import CliRunner
 
@@ -25,3 +26,15 @@ def test_installed_entry_point_runs() -> None:
     proc = subprocess.run([*tether_executable(), "--help"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "Tether: contract testing" in proc.stdout
+
+
+def test_python_dash_m_tether_names_itself_tether() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "tether", "pact", "--help"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Usage: tether pact [OPTIONS]")
+    version = subprocess.run(
+        [sys.executable, "-m", "tether", "--version"], capture_output=True, text=True, check=False
+    )
+    assert version.stdout.startswith("tether, version ")
