@@ -240,6 +240,18 @@ def version_deliveries(
     "/metadata/{metadata:seg}/verification-results/{number:int}/triggered-webhooks",
     response_class=HalResponse,
 )
+def verification_deliveries_with_metadata(
+    provider: str,
+    consumer: str,
+    sha: str,
+    metadata: str,
+    number: int,
+    ctx: RequestContext = Depends(request_context),
+) -> HalResponse:
+    # declares ``metadata`` so the OpenAPI document names every path parameter (schemathesis checks it)
+    return verification_deliveries(provider, consumer, sha, number, ctx)
+
+
 @router.get(
     "/pacts/provider/{provider:seg}/consumer/{consumer:seg}/pact-version/{sha:seg}"
     "/verification-results/{number:int}/triggered-webhooks",
