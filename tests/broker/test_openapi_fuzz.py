@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,14 @@ def test_openapi_document_covers_the_core_routes(tmp_path: Path, start_broker: S
         ("/pacts/latest", "get"),
     ):
         assert method in spec["paths"][path], path
+    undeclared = [
+        f"{method.upper()} {path}: {name}"
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        for name in re.findall(r"{(\w+)}", path)
+        if name not in {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+    ]
+    assert undeclared == [], "every path parameter must be declared by its handler"
     publish = spec["paths"]["/contracts/publish"]["post"]["requestBody"]["content"]["application/json"][
         "schema"
     ]
