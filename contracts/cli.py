@@ -9,6 +9,7 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from contracts.errors import ContractError
 from contracts.hashing import pact_version_sha
@@ -99,10 +100,14 @@ def show(file: str, width: int | None) -> None:
     """Summarise the interactions of FILE in a table."""
     pact = _load(file)
     console = Console(width=width, soft_wrap=False)
-    console.print(
-        f"[bold]{pact.consumer}[/bold] -> [bold]{pact.provider}[/bold]  "
-        f"spec V{pact.spec_version}  {len(pact.interactions)} interactions  "
-        f"sha {pact_version_sha(pact)[:12]}"
+    console.print(  # names are data, never markup: Text keeps "[...]" in them literal
+        Text.assemble(
+            (pact.consumer, "bold"),
+            " -> ",
+            (pact.provider, "bold"),
+            f"  spec V{pact.spec_version}  {len(pact.interactions)} interactions  "
+            f"sha {pact_version_sha(pact)[:12]}",
+        )
     )
     table = Table(show_lines=False)
     for column in ("#", "type", "description", "provider states", "request", "response"):
@@ -113,5 +118,6 @@ def show(file: str, width: int | None) -> None:
         if interaction.pending:
             flags.append("pending")
         kind = interaction.interaction_type + (f" ({', '.join(flags)})" if flags else "")
-        table.add_row(str(index), kind, interaction.description, _states(interaction), request, response)
+        cells = (kind, interaction.description, _states(interaction), request, response)
+        table.add_row(str(index), *(Text(cell) for cell in cells))
     console.print(table)

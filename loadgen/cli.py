@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from contracts.errors import ContractError
 from contracts.openapi import OpenAPIDocument, load_openapi
@@ -260,7 +261,7 @@ def print_summary(console: Console, result: RunResult) -> None:
     for row in (*result.endpoints, result.aggregated):
         route = row.name if row.name != "Aggregated" else "all"
         table.add_row(
-            route,
+            Text(route),
             str(row.requests),
             str(row.failures),
             f"{row.median_ms:.0f}",

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -306,14 +307,16 @@ def _replay(options: ReplayOptions, progress: Progress | None, console: Console)
     )
     if progress is None:
         console.print(
-            f"Replaying pacts against {options.provider} at {options.base_url} ...", highlight=False
+            f"Replaying pacts against {options.provider} at {options.base_url} ...",
+            highlight=False,
+            markup=False,
         )
         return run_replay(options)
-    task = progress.add_task(f"Replaying pacts against {options.provider}", total=total)
+    task = progress.add_task(f"Replaying pacts against {escape(options.provider)}", total=total)
 
     def advance(change: StateChange) -> None:
         label = change.state or "(no provider state)"
-        progress.update(task, advance=1, description=f"Replaying pacts: given {label}")
+        progress.update(task, advance=1, description=f"Replaying pacts: given {escape(label)}")
 
     result = run_replay(options, on_interaction=advance)
     count = len(result.interactions)

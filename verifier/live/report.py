@@ -64,7 +64,7 @@ def _self_check_lines(check: SelfCheckResult) -> Iterator[Text]:
 
 
 def summary_table(result: ProviderVerification) -> Table:
-    table = Table(title=f"{result.provider}: verification summary", title_justify="left")
+    table = Table(title=Text(f"{result.provider}: verification summary"), title_justify="left")
     table.add_column("check")
     table.add_column("source")
     table.add_column("total", justify="right")
@@ -78,7 +78,7 @@ def summary_table(result: ProviderVerification) -> Table:
             failed = sum(1 for i in items if i.blocks)
             table.add_row(
                 "pact replay",
-                consumer,
+                Text(consumer),
                 str(len(items)),
                 str(sum(1 for i in items if i.outcome is Outcome.PASSED)),
                 str(failed),

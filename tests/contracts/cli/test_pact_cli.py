@@ -160,3 +160,25 @@ def test_tether_pact_runs_through_the_front_door(tmp_path: Path) -> None:
     )
     assert bad.returncode == 2
     assert "cannot read the file" in bad.stderr
+
+
+def test_show_prints_names_with_square_brackets_literally(tmp_path: Path) -> None:
+    document = {
+        "consumer": {"name": "web[/x]"},
+        "provider": {"name": "[red]orders"},
+        "interactions": [
+            {
+                "description": "get [/b] thing [bold]x",
+                "providerState": "[/s]",
+                "request": {"method": "GET", "path": "/a[/i]"},
+                "response": {"status": 200},
+            }
+        ],
+    }
+    path = _write(tmp_path, "brackets.json", document)
+    result = CliRunner().invoke(pact_group, ["show", "--width", "200", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("web[/x] -> [red]orders  spec V2")
+    row = next(line for line in result.output.splitlines() if "thing" in line)
+    for cell in ("get [/b] thing [bold]x", "[/s]", "GET /a[/i]"):
+        assert cell in row

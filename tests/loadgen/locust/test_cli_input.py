@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
-from loadgen.cli import loadgen_group
-from loadgen.locust.runner import EndpointStats, Thresholds, evaluate
+from loadgen.cli import loadgen_group, print_summary
+from loadgen.locust.runner import EndpointStats, RunResult, Thresholds, evaluate
 
 GOOD = "class WebUser:\n    consumer = 'Web'\n"
 
@@ -68,3 +69,11 @@ def test_unusable_locustfile_input_is_exit_2(tmp_path: Path, extra: list[str], m
     assert code == 2, output
     assert message in output
     assert not (tmp_path / "l.py").exists()
+
+
+def test_the_summary_prints_route_names_with_square_brackets_literally() -> None:
+    row = EndpointStats("GET", "GET /a[/i]", 3, 0, 1.0, 2.0, 3.0, 1.0)
+    total = EndpointStats("", "Aggregated", 3, 0, 1.0, 2.0, 3.0, 1.0)
+    console = Console(width=200, record=True)
+    print_summary(console, RunResult(0, (row,), total, ()))
+    assert "GET /a[/i]" in console.export_text()

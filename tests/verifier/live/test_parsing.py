@@ -5,8 +5,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from rich.console import Console
+
 from verifier.live.replay import parse_results
-from verifier.live.report import render_junit
+from verifier.live.report import print_text, render_junit
 from verifier.live.results import InteractionResult, Mismatch, Outcome, ProviderVerification, ReplayResult
 from verifier.live.selfcheck import build_result, parse_junit
 
@@ -244,3 +246,14 @@ def test_the_junit_report_stays_valid_xml_with_control_characters_in_description
     failure = case.find("failure")
     assert failure is not None
     assert failure.get("message") == "expected \\x00 but got \\x02"
+
+
+def test_the_text_report_prints_names_with_square_brackets_literally() -> None:
+    item = InteractionResult("web[/x]", "get [/b] thing", ("[/s]",), Outcome.PASSED)
+    result = ProviderVerification("[red]orders", "http://x", None, ReplayResult((item,)), None)
+    console = Console(width=200, record=True)
+    print_text(console, result)
+    text = console.export_text()
+    assert "web[/x]" in text
+    assert "get [/b] thing" in text
+    assert "[red]orders: verification summary" in text
