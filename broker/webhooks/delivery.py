@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from broker.webhooks.config import SUCCESS_CODES
 from broker.webhooks.redaction import redact_headers, scrub
-from broker.webhooks.targets import TargetPolicy, TargetRefused
+from broker.webhooks.targets import IPAddress, TargetPolicy, TargetRefused
 
 MAX_LOGGED_BODY = 4000
 MAX_RESPONSE_BYTES = 64 * 1024
@@ -69,19 +71,21 @@ def deliver(request: RenderedRequest, policy: TargetPolicy, *, timeout: float) -
         outcome.log(scrub(_clip(request.body), secrets))
     try:
         policy.check_method(request.method)
-        policy.check_url(request.url, require_resolution=True)
+        addresses = policy.check_url(request.url, require_resolution=True)
     except TargetRefused as refused:
         outcome.error = refused.message
         outcome.log(f"Webhook target refused: {refused.message}", "ERROR")
         return outcome
+    url, extensions = pin_address(request.url, addresses, headers)
     try:
         with (
             httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client,
             client.stream(
                 request.method,
-                request.url,
+                url,
                 headers=headers,
                 content=request.body.encode() if request.body is not None else None,
+                extensions=extensions,
             ) as response,
         ):
             received = bytearray()
@@ -114,6 +118,23 @@ def deliver(request: RenderedRequest, policy: TargetPolicy, *, timeout: float) -
             "(response body hidden: set TETHER_WEBHOOK_HOST_ALLOW_LIST to show response bodies in webhook logs)"
         )
     return outcome
+
+
+def pin_address(url: str, addresses: list[IPAddress], headers: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    """Connect to the address that was checked, not to whatever the name resolves to a moment later
+    (DNS rebinding): the URL gets the IP, ``Host`` keeps the name, and TLS verifies the name (SNI)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if not addresses or host.strip("[]") == str(addresses[0]):
+        return url, {}
+    address = addresses[0]
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    netloc = literal + (f":{parts.port}" if parts.port else "")
+    if parts.username or parts.password:
+        netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
+    headers.setdefault("Host", host + (f":{parts.port}" if parts.port else ""))
+    extensions: dict[str, Any] = {"sni_hostname": host} if parts.scheme.lower() == "https" else {}
+    return urlunsplit(parts._replace(netloc=netloc)), extensions
 
 
 def _clip(text: str) -> str:

@@ -75,8 +75,9 @@ class TargetPolicy:
                 "(set TETHER_WEBHOOK_METHOD_ALLOW_LIST to change)",
             )
 
-    def check_url(self, url: str, *, require_resolution: bool = False) -> None:
-        """Refuse a URL the policy does not allow; unresolvable names pass unless ``require_resolution``."""
+    def check_url(self, url: str, *, require_resolution: bool = False) -> list[IPAddress]:
+        """Refuse a URL the policy does not allow; unresolvable names pass unless ``require_resolution``.
+        Returns the addresses that were checked (deliveries connect to one of them, never re-resolve)."""
         try:
             parts = urlsplit(url)
             host = parts.hostname
@@ -109,7 +110,7 @@ class TargetPolicy:
                 f"({', '.join(self.host_allow_list)}); add it to TETHER_WEBHOOK_HOST_ALLOW_LIST",
             )
         if self.allow_private_addresses or named:
-            return
+            return addresses
         for address in addresses:
             kind = private_kind(address)
             if kind and address not in covered:
@@ -119,6 +120,7 @@ class TargetPolicy:
                     "private or loopback addresses unless the host or address is in "
                     "TETHER_WEBHOOK_HOST_ALLOW_LIST (or TETHER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true)",
                 )
+        return addresses
 
 
 def private_kind(address: IPAddress) -> str | None:

@@ -16,6 +16,7 @@ import pytest
 from sqlmodel import select
 
 from broker.tables.webhooks import TriggeredWebhook, Webhook, WebhookEvent, WebhookExecution
+from broker.webhooks.delivery import RenderedRequest, deliver
 from broker.webhooks.targets import TargetPolicy, TargetRefused
 from broker.webhooks.templates import render_body, render_text
 from tests.broker.webhook_receiver import ThreadBroker, broker_in_thread, receiver, webhook_settings
@@ -438,3 +439,28 @@ def test_execute_uses_the_latest_verification_for_verification_events(
     sent = json.loads(delivery.body)
     assert (sent["provider"], sent["status"]) == ("2.0.0", "failure")
     assert client.get(sent["result"]).json()["success"] is False
+
+
+def test_delivery_connects_to_the_checked_address_not_a_fresh_lookup() -> None:
+    """DNS rebinding: the name is resolved once, checked, and the connection goes to that address."""
+    lookups: list[str] = []
+
+    def resolver(host: str) -> list[str]:
+        lookups.append(host)
+        return ["127.0.0.1"] if host == "hooks.example.test" else []
+
+    policy = TargetPolicy(
+        host_allow_list=("hooks.example.test",), scheme_allow_list=("http",), resolver=resolver
+    )
+    with receiver() as rx:
+        port = rx.url.rsplit(":", 1)[1]
+        request = RenderedRequest(
+            "POST", f"http://hooks.example.test:{port}/pinned", {"X-A": "1"}, '{"a": 1}'
+        )
+        outcome = deliver(request, policy, timeout=5)
+        assert outcome.success, outcome.text
+        (delivery,) = rx.deliveries
+    assert lookups == ["hooks.example.test"]  # resolved once, by the policy check
+    assert delivery.path == "/pinned"
+    assert delivery.headers["host"] == f"hooks.example.test:{port}"
+    assert f"POST http://hooks.example.test:{port}/pinned" in outcome.text
