@@ -339,7 +339,9 @@ def publish_pact(
             existing.updated_at = now()
             session.add(existing)
             session.flush()
-    _touch_integration(session, consumer, provider, changed=status != "unchanged")
+    _touch_integration(
+        session, consumer, provider, changed=new_content or status in ("overwritten", "merged")
+    )
     result = PublishedPact(consumer.name, provider.name, version.number, pact_version.sha, status)
     _emit_events(session, result, version, provider.id, new_content, branch, tags)
     return result
