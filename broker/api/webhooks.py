@@ -61,7 +61,9 @@ def create_webhook(
     ctx: RequestContext = Depends(request_context),
     settings: WebhookSettings = Depends(webhook_settings),
 ) -> HalResponse:
-    stored = ctx.db.write(lambda s: service.create_webhook(s, body or {}, settings.policy))
+    stored = ctx.db.write(
+        lambda s: service.create_webhook(s, body or {}, settings.policy, secrets=settings.secrets)
+    )
     return _created(ctx, stored)
 
 
@@ -98,7 +100,9 @@ def _scoped_create(
     provider: str | None,
 ) -> HalResponse:
     stored = ctx.db.write(
-        lambda s: service.create_webhook(s, body or {}, settings.policy, consumer=consumer, provider=provider)
+        lambda s: service.create_webhook(
+            s, body or {}, settings.policy, consumer=consumer, provider=provider, secrets=settings.secrets
+        )
     )
     return _created(ctx, stored)
 
@@ -174,7 +178,9 @@ def put_webhook(
     ctx: RequestContext = Depends(request_context),
     settings: WebhookSettings = Depends(webhook_settings),
 ) -> HalResponse:
-    stored, created = ctx.db.write(lambda s: service.upsert_webhook(s, uuid, body or {}, settings.policy))
+    stored, created = ctx.db.write(
+        lambda s: service.upsert_webhook(s, uuid, body or {}, settings.policy, settings.secrets)
+    )
     return _created(ctx, stored, 201 if created else 200)
 
 

@@ -18,6 +18,7 @@ from broker.tables.webhooks import TriggeredWebhook, Webhook, WebhookExecution
 from broker.webhooks.config import WebhookSettings
 from broker.webhooks.delivery import DeliveryOutcome, RenderedRequest, deliver
 from broker.webhooks.outbox import any_due, claim
+from broker.webhooks.secrets import SecretBox, SecretUnavailable
 from broker.webhooks.templates import render_body, render_text
 
 PENDING_STATUSES = ("not_run", "retrying")
@@ -26,15 +27,30 @@ PENDING_STATUSES = ("not_run", "retrying")
 # --------------------------------------------------------------------------- rendering and delivery
 
 
-def render_request(webhook: Webhook, values: Mapping[str, str]) -> RenderedRequest:
+def render_request(
+    webhook: Webhook, values: Mapping[str, str], secrets: SecretBox | None = None
+) -> RenderedRequest:
+    """The request to send; encrypted credentials are opened (``SecretUnavailable`` without the key)."""
+    box = secrets or SecretBox(None)
+    password = box.open(webhook.password)
     return RenderedRequest(
         method=webhook.method,
         url=render_text(webhook.url, values, escape_for_url=True),
-        headers={render_text(k, values): render_text(v, values) for k, v in (webhook.headers or {}).items()},
+        headers={
+            render_text(k, values): render_text(box.open(v) or "", values)
+            for k, v in (webhook.headers or {}).items()
+        },
         body=render_body(webhook.body, values),
         username=render_text(webhook.username, values) if webhook.username is not None else None,
-        password=render_text(webhook.password, values) if webhook.password is not None else None,
+        password=render_text(password, values) if password is not None else None,
     )
+
+
+def refused(reason: str) -> DeliveryOutcome:
+    """An attempt that could not be made at all."""
+    outcome = DeliveryOutcome(success=False, error=reason)
+    outcome.log(f"Not executed: {reason}", "ERROR")
+    return outcome
 
 
 @dataclass
@@ -92,16 +108,17 @@ def _deliver_one(db: Database, settings: WebhookSettings, triggered_id: int, tok
     if claimed is None:
         return
     triggered, webhook = claimed.triggered, claimed.webhook
+    final = True
     if webhook is None or not webhook.enabled:
-        outcome = DeliveryOutcome(success=False)
-        reason = "the webhook was deleted" if webhook is None else "the webhook is disabled"
-        outcome.error = reason
-        outcome.log(f"Not executed: {reason}", "ERROR")
-        final = True
+        outcome = refused("the webhook was deleted" if webhook is None else "the webhook is disabled")
     else:
-        values = dict(triggered.context.get("values", {}))
-        outcome = deliver(render_request(webhook, values), settings.policy, timeout=settings.timeout_seconds)
-        final = False
+        try:
+            request = render_request(webhook, dict(triggered.context.get("values", {})), settings.secrets)
+        except SecretUnavailable as exc:
+            outcome = refused(str(exc))
+        else:
+            outcome = deliver(request, settings.policy, timeout=settings.timeout_seconds)
+            final = False
     db.write(lambda s: complete_attempt(s, settings, triggered_id, token, outcome, give_up=final))
 
 

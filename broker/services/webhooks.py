@@ -23,13 +23,15 @@ from broker.db import Database
 from broker.errors import NotFound, ValidationFailed
 from broker.events import BrokerEvent, EventName
 from broker.hal import Urls
-from broker.services.webhook_delivery import PENDING_STATUSES, complete_attempt, render_request
+from broker.services.webhook_delivery import PENDING_STATUSES, complete_attempt, refused, render_request
 from broker.services.webhook_events import VERIFICATION_EVENTS, default_description, placeholder_values
 from broker.tables import load_all
 from broker.tables.core import Pacticipant, PactPublication, PactVersion, Version
 from broker.tables.webhooks import TriggeredWebhook, Webhook, WebhookEvent, WebhookExecution
 from broker.webhooks.config import WebhookSettings
 from broker.webhooks.delivery import DeliveryOutcome, RenderedRequest, deliver
+from broker.webhooks.redaction import SENSITIVE_HEADER
+from broker.webhooks.secrets import SecretBox, SecretUnavailable
 from broker.webhooks.targets import TargetPolicy, TargetRefused
 from broker.webhooks.templates import render_text, sample_values
 
@@ -211,7 +213,7 @@ def _pacticipant_id(session: Session, name: str) -> int | None:
     return session.execute(select(col(Pacticipant.id)).where(col(Pacticipant.name) == name)).scalar()
 
 
-def _apply(row: Webhook, definition: WebhookDefinition) -> None:
+def _apply(row: Webhook, definition: WebhookDefinition, secrets: SecretBox | None = None) -> None:
     row.description = definition.description
     row.consumer_name = definition.consumer_name
     row.provider_name = definition.provider_name
@@ -220,10 +222,14 @@ def _apply(row: Webhook, definition: WebhookDefinition) -> None:
     row.enabled = definition.enabled
     row.method = definition.method
     row.url = definition.url
-    row.headers = definition.headers
+    box = secrets or SecretBox(None)
+    row.headers = {
+        name: (box.seal(value) or "") if SENSITIVE_HEADER.search(name) else value
+        for name, value in definition.headers.items()
+    }
     row.body = definition.body
     row.username = definition.username
-    row.password = definition.password
+    row.password = box.seal(definition.password)
 
 
 def _set_events(session: Session, webhook_id: int, events: Sequence[str]) -> None:
@@ -240,11 +246,12 @@ def create_webhook(
     *,
     consumer: str | None = None,
     provider: str | None = None,
+    secrets: SecretBox | None = None,
 ) -> StoredWebhook:
     definition = parse_definition(data, policy, consumer=consumer, provider=provider)
     _check_pacticipants(session, definition, status_404=consumer is not None or provider is not None)
     row = Webhook(uuid=uuid_module.uuid4().hex, method=definition.method, url=definition.url)
-    _apply(row, definition)
+    _apply(row, definition, secrets)
     session.add(row)
     session.flush()
     assert row.id is not None
@@ -253,7 +260,11 @@ def create_webhook(
 
 
 def upsert_webhook(
-    session: Session, webhook_uuid: str, data: Mapping[str, Any], policy: TargetPolicy
+    session: Session,
+    webhook_uuid: str,
+    data: Mapping[str, Any],
+    policy: TargetPolicy,
+    secrets: SecretBox | None = None,
 ) -> tuple[StoredWebhook, bool]:
     """``PUT /webhooks/{uuid}``: create (``True``) or replace (``False``)."""
     if not UUID_PATTERN.fullmatch(webhook_uuid):
@@ -267,7 +278,7 @@ def upsert_webhook(
     created = row is None
     if row is None:
         row = Webhook(uuid=webhook_uuid, method=definition.method, url=definition.url)
-    _apply(row, definition)
+    _apply(row, definition, secrets)
     row.updated_at = now()
     session.add(row)
     session.flush()
@@ -345,8 +356,15 @@ def execute_webhook(
         return stored, _test_values(session, stored, urls)
 
     stored, values = db.read(prepare)
-    rendered = render_request(stored.row, values)
-    outcome = deliver(rendered, settings.policy, timeout=settings.timeout_seconds)
+    try:
+        rendered = render_request(stored.row, values, settings.secrets)
+    except SecretUnavailable as exc:
+        rendered = RenderedRequest(
+            stored.row.method, render_text(stored.row.url, values, escape_for_url=True), {}, None
+        )
+        outcome = refused(str(exc))
+    else:
+        outcome = deliver(rendered, settings.policy, timeout=settings.timeout_seconds)
 
     def record(session: Session) -> tuple[str, str]:
         triggered = TriggeredWebhook(

@@ -12,6 +12,8 @@
 ``TETHER_WEBHOOK_WORKER``            ``false`` runs no worker in this process (API-only processes).
 ``TETHER_WEBHOOK_CONCURRENCY``      deliveries a process sends at once (default 4); ``TETHER_WEBHOOK_BATCH_SIZE``
                                      how many due deliveries it claims at a time (default 10).
+``TETHER_WEBHOOK_SECRET_KEY``       encrypts webhook passwords and Authorization/token header values at
+                                     rest (any string; keep it the same for every broker process).
 ``TETHER_WEBHOOK_GAP_FILL_SECONDS``  how often the worker queues bi-directional cross-checks that
                                      became relevant later (e.g. after a deployment; default 30 s).
 
@@ -28,6 +30,7 @@ from typing import Any
 
 from broker.errors import ConfigurationError
 from broker.settings import BrokerSettings
+from broker.webhooks.secrets import SecretBox
 from broker.webhooks.targets import TargetPolicy, parse_allow_list
 
 SUCCESS_CODES = range(200, 300)
@@ -44,6 +47,7 @@ class WebhookSettings:
     batch_size: int = 10
     gap_fill_seconds: float = 30.0
     concurrency: int = 4
+    secrets: SecretBox = field(default_factory=lambda: SecretBox(None))
 
     @property
     def max_attempts(self) -> int:
@@ -105,6 +109,7 @@ class WebhookSettings:
             worker_enabled=_flag(worker),
             gap_fill_seconds=_number(raw("gap_fill_seconds") or 30, "TETHER_WEBHOOK_GAP_FILL_SECONDS"),
             concurrency=max(1, int(_number(raw("concurrency") or 4, "TETHER_WEBHOOK_CONCURRENCY"))),
+            secrets=SecretBox(str(raw("secret_key")) if raw("secret_key") else None),
             batch_size=max(1, int(_number(raw("batch_size") or 10, "TETHER_WEBHOOK_BATCH_SIZE"))),
         )
 

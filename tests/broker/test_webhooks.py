@@ -464,3 +464,36 @@ def test_delivery_connects_to_the_checked_address_not_a_fresh_lookup() -> None:
     assert delivery.path == "/pinned"
     assert delivery.headers["host"] == f"hooks.example.test:{port}"
     assert f"POST http://hooks.example.test:{port}/pinned" in outcome.text
+
+
+def test_credentials_are_encrypted_at_rest_with_a_key(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sealed.db'}"
+    with (
+        receiver() as rx,
+        broker_in_thread(webhook_settings(url, extra={"webhook_secret_key": "correct horse"})) as broker,
+        httpx.Client(base_url=broker.url) as client,
+    ):
+        for name in ("OrderWeb", "OrderApi"):
+            client.post("/pacticipants", json={"name": name})
+        created = client.put(f"/webhooks/{UUID}", json=_webhook(rx.url))
+        assert created.status_code == 201
+        assert created.json()["request"]["password"] == "**********"
+        (row,) = _rows(broker)
+        assert row.password is not None
+        assert row.password.startswith("tether-enc:v1:")
+        assert "hunter2" not in row.password
+        assert row.headers["Authorization"].startswith("tether-enc:v1:")
+        assert row.headers["Content-Type"] == "application/json"
+        executed = client.post(f"/webhooks/{UUID}/execute").json()
+        assert executed["success"] is True
+        (delivery,) = rx.deliveries
+        assert delivery.headers["authorization"] == "Bearer ci-secret-token"  # opened only to send
+    with (
+        broker_in_thread(webhook_settings(url, extra={"webhook_secret_key": "another key"})) as broker,
+        httpx.Client(base_url=broker.url) as client,
+    ):
+        failed = client.post(f"/webhooks/{UUID}/execute").json()
+        assert failed["success"] is False
+        assert failed["error"]["message"] == (
+            "a webhook credential was encrypted with a different TETHER_WEBHOOK_SECRET_KEY"
+        )
