@@ -26,6 +26,7 @@ import click
 import httpx
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 EXAMPLES = Path("examples")
 PROVIDER = "OrdersApi"
@@ -54,7 +55,7 @@ class Demo:
 
     def start(self, name: str, args: Sequence[str], ready_url: str) -> subprocess.Popen[bytes] | None:
         log = (self.workdir / f"{name}.log").open("wb")
-        self.console.print(f"[dim]$ {' '.join(args)}  (background, log: {log.name})[/dim]")
+        self.console.print(Text(f"$ {' '.join(args)}  (background, log: {log.name})", "dim"))
         process = subprocess.Popen(list(args), stdout=log, stderr=subprocess.STDOUT, env=_env())
         self.processes.append(process)
         deadline = time.monotonic() + 60
@@ -92,7 +93,7 @@ class Demo:
     ) -> bool:
         """Run one command, show the end of its output, and record whether it exited as expected."""
         self.console.rule(name, style="cyan")
-        self.console.print(f"[dim]$ {' '.join(args)}[/dim]")
+        self.console.print(Text(f"$ {' '.join(args)}", "dim"))
         started = time.monotonic()
         try:
             proc = subprocess.run(
@@ -114,8 +115,8 @@ class Demo:
 
     def record(self, name: str, ok: bool, detail: str, seconds: float = 0.0) -> None:
         self.results.append(StepResult(name, ok, detail, seconds))
-        mark = "[green]ok[/green]" if ok else "[bold red]FAILED[/bold red]"
-        self.console.print(f"{mark}  {name}: {detail}", highlight=False)
+        mark = ("ok", "green") if ok else ("FAILED", "bold red")
+        self.console.print(Text.assemble(mark, f"  {name}: {detail}"), highlight=False)
 
     def summary(self) -> bool:
         table = Table(title="Tether demo: what ran", show_lines=False)
@@ -125,9 +126,9 @@ class Demo:
         table.add_column("s", justify="right")
         for result in self.results:
             table.add_row(
-                result.name,
-                "[green]ok[/green]" if result.ok else "[bold red]FAILED[/bold red]",
-                result.detail,
+                Text(result.name),
+                Text("ok", "green") if result.ok else Text("FAILED", "bold red"),
+                Text(result.detail),
                 f"{result.seconds:.1f}",
             )
         self.console.print(table)
@@ -138,7 +139,9 @@ class Demo:
             if passed
             else f"[bold red]{failed} step(s) did not do what they should: see above.[/bold red]"
         )
-        self.console.print(f"Files written: {self.workdir}/ (logs, locustfile.py, load-report.html)")
+        self.console.print(
+            f"Files written: {self.workdir}/ (logs, locustfile.py, load-report.html)", markup=False
+        )
         return passed
 
 
@@ -166,9 +169,10 @@ def _pact_cli() -> str | None:
 def _chdir_repo() -> Iterator[None]:
     """The demo runs from the repository root (where examples/ is)."""
     here = Path.cwd()
-    root = next((p for p in (here, *here.parents) if (p / EXAMPLES / "pacts").is_dir()), None)
+    installed_from = Path(__file__).resolve().parents[1]  # an editable install's checkout
+    root = next((p for p in (here, *here.parents, installed_from) if (p / EXAMPLES / "pacts").is_dir()), None)
     if root is None:
-        raise click.ClickException("run `tether demo` from the Tether repository (examples/ was not found)")
+        raise click.UsageError("run `tether demo` from the Tether repository (examples/ was not found)")
     os.chdir(root)
     try:
         yield
@@ -183,7 +187,13 @@ def _chdir_repo() -> Iterator[None]:
     default=Path("tether-demo"),
     show_default=True,
 )
-@click.option("--load-seconds", default=20, show_default=True, help="Duration of the headless Locust run.")
+@click.option(
+    "--load-seconds",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Duration of the headless Locust run.",
+)
 def demo_command(workdir: Path, load_seconds: int) -> None:
     """Run the end-to-end story on the example project and print a truthful summary.
 
@@ -191,12 +201,13 @@ def demo_command(workdir: Path, load_seconds: int) -> None:
     verification, drift caught, a mock server from verified pacts, and a Locust load run.
     Exit status 0 only when every step did what it should.
     """
+    workdir = workdir.resolve()  # relative to where the user ran it, not to the repository
     with _chdir_repo():
         workdir.mkdir(parents=True, exist_ok=True)
         for stale in workdir.glob("broker.db*"):
             stale.unlink()
         demo = Demo(
-            workdir=workdir.resolve(),
+            workdir=workdir,
             load_seconds=load_seconds,
             console=Console(highlight=False, width=max(Console().width, 120)),
         )
