@@ -123,6 +123,8 @@ def locustfile_command(
         )
     except (LoadgenError, ContractError) as exc:
         raise InputError(str(exc)) from exc
+    for reason in scenario.skipped:
+        console.print(f"  note     {reason}", markup=False, highlight=False, soft_wrap=True)
     text = render_locustfile(scenario, command=["tether", "loadgen", *sys.argv[2:]], filename=out.name)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keyword
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -69,6 +69,26 @@ class Scenario:
         return tuple(task for user in self.users for task in user.tasks)
 
 
+def _check_plan_names(plan: WeightPlan, drafts: Mapping[str, list[dict[str, Any]]]) -> list[str]:
+    """A weights file must name real interactions: a misspelt description would silently keep weight 1.
+    Consumers absent from these pacts are only noted (one weights file may serve several selections)."""
+    notes = [
+        f"weights for consumer {name!r}: no pact of that consumer here"
+        for name in sorted({*plan.consumers, *plan.interactions} - set(drafts))
+    ]
+    for consumer, weights in plan.interactions.items():
+        known = {draft["description"] for draft in drafts.get(consumer, [])}
+        unknown = sorted(set(weights) - known) if known else []
+        if unknown:
+            raise ScenarioError(
+                f"the weights file names interactions {consumer} does not have: "
+                + ", ".join(repr(name) for name in unknown)
+                + "; its interactions are: "
+                + ", ".join(repr(name) for name in sorted(known))
+            )
+    return notes
+
+
 def build_scenario(
     pacts: Sequence[Pact],
     *,
@@ -105,6 +125,7 @@ def build_scenario(
         ]
         for consumer, items in sorted(by_consumer.items())
     }
+    skipped.extend(_check_plan_names(plan, drafts))
     _unify_routes(drafts)
     route_shares = _route_shares(drafts, plan)
     users = []

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
+from contracts.errors import ContractError
+from contracts.openapi import parse_document_text
 from loadgen.locust.errors import ScenarioError
 from loadgen.locust.traffic import TrafficCounts
 
@@ -58,11 +59,11 @@ class WeightPlan:
 
 def load_weights_file(path: Path) -> WeightPlan:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError(f"cannot read weights file {path}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path} is not valid YAML: {exc}") from exc
+        document = parse_document_text(path.read_text(encoding="utf-8-sig"), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read weights file {path}: {exc}") from exc
+    except ContractError as exc:  # names the line and column
+        raise ScenarioError(f"weights file {exc}") from exc
     if document is None:
         document = {}
     errors = sorted(jsonschema.Draft202012Validator(WEIGHTS_SCHEMA).iter_errors(document), key=str)

@@ -77,3 +77,24 @@ def test_the_summary_prints_route_names_with_square_brackets_literally() -> None
     console = Console(width=200, record=True)
     print_summary(console, RunResult(0, (row,), total, ()))
     assert "GET /a[/i]" in console.export_text()
+
+
+def test_a_weights_file_naming_unknown_interactions_is_exit_2(tmp_path: Path) -> None:
+    pact = Path(__file__).parents[3] / "examples" / "pacts" / "OrderWeb-OrdersApi.json"
+    weights = tmp_path / "weights.yaml"
+    weights.write_text(
+        "consumers:\n  OrderMobile: 2\ninteractions:\n  OrderWeb:\n    a request for product 24: 3\n"
+    )
+    args = ["locustfile", "--provider", "OrdersApi", "--pact", str(pact), "--weights", str(weights)]
+    code, output = _run(*args, "--out", str(tmp_path / "l.py"))
+    assert code == 2, output
+    assert (
+        "the weights file names interactions OrderWeb does not have: 'a request for product 24'; "
+        "its interactions are: 'a request for a product that does not exist'"
+    ) in output.replace("\n", " ")
+    assert not (tmp_path / "l.py").exists()
+    # a consumer the pacts do not hold is only noted: one weights file can serve several selections
+    weights.write_text("consumers:\n  OrderMobile: 2\n")
+    code, output = _run(*args, "--out", str(tmp_path / "l.py"))
+    assert code == 0, output
+    assert "note     weights for consumer 'OrderMobile': no pact of that consumer here" in output

@@ -35,7 +35,7 @@ def test_weights_file_is_read(tmp_path: Path) -> None:
             "interactions:\n  OrderWeb:\n    x: -1\n",
             "invalid weights at interactions/OrderWeb/x: -1 is less than the minimum of 0",
         ),
-        ("consumers: [1\n", "is not valid YAML"),
+        ("consumers: [1\n", "weights.yaml: line 2 column 1: invalid YAML: did not find expected ',' or ']'"),
     ],
 )
 def test_bad_weights_file_names_the_problem(tmp_path: Path, text: str, fragment: str) -> None:
