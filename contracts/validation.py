@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from contracts.errors import ContractError
+from contracts.errors import ContractError, PactFormatError
 from contracts.generators.values import GENERATOR_TYPES, python_regex
 from contracts.model import AsyncMessage, HttpInteraction, MessagePart, Pact, SyncMessage
 from contracts.rules import parse_matching_rules
@@ -118,3 +118,15 @@ def validate_pact(pact: Pact) -> list[str]:
             for index, part in enumerate(interaction.responses):
                 problems += _message_part(part, f"{location}.response[{index}]", pact.spec_version)
     return problems
+
+
+def require_usable(pact: Pact, source: str | None = None) -> Pact:
+    """The pact itself when :func:`validate_pact` finds nothing; otherwise a `PactFormatError` naming
+    the first problem's location (and how many more there are), for commands that need usable rules."""
+    problems = validate_pact(pact)
+    if not problems:
+        return pact
+    location, _, problem = problems[0].partition(": ")
+    if len(problems) > 1:
+        problem += f" (and {len(problems) - 1} more problem(s): see `tether pact validate`)"
+    raise PactFormatError(location, problem, source=source)

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from contracts.errors import ContractError
 from contracts.openapi import OpenAPIDocument, load_openapi
+from contracts.validation import require_usable
 from loadgen.contract_options import ContractOptions, contract_source_options
 from loadgen.errors import LoadgenError
 from loadgen.locust.links import read_links
@@ -96,6 +97,8 @@ def locustfile_command(
             console.print(line, markup=False, highlight=False, soft_wrap=True)
         if not contracts.pacts:
             raise InputError(f"no pacts to generate a scenario from for provider {provider!r}")
+        for item in contracts.pacts:  # rules and generators the scenario will run must be usable
+            require_usable(item.pact, item.source)
         spec = load_openapi(openapi) if openapi else None
         templates = _openapi_templates(spec) if spec else ()
         links = read_links(spec) if spec else []

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from contracts.errors import PactFormatError
 from contracts.model import Pact
 from contracts.pactfile import load_pact
+from contracts.validation import require_usable
 from verifier.errors import VerifierError
 
 
@@ -189,7 +190,7 @@ def check_date(option: str, value: str) -> str:
 def read_pact(path: Path, option: str) -> Pact:
     """A local pact, read by the project's pact reader (the same files `tether pact validate` accepts)."""
     try:
-        pact = load_pact(path)
+        pact = require_usable(load_pact(path), str(path))
     except PactFormatError as exc:
         raise LiveOptionsError(f"{option} {exc}") from exc
     with path.open("rb") as file:

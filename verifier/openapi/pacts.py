@@ -19,6 +19,7 @@ from contracts.model import Body, Pact
 from contracts.model import HttpInteraction as ModelHttpInteraction
 from contracts.pactfile import load_pact
 from contracts.pactfile import parse_pact as model_parse_pact
+from contracts.validation import require_usable
 from verifier.errors import UnreadableInputError
 
 MISSING: Any = object()
@@ -194,7 +195,7 @@ def load_pact_file(path: str | Path) -> PactView:
     """Read a pact file with the project's pact reader (`contracts.pactfile.load_pact`: UTF-8 with or
     without a byte-order mark, errors naming the JSON location), so every command accepts the same files."""
     try:
-        pact = load_pact(path)
+        pact = require_usable(load_pact(path), str(path))
     except PactFormatError as exc:
         raise UnreadableInputError(str(path), exc.location, exc.problem) from exc
     return view_of(pact, str(path))

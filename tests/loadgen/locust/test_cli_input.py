@@ -3,6 +3,7 @@ no request never passes its thresholds."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,26 @@ def test_a_weights_file_naming_unknown_interactions_is_exit_2(tmp_path: Path) ->
     code, output = _run(*args, "--out", str(tmp_path / "l.py"))
     assert code == 0, output
     assert "note     weights for consumer 'OrderMobile': no pact of that consumer here" in output
+
+
+def test_a_pact_whose_rules_cannot_be_used_is_exit_2(tmp_path: Path) -> None:
+    pact = tmp_path / "bad-rules.json"
+    interaction = {
+        "description": "d",
+        "request": {"method": "GET", "path": "/a"},
+        "response": {
+            "status": 200,
+            "body": {"a": "x"},
+            "matchingRules": {"body": {"$.a": {"matchers": [{"match": "regex", "regex": "["}]}}},
+        },
+    }
+    pact.write_text(
+        json.dumps(
+            {"consumer": {"name": "c"}, "provider": {"name": "OrdersApi"}, "interactions": [interaction]}
+        )
+    )
+    args = ["locustfile", "--provider", "OrdersApi", "--pact", str(pact), "--out", str(tmp_path / "l.py")]
+    code, output = _run(*args)
+    assert code == 2, output
+    assert "$.interactions[0].response.matchingRules: matching rule regex '[' is not a valid" in output
+    assert not (tmp_path / "l.py").exists()

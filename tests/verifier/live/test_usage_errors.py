@@ -141,6 +141,21 @@ def _pact_file(tmp_path: Path, name: str, document: object) -> str:
             'bad.json: $.interactions[0].description: every interaction needs a "description" string',
         ),
         (
+            {
+                "consumer": {"name": "Web"},
+                "provider": {"name": "OrdersApi"},
+                "interactions": [
+                    {
+                        "description": "d",
+                        "request": {"method": "GET", "path": "/a", "generators": {"path": {"type": "Frob"}}},
+                        "response": {"status": 200},
+                    }
+                ],
+                "metadata": {"pactSpecification": {"version": "3.0.0"}},
+            },
+            "bad.json: $.interactions[0].request.generators.path.type: unknown generator type 'Frob'",
+        ),
+        (
             {"consumer": {"name": "Web"}, "provider": {"name": "Billing"}, "interactions": []},
             "bad.json: the pact is for provider 'Billing', not 'OrdersApi'; give --provider Billing, "
             "or the pact files of OrdersApi",

@@ -184,6 +184,14 @@ def test_output_file_and_response_options(files: dict[str, Path]) -> None:
             '"request": {"method": "GET", "path": "/a"}, "response": {"status": "ok"}}]}',
             "pact.json: $.interactions[0].response.status: must be an HTTP status code (100-999)",
         ),
+        (
+            None,
+            '{"consumer": {"name": "c"}, "provider": {"name": "p"}, "interactions": [{"description": "d", '
+            '"request": {"method": "GET", "path": "/a"}, "response": {"status": 200, "body": {"a": "x"}, '
+            '"matchingRules": {"body": {"$.a": {"matchers": [{"match": "regex", "regex": "["}]}}}}}]}',
+            "pact.json: $.interactions[0].response.matchingRules: matching rule regex '[' is not a valid "
+            "regular expression",
+        ),
     ],
 )
 def test_unreadable_input_exits_2_naming_file_and_place(
