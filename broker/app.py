@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -19,6 +19,7 @@ from broker.errors import BrokerError
 from broker.limits import BodyLimitMiddleware
 from broker.paths import RawPathMiddleware
 from broker.settings import BrokerSettings
+from broker.webhooks.runtime import install as install_webhooks
 
 log = logging.getLogger(__name__)
 ERROR_JSON = "application/json;charset=utf-8"
@@ -46,28 +47,35 @@ def create_app(settings: BrokerSettings | None = None, *, database: Database | N
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RawPathMiddleware)
 
-    from broker.api import diagnostic, index, integrations, pacticipants, pacts, publish, versions
-
-    app.include_router(index.router)
-    app.include_router(diagnostic.router)
-    app.include_router(pacticipants.router)
-    app.include_router(versions.router)
-    app.include_router(publish.router)
-    app.include_router(pacts.router)
-    app.include_router(integrations.router)
-    # other areas register their routers here, one line each
-    from broker.api import provider_contracts as provider_contracts_api
-    from broker.api import webhooks as webhooks_api
-    from broker.webhooks.runtime import install as install_webhooks
-
-    app.include_router(webhooks_api.router)
-    app.include_router(provider_contracts_api.router)
-    app.include_router(__import__("broker.api.verifications", fromlist=["router"]).router)
-    app.include_router(__import__("broker.api.environments", fromlist=["router"]).router)
-    app.include_router(__import__("broker.api.matrix", fromlist=["router"]).router)
-    app.include_router(__import__("broker.ui.routes", fromlist=["router"]).router)  # the web UI (/ui)
+    for router in _routers():
+        app.include_router(router)
     install_webhooks(app, settings, db)  # event subscribers, base-URL middleware, background worker
     return app
+
+
+def _routers() -> list[APIRouter]:
+    """Every area's router, in the order their routes are matched (the web UI last)."""
+    from broker.api import (
+        diagnostic,
+        environments,
+        index,
+        integrations,
+        matrix,
+        pacticipants,
+        pacts,
+        provider_contracts,
+        publish,
+        verifications,
+        versions,
+        webhooks,
+    )
+    from broker.ui import routes as ui
+
+    areas = (
+        index, diagnostic, pacticipants, versions, publish, pacts, integrations,
+        webhooks, provider_contracts, verifications, environments, matrix, ui,
+    )  # fmt: skip
+    return [area.router for area in areas]
 
 
 def _install_error_handlers(app: FastAPI) -> None:
