@@ -27,6 +27,15 @@ class MockDetails:
     value: Any = None
     mock_file: str | None = None
 
+    @property
+    def interaction_index(self) -> int | None:
+        """N of a ``[root].interactions[N]...`` location (None for a location outside interactions)."""
+        marker = "[root].interactions["
+        if not self.location.startswith(marker):
+            return None
+        digits = self.location[len(marker) :].split("]", 1)[0]
+        return int(digits) if digits.isdigit() else None
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "interactionDescription": self.interaction_description,

@@ -29,19 +29,10 @@ def junit_document(root: ET.Element) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _interaction_index(finding: Finding) -> int | None:
-    location = finding.mock.location
-    marker = "[root].interactions["
-    if not location.startswith(marker):
-        return None
-    digits = location[len(marker) :].split("]", 1)[0]
-    return int(digits) if digits.isdigit() else None
-
-
 def render_junit(report: VerificationReport) -> str:
     by_case: dict[tuple[str, int | None], list[Finding]] = defaultdict(list)
     for finding in report.findings:
-        by_case[(finding.mock.mock_file or "pact", _interaction_index(finding))].append(finding)
+        by_case[(finding.mock.mock_file or "pact", finding.mock.interaction_index)].append(finding)
     suites_el = ET.Element("testsuites", name="tether verify openapi")
     files: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for source, index, description in report.checked:

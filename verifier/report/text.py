@@ -14,13 +14,6 @@ def _short(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _interaction_of(location: str) -> str:
-    marker = "[root].interactions["
-    if location.startswith(marker):
-        return "interactions[" + location[len(marker) :].split("]", 1)[0] + "]"
-    return location
-
-
 def _block(finding: Finding) -> list[str]:
     mock, spec = finding.mock, finding.spec
     operation = (
@@ -35,19 +28,19 @@ def _block(finding: Finding) -> list[str]:
 
 def render_text(report: VerificationReport) -> str:
     lines: list[str] = []
-    groups: dict[tuple[str, str], list[Finding]] = {}
+    groups: dict[tuple[str, int | None, str], list[Finding]] = {}
     for finding in [*report.errors, *report.warnings]:
-        key = (finding.mock.mock_file or "", _interaction_of(finding.mock.location))
-        groups.setdefault(key, []).append(finding)
+        index = finding.mock.interaction_index
+        label = f"interactions[{index}]" if index is not None else finding.mock.location
+        groups.setdefault((finding.mock.mock_file or "", index, label), []).append(finding)
     files = list(dict.fromkeys(source for source, _, _ in report.checked))
 
-    def order(key: tuple[str, str]) -> tuple[int, int, str]:
-        source, interaction = key
-        digits = interaction.removeprefix("interactions[").rstrip("]")
+    def order(key: tuple[str, int | None, str]) -> tuple[int, int, str]:
+        source, index, label = key
         rank = files.index(source) if source in files else len(files)
-        return (rank, int(digits) if digits.isdigit() else -1, interaction)
+        return (rank, -1 if index is None else index, label)
 
-    for (source, interaction), findings in sorted(groups.items(), key=lambda kv: order(kv[0])):
+    for (source, _, interaction), findings in sorted(groups.items(), key=lambda kv: order(kv[0])):
         first = findings[0].mock
         where = f"{source} " if source else ""
         lines.append(
