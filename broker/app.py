@@ -17,6 +17,7 @@ from broker.auth import AuthMiddleware
 from broker.db import Database
 from broker.errors import BrokerError
 from broker.limits import BodyLimitMiddleware
+from broker.origin import SameOriginWritesMiddleware
 from broker.paths import RawPathMiddleware
 from broker.settings import BrokerSettings
 from broker.webhooks.runtime import install as install_webhooks
@@ -42,8 +43,9 @@ def create_app(settings: BrokerSettings | None = None, *, database: Database | N
     app.state.db = db
     _install_error_handlers(app)
 
-    # middleware: the last added runs first (raw path -> size limit -> auth -> routes)
+    # middleware: the last added runs first (raw path -> size limit -> same-origin writes -> auth -> routes)
     app.add_middleware(AuthMiddleware, settings=settings)
+    app.add_middleware(SameOriginWritesMiddleware, base_urls=settings.base_urls)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RawPathMiddleware)
 
