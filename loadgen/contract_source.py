@@ -276,7 +276,12 @@ def load_from_broker(source: BrokerSource, provider: str, *, verified_only: bool
             elif entry.pending:
                 reason = f"UNVERIFIED (served because of --include-unverified); selected as: {why}"
             else:
-                verification = broker.latest_verification(document)
+                # not pending: some provider version verified this content; name a successful one
+                # (the latest verification may be a later, failing provider version)
+                success = None
+                if entry.consumer and entry.consumer_version:
+                    success = broker.successful_verification(entry.consumer, entry.consumer_version, provider)
+                verification = success or broker.latest_verification(document)
                 reason = f"verified{': ' + verification if verification else ''}; selected as: {why}"
             # the URL names the pact version (content hash), so it identifies the content
             result.pacts.append(LoadedPact(pact, entry.url, reason, entry.consumer_version, digest=entry.url))

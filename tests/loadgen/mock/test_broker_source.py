@@ -337,3 +337,24 @@ def test_default_selection_serves_over_http(
     assert products.json() == [{"id": 1}]
     assert sorted(p["consumer"] for p in status["served"]["pacts"]) == ["Mobile", "Web"]
     assert status["served"]["skipped"][0]["consumer"] == "Mobile"
+
+
+def test_a_later_failing_verification_does_not_hide_the_successful_one(seeded_broker: SeededBroker) -> None:
+    """The reason names the provider version that verified the content, not a later one that failed."""
+    client = seeded_broker.client
+    document = copy.deepcopy(WEB)
+    document["provider"] = {"name": "BillingApi"}
+    document["consumer"] = {"name": "Kiosk"}
+    client.publish_contracts(
+        "Kiosk",
+        "k1",
+        [ContractToPublish("Kiosk", "BillingApi", json.dumps(document).encode())],
+        branch="main",
+    )
+    pact = client.get_pact("BillingApi", "Kiosk", "k1")
+    href = pact["_links"]["pb:publish-verification-results"]["href"]
+    client.publish_verification_result(href, {"success": True, "providerApplicationVersion": "b1"})
+    client.publish_verification_result(href, {"success": False, "providerApplicationVersion": "b2-broken"})
+    result = load_from_broker(BrokerSource(seeded_broker.url), "BillingApi")
+    assert served(result) == [("Kiosk", "k1")]
+    assert result.pacts[0].reason.startswith("verified: verification by provider version b1: success")
