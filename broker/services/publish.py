@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import update
+from sqlalchemy import CompoundSelect, exists, literal, union_all, update
 from sqlmodel import Session, col, select
 
 from broker.clock import now
@@ -159,9 +159,15 @@ def publish_contracts(
     contracts = _decode_contracts(request)
     # create pacticipants in name order so concurrent publishers take row locks in the same order
     names = sorted({request.pacticipant_name, *(c.provider_name for c, _ in contracts)})
-    if check_duplicate_names:
-        _refuse_potential_duplicates(session, names)
-    pacticipants = {name: ensure_pacticipant(session, name)[0] for name in names}
+    # one round trip in the common case (every pacticipant exists); new names are checked and created
+    pacticipants = {
+        p.name: p for p in session.exec(select(Pacticipant).where(col(Pacticipant.name).in_(names))).all()
+    }
+    missing = [name for name in names if name not in pacticipants]
+    if missing and check_duplicate_names:
+        _refuse_potential_duplicates(session, missing)
+    for name in missing:
+        pacticipants[name] = ensure_pacticipant(session, name)[0]
     consumer = pacticipants[request.pacticipant_name]
     version, created = ensure_version(
         session, consumer, request.pacticipant_version_number, field="pacticipantVersionNumber"
@@ -478,14 +484,24 @@ def _emit_events(
     branch: str | None,
     tags: Sequence[str],
 ) -> None:
-    branches = list(
-        session.exec(
-            select(BranchVersion.branch_name).where(col(BranchVersion.version_id) == version.id)
-        ).all()
+    # the version's branches (in the order it joined them) and tags (by name) in one round trip
+    labels: CompoundSelect[tuple[str, str, int]] = union_all(
+        select(
+            literal("branch").label("kind"),
+            col(BranchVersion.branch_name).label("name"),
+            col(BranchVersion.id).label("position"),
+        ).where(col(BranchVersion.version_id) == version.id),
+        select(literal("tag").label("kind"), col(Tag.name).label("name"), literal(0).label("position")).where(
+            col(Tag.version_id) == version.id
+        ),
     )
-    all_tags = tuple(
-        session.exec(select(Tag.name).where(col(Tag.version_id) == version.id).order_by(col(Tag.name))).all()
-    )
+    rows = session.execute(
+        labels.order_by(
+            labels.selected_columns.kind, labels.selected_columns.position, labels.selected_columns.name
+        )
+    ).all()
+    branches = [name for kind, name, _ in rows if kind == "branch"]
+    all_tags = tuple(name for kind, name, _ in rows if kind == "tag")
     events: list[tuple[EventName, str]] = [(EventName.CONTRACT_PUBLISHED, "")]
     changed, reason = _content_changed(session, result, version, provider_id, all_tags)
     if result.status in ("overwritten", "merged"):
@@ -544,9 +560,9 @@ def _content_changed(
             if sha != result.sha:
                 return True, f"pact content has changed since the last consumer version tagged with {tag}"
         return False, ""
-    untagged = ~col(PactPublication.consumer_version_id).in_(
-        select(Tag.version_id).where(col(Tag.pacticipant_id) == consumer_id)
-    )
+    # NOT EXISTS walks the pair's publications newest first and stops at the first untagged one (an
+    # index probe each); NOT IN would first load every tagged version id of the consumer
+    untagged = ~exists().where(col(Tag.version_id) == col(PactPublication.consumer_version_id))
     sha = session.exec(base.where(untagged)).first()
     if sha is None:
         return True, "first time untagged pact published"
