@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select, union_all
+from sqlalchemy import and_, literal, select, union_all
 from sqlmodel import Session
 
 from broker.errors import ValidationFailed
@@ -329,31 +329,37 @@ def _remember(resolver: SelectorResolver, rows: Any) -> list[int]:
     return sorted(ids)
 
 
-def _providers_of(session: Session, resolver: SelectorResolver, selector: ResolvedSelector) -> list[int]:
+def _partners_of(
+    session: Session, resolver: SelectorResolver, selector: ResolvedSelector
+) -> tuple[list[int], list[int]]:
+    """The providers of the selected versions (of any version: every integration) and the consumers of
+    the pacticipant, remembered by the resolver, in one round trip."""
     columns = (PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch)
-    if selector.versions is None:
-        statement = (
-            select(*columns)
-            .join(INTEGRATION, INTEGRATION.c.provider_id == PACTICIPANT.c.id)
-            .where(INTEGRATION.c.consumer_id == selector.pacticipant_id)
-        )
-    else:
-        ids = selector.version_ids or []
-        if not ids:
-            return []
-        statement = select(*columns).where(
-            PACTICIPANT.c.id.in_(select(PP.provider_id).where(PP.consumer_version_id.in_(ids)))
-        )
-    return _remember(resolver, session.connection().execute(statement))
-
-
-def _consumers_of(session: Session, resolver: SelectorResolver, pacticipant_id: int) -> list[int]:
-    statement = (
-        select(PACTICIPANT.c.id, PACTICIPANT.c.name, PACTICIPANT.c.main_branch)
+    consumers = (
+        select(literal("consumer").label("side"), *columns)
         .join(INTEGRATION, INTEGRATION.c.consumer_id == PACTICIPANT.c.id)
-        .where(INTEGRATION.c.provider_id == pacticipant_id)
+        .where(INTEGRATION.c.provider_id == selector.pacticipant_id)
     )
-    return _remember(resolver, session.connection().execute(statement))
+    statement: Any = consumers
+    if selector.versions is None:
+        statement = union_all(
+            select(literal("provider").label("side"), *columns)
+            .join(INTEGRATION, INTEGRATION.c.provider_id == PACTICIPANT.c.id)
+            .where(INTEGRATION.c.consumer_id == selector.pacticipant_id),
+            consumers,
+        )
+    elif selector.version_ids:
+        statement = union_all(
+            select(literal("provider").label("side"), *columns).where(
+                PACTICIPANT.c.id.in_(
+                    select(PP.provider_id).where(PP.consumer_version_id.in_(selector.version_ids))
+                )
+            ),
+            consumers,
+        )
+    rows = list(session.connection().execute(statement))
+    providers = _remember(resolver, [row[1:] for row in rows if row[0] == "provider"])
+    return providers, _remember(resolver, [row[1:] for row in rows if row[0] == "consumer"])
 
 
 def find_integrations(
@@ -376,8 +382,7 @@ def find_integrations(
         for selector in specified:
             if selector.specified_version_missing:
                 continue
-            providers = _providers_of(session, resolver, selector)
-            consumers = _consumers_of(session, resolver, selector.pacticipant_id)
+            providers, consumers = _partners_of(session, resolver, selector)
             partners.append((selector, providers, consumers))
         if query.environment is not None:  # one query for the live versions of every partner
             ids = {pid for _, providers, consumers in partners for pid in providers + consumers}
