@@ -32,6 +32,8 @@ from contracts.model import actual_response
 from loadgen.locust.links import evaluate as evaluate_link
 
 MAX_REPORTED_MISMATCHES = 3
+VERDICT_CACHE_SIZE = 256
+VERDICT_CACHE_BODY_LIMIT = 64 * 1024
 
 
 class _Response(Protocol):
@@ -87,13 +89,36 @@ class ContractInteraction:
     _static: PreparedRequest | None = field(default=None, repr=False)
     _variables: tuple[str, ...] | None = field(default=None, repr=False)
     _by_variables: dict[tuple[str, ...], PreparedRequest] = field(default_factory=dict, repr=False)
+    _header_names: tuple[str, ...] | None = field(default=None, repr=False)
+    _verdicts: dict[tuple[Any, ...], list[Mismatch]] = field(default_factory=dict, repr=False)
+    feeds: bool = field(default=False, repr=False)
+    """Set at run time once another interaction has needed a value from this one's response."""
 
     def check(self, status: int, headers: Mapping[str, str], body: bytes | None) -> list[Mismatch]:
-        """The mismatches between an actual response and this interaction's response contract."""
-        return self.check_actual(self.actual(status, headers, body))
+        """The mismatches between an actual response and this interaction's response contract.
+
+        The verdict depends only on the status, the headers the contract names (and Content-Type)
+        and the body, so it is remembered for identical responses: under load most responses repeat
+        byte for byte, and the contract check then costs one dictionary look-up.
+        """
+        if self._header_names is None:
+            expected = self.response.get("headers") or {}
+            self._header_names = tuple(sorted({"content-type", *(name.lower() for name in expected)}))
+        if body is not None and len(body) > VERDICT_CACHE_BODY_LIMIT:
+            return self.check_actual(self.actual(status, headers, body))
+        key = (status, body, *(_header(headers, name) for name in self._header_names))
+        known = self._verdicts.get(key)
+        if known is not None:
+            return known
+        verdict = self.check_actual(self.actual(status, headers, body))
+        if len(self._verdicts) >= VERDICT_CACHE_SIZE:
+            self._verdicts.clear()
+        self._verdicts[key] = verdict
+        return verdict
 
     def actual(self, status: int, headers: Mapping[str, str], body: bytes | None) -> dict[str, Any]:
-        return actual_response(status, dict(headers), body or None, spec_version=self.spec_version)
+        pairs = list(headers.items())  # Locust's header objects are not plain mappings
+        return actual_response(status, pairs, body or None, spec_version=self.spec_version)
 
     def check_actual(self, actual: dict[str, Any]) -> list[Mismatch]:
         if self._checker is None:
@@ -167,6 +192,7 @@ class ScenarioContext:
         self._set_up_states(interaction)
         if depth < 3:
             for variable, producer in interaction.requires.items():
+                producer.feeds = True
                 if variable not in self.values:
                     self.run(producer, depth=depth + 1)
         values = {**_state_params(interaction), **self.values}
@@ -182,9 +208,8 @@ class ScenarioContext:
             self._check(interaction, response)
 
     def _check(self, interaction: ContractInteraction, response: _Response) -> None:
-        headers = dict(response.headers.items()) if response.headers is not None else {}
-        actual = interaction.actual(response.status_code, headers, response.content)
-        mismatches = interaction.check_actual(actual)
+        body = response.content or b""
+        mismatches = interaction.check(response.status_code, response.headers or {}, body)
         if mismatches:
             response.failure(failure_message(interaction, mismatches))
             return
@@ -193,11 +218,12 @@ class ScenarioContext:
             for variable in interaction.requires:
                 self.values.pop(variable, None)  # that resource is gone: the next user of it creates one
             return
-        self._capture(interaction, headers, actual.get("body"))
+        if interaction.feeds or interaction.captures:
+            headers = dict(response.headers.items()) if response.headers is not None else {}
+            self._capture(interaction, headers, _json_document(body))
 
-    def _capture(self, interaction: ContractInteraction, headers: Mapping[str, str], body: Any) -> None:
+    def _capture(self, interaction: ContractInteraction, headers: Mapping[str, str], document: Any) -> None:
         """Keep ids and Location headers for later interactions' provider-state expressions."""
-        document = body.get("content") if isinstance(body, dict) and "contentType" in body else body
         for variable, expression in interaction.captures.items():
             value = evaluate_link(expression, headers, document)
             if value is not None:
@@ -245,6 +271,23 @@ def _post_state(url: str, name: str, params: Mapping[str, Any]) -> dict[str, Any
     except ValueError:
         return {}
     return document if isinstance(document, dict) else {}
+
+
+def _header(headers: Any, name: str) -> str | None:
+    """A header's value from a mapping with case-insensitive get (Locust's) or a plain dict."""
+    value = headers.get(name)
+    if value is None and isinstance(headers, dict):
+        value = next((v for k, v in headers.items() if k.lower() == name), None)
+    return None if value is None else str(value)
+
+
+def _json_document(body: bytes) -> Any:
+    if not body or body.lstrip()[:1] not in (b"{", b"["):
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
 
 
 def _state_only_variables(part: Mapping[str, Any], spec_version: str) -> tuple[str, ...]:
