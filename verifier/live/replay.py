@@ -30,12 +30,14 @@ class ReplayError(VerifierError):
     """The verifier could not be run at all (it crashed or timed out)."""
 
 
-def check_provider_reachable(base_url: str) -> None:
+def check_reachable(option: str, url: str, what: str) -> None:
+    """Any HTTP answer will do; a refused or timed-out connection is exit 2 before anything runs (the
+    Rust verifier would otherwise retry every interaction's state change for minutes)."""
     try:
-        httpx.get(base_url, timeout=5.0)
+        httpx.get(url, timeout=5.0)
     except httpx.HTTPError as exc:
         raise LiveOptionsError(
-            f"--provider-base-url {base_url}: the provider does not answer ({exc.__class__.__name__}: {exc}); "
+            f"{option} {url}: {what} does not answer ({exc.__class__.__name__}: {exc}); "
             "start it first, or fix the URL"
         ) from exc
 
@@ -59,7 +61,11 @@ def run_replay(
     on_interaction: Callable[[StateChange], None] | None = None,
     timeout: float = 900.0,
 ) -> ReplayResult:
-    check_provider_reachable(options.base_url)
+    check_reachable("--provider-base-url", options.base_url, "the provider")
+    if options.state_change_url:
+        check_reachable(
+            "--state-change-url", options.state_change_url, "the provider's state-change endpoint"
+        )
     with (
         tempfile.TemporaryDirectory(prefix="tether-replay-") as tmp,
         StateRelay(options.state_change_url, on_interaction) as relay,

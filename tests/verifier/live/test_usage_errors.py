@@ -206,3 +206,13 @@ def test_a_pact_with_a_byte_order_mark_is_refused_before_the_rust_verifier_choke
     assert run.exit_code == 2
     assert f"--pact {pact}: the file starts with a UTF-8 byte-order mark" in run.stderr
     assert "save it as UTF-8 without BOM" in run.stderr
+
+
+def test_unreachable_state_change_url_is_exit_2_before_replay(provider_url: str) -> None:
+    url = f"http://127.0.0.1:{free_port()}/_pact/provider-states"
+    run = tether_verify(
+        *BASE, "--provider-base-url", provider_url, "--pact", str(WEB_PACT), "--state-change-url", url
+    )
+    assert run.exit_code == 2, run.stdout + run.stderr
+    assert f"--state-change-url {url}: the provider's state-change endpoint does not answer" in run.stderr
+    assert "Replaying" not in run.stdout
