@@ -33,19 +33,37 @@ from loadgen.locust.scenario import build_scenario  # noqa: E402
 from tests.loadgen.locust.pacts import PROVIDER, get_product, list_products, v4_pact  # noqa: E402
 
 TARGET = """
+import itertools
 import json
+import os
 
+VARYING = os.environ.get("BENCH_VARYING") == "1"
+COUNTER = itertools.count()
 PRODUCT = json.dumps({"id": 10, "name": "Widget", "price": 9.99}).encode()
 CATALOGUE = json.dumps([{"id": i, "name": f"Widget {i}", "price": 9.99} for i in range(1, 6)]).encode()
 HEADERS = [(b"content-type", b"application/json")]
 
 
+# Distinct bodies are built up front, so the target costs the same in both modes.
+CATALOGUES = [
+    json.dumps([{"id": i, "name": f"Widget {i}", "price": 9.99, "seq": n} for i in range(1, 6)]).encode()
+    for n in range(1000)
+]
+PRODUCTS = [json.dumps({"id": 10, "name": "Widget", "price": 9.99, "seq": n}).encode() for n in range(1000)]
+
+
+def body_for(path):
+    if not VARYING:
+        return CATALOGUE if path == "/products" else PRODUCT
+    seq = next(COUNTER) % 1000  # more distinct bodies than the verdict cache holds
+    return CATALOGUES[seq] if path == "/products" else PRODUCTS[seq]
+
+
 async def app(scope, receive, send):
     if scope["type"] != "http":
         return
-    body = CATALOGUE if scope["path"] == "/products" else PRODUCT
     await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": body_for(scope["path"])})
 """
 
 BARE = """
@@ -74,6 +92,11 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=3, help="Interleaved rounds; the median ratio is reported."
     )
+    parser.add_argument(
+        "--varying-bodies",
+        action="store_true",
+        help="Every response body differs (worst case: no contract verdict can be reused).",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -87,6 +110,7 @@ def main() -> None:
             [*pinned(1), sys.executable, "-m", "uvicorn", "target:app", "--port", str(port), "--log-level", "warning",
              "--no-access-log", "--http", "httptools"],
             cwd=work,
+            env={**os.environ, "BENCH_VARYING": "1" if args.varying_bodies else "0"},
         )  # fmt: skip
         try:
             for _ in range(100):
@@ -126,10 +150,12 @@ def main() -> None:
     ratios = sorted(r["generated"]["rps"] / r["bare"]["rps"] for r in rounds if r["bare"]["rps"])
     ratio = ratios[len(ratios) // 2] if ratios else 0.0
     print(f"generated / bare = {ratio:.3f} (median of {len(ratios)} rounds; target >= 0.85)")
-    out = ROOT / "benchmarks" / "results" / "loadgen.json"
+    out = (
+        ROOT / "benchmarks" / "results" / ("loadgen-varying.json" if args.varying_bodies else "loadgen.json")
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
-        "benchmark": "loadgen", "seconds": args.seconds, "users": args.users, "rounds": rounds,
+        "benchmark": "loadgen", "varying_bodies": args.varying_bodies, "seconds": args.seconds, "users": args.users, "rounds": rounds,
         "ratios": [round(r, 3) for r in ratios], "ratio": round(ratio, 3), "target_ratio": 0.85,
         "load_average": os.getloadavg(), "machine": platform.platform(), "cpus": os.cpu_count(),
     }, indent=2) + "\n")  # fmt: skip
