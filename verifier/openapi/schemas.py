@@ -123,6 +123,27 @@ def _additional_properties(
             )
 
 
+class _RefCycle(Exception):
+    """A chain of schemas that are nothing but ``$ref``s leads back to itself (validation would never end)."""
+
+    def __init__(self, chain: list[str]) -> None:
+        super().__init__(" -> ".join(chain))
+        self.chain = chain
+
+
+def _check_ref_chain(value: str, contents: Any, resolver: Any) -> None:
+    """Follow schemas that are only a ``$ref`` from `value`; raise `_RefCycle` if the chain loops."""
+    chain, seen = [value], {(resolver._base_uri, value)}
+    while isinstance(contents, Mapping) and set(contents) == {"$ref"} and isinstance(contents["$ref"], str):
+        target = contents["$ref"]
+        chain.append(target)
+        if (resolver._base_uri, target) in seen:
+            raise _RefCycle(chain)
+        seen.add((resolver._base_uri, target))
+        resolved = resolver.lookup(target)
+        contents, resolver = resolved.contents, resolved.resolver
+
+
 class _Caches:
     """Per-document caches shared by the validator classes of one `SchemaValidators`."""
 
@@ -221,6 +242,7 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
         hit = caches.refs.get(key)
         if hit is None:
             resolved = resolver.lookup(value)
+            _check_ref_chain(value, resolved.contents, resolved.resolver)
             hit = (resolved.contents, resolved.resolver)
             caches.refs[key] = hit
         yield from validator.descend(instance, hit[0], resolver=hit[1])
@@ -425,6 +447,13 @@ class SchemaValidators:
         try:
             validator = self._validator(mode, key, schema, base)
             errors = list(validator.iter_errors(instance))
+        except _RefCycle as exc:
+            raise OpenAPIError(
+                self.document.source,
+                self._location(key),
+                f"$ref cycle {exc}: these schemas only refer to each other, so no value can be checked "
+                "against them; give one of them real constraints",
+            ) from exc
         except referencing.exceptions.Unretrievable as exc:
             cause = exc.__cause__ or exc
             raise OpenAPIError(

@@ -282,3 +282,20 @@ def test_junit_stays_valid_xml_when_the_pact_holds_control_characters(files: dic
     failure = case.find("failure")
     assert failure is not None
     assert "GET /nowhere\\x01" in (failure.get("message") or "")
+
+
+def test_a_ref_cycle_without_constraints_is_exit_2_naming_the_chain(files: dict[str, Path]) -> None:
+    cyclic = json.loads(json.dumps(SPEC))
+    schemas = cyclic["components"]["schemas"]
+    schemas["Pet"]["properties"]["owner"] = {"$ref": "#/components/schemas/A"}
+    schemas["A"] = {"$ref": "#/components/schemas/B"}
+    schemas["B"] = {"$ref": "#/components/schemas/A"}
+    spec = files["dir"] / "cyclic.json"
+    spec.write_text(json.dumps(cyclic))
+    result = _run(str(spec), str(files["bad"]))
+    assert result.exit_code == 2, result.output
+    assert (
+        "$ref cycle #/components/schemas/A -> #/components/schemas/B -> #/components/schemas/A: "
+        "these schemas only refer to each other"
+    ) in result.output
+    assert "Traceback" not in result.output
