@@ -80,12 +80,25 @@ def loads_pact(text: str | bytes, *, source: str | None = None) -> Pact:
         ) from exc
     except UnicodeDecodeError as exc:
         raise PactFormatError("$", "not UTF-8 text; a pact file is JSON", source=source) from exc
+    except RecursionError as exc:
+        raise _too_deep(source) from exc
     try:
         return parse_pact(data)
     except PactFormatError as exc:
         if source is None:
             raise
         raise exc.with_source(source) from None
+    except RecursionError as exc:
+        raise _too_deep(source) from exc
+
+
+def _too_deep(source: str | None) -> PactFormatError:
+    return PactFormatError(
+        "$",
+        "the JSON is nested too deeply to be read (hundreds of levels of arrays/objects); "
+        "a pact's bodies are examples: keep them shallow",
+        source=source,
+    )
 
 
 def _fail(location: str, problem: str) -> PactFormatError:

@@ -182,3 +182,17 @@ def test_show_prints_names_with_square_brackets_literally(tmp_path: Path) -> Non
     row = next(line for line in result.output.splitlines() if "thing" in line)
     for cell in ("get [/b] thing [bold]x", "[/s]", "GET /a[/i]"):
         assert cell in row
+
+
+def test_absurdly_deep_json_is_exit_2_not_a_traceback(tmp_path: Path) -> None:
+    body = "[" * 5000 + "]" * 5000
+    path = _write(
+        tmp_path,
+        "deep.json",
+        '{"consumer": {"name": "c"}, "provider": {"name": "p"}, "interactions": [{"description": "d", '
+        '"request": {"method": "GET", "path": "/"}, "response": {"status": 200, "body": ' + body + "}}]}",
+    )
+    for command in ("validate", "hash", "show"):
+        result = CliRunner().invoke(pact_group, [command, str(path)])
+        assert result.exit_code == 2, (command, result.output)
+        assert "deep.json: $: the JSON is nested too deeply to be read" in result.output
