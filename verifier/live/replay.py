@@ -62,6 +62,9 @@ def run_replay(
     timeout: float = 900.0,
 ) -> ReplayResult:
     check_reachable("--provider-base-url", options.base_url, "the provider")
+    for source in options.pact_sources:
+        if source.startswith(("http://", "https://")):
+            check_reachable("--pact", source, "the pact URL")
     if options.state_change_url:
         check_reachable(
             "--state-change-url", options.state_change_url, "the provider's state-change endpoint"

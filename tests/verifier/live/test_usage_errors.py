@@ -216,3 +216,10 @@ def test_unreachable_state_change_url_is_exit_2_before_replay(provider_url: str)
     assert run.exit_code == 2, run.stdout + run.stderr
     assert f"--state-change-url {url}: the provider's state-change endpoint does not answer" in run.stderr
     assert "Replaying" not in run.stdout
+
+
+def test_unreachable_pact_url_is_exit_2_before_replay(provider_url: str) -> None:
+    url = f"http://127.0.0.1:{free_port()}/pacts/provider/OrdersApi/consumer/Web/latest"
+    run = tether_verify(*BASE, "--provider-base-url", provider_url, "--pact", url)
+    assert run.exit_code == 2, run.stdout + run.stderr
+    assert f"--pact {url}: the pact URL does not answer" in run.stderr
