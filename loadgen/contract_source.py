@@ -183,25 +183,38 @@ def _pact_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def parse_pact_document(document: Any, source: str) -> Pact:
-    """A pact from its decoded JSON, raising :class:`ContractSourceError` naming ``source``."""
+    """A usable pact from its decoded JSON, raising :class:`ContractSourceError` naming ``source``.
+
+    Usable means what `tether pact validate` accepts: matching rules and generators that can run.
+    """
     from contracts.pactfile import parse_pact
+    from contracts.validation import require_usable
 
     try:
-        return parse_pact(document)
+        return require_usable(parse_pact(document), source)
+    except RecursionError as exc:
+        raise ContractSourceError(f"{source}: not a valid pact: nested too deeply to read") from exc
     except ContractError as exc:
         raise ContractSourceError(f"{source}: not a valid pact: {exc}") from exc
 
 
 def _read_pact(path: Path) -> tuple[Pact, str]:
+    from contracts.pactfile import loads_pact
+    from contracts.validation import require_usable
+
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ContractSourceError(f"{path}: cannot read the pact file: {exc.strerror}") from exc
     try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except ValueError as exc:
-        raise ContractSourceError(f"{path}: not JSON: {exc}") from exc
-    return parse_pact_document(document, str(path)), hashlib.sha256(data).hexdigest()
+        pact = require_usable(
+            loads_pact(data.decode("utf-8-sig", errors="strict"), source=str(path)), str(path)
+        )
+    except UnicodeDecodeError as exc:
+        raise ContractSourceError(f"{path}: not UTF-8 text; a pact file is JSON") from exc
+    except ContractError as exc:
+        raise ContractSourceError(str(exc)) from exc
+    return pact, hashlib.sha256(data).hexdigest()
 
 
 def read_pact_file(path: Path) -> Pact:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 import requests
 
-from tests.loadgen.conftest import MockServer
+from tests.loadgen.conftest import PACTS, MockServer
 from tests.support import tether_executable
 
 ACCEPT = {"Accept": "application/json"}
@@ -192,9 +192,9 @@ def test_reload_and_webhook_pick_up_changed_pacts(
         pact_file.write_text("{broken")
         failed = client.post("/__tether/reload")
         assert failed.status_code == 502
-        assert "not JSON" in failed.json()["error"]
+        assert "not valid JSON" in failed.json()["error"]
         assert client.get("/orders", params={"status": "open"}).json()[0]["status"] == "shipped"
-        assert "not JSON" in client.get("/__tether/").json()["lastReloadError"]
+        assert "not valid JSON" in client.get("/__tether/").json()["lastReloadError"]
 
 
 def test_polling_reloads_changed_pacts(mock_server: MockServer, pact_dir: Path, tmp_path: Path) -> None:
@@ -258,3 +258,25 @@ def test_start_up_says_what_is_served(mock_server: MockServer, pact_dir: Path) -
     reason = status["served"]["pacts"][0]["reason"]
     assert reason == "pact file: served as given (files carry no verification results)"
     assert status["options"]["noMatchStatus"] == 404
+
+
+def test_unusable_pacts_are_refused_like_tether_pact_validate(tmp_path: Path) -> None:
+    """A pact whose matching rules cannot run, or nested beyond reading, is exit 2, never served."""
+    bad_regex = json.loads((PACTS / "web-orders.json").read_text())
+    first = bad_regex["interactions"][0]
+    first.setdefault("response", {}).setdefault("matchingRules", {})["body"] = {
+        "$.id": {"combine": "AND", "matchers": [{"match": "regex", "regex": "["}]}
+    }
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "bad-regex.json").write_text(json.dumps(bad_regex))
+    refused = _run_cli("--provider", "OrdersApi", "--pact", str(folder))
+    assert refused.returncode == 2
+    assert "bad-regex.json" in refused.stderr
+    assert "regex" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 5000 + "]" * 5000)
+    too_deep = _run_cli("--provider", "OrdersApi", "--pact", str(deep))
+    assert too_deep.returncode == 2
+    assert "Traceback" not in too_deep.stderr
