@@ -25,7 +25,7 @@ npm-tools: $(NPM_DIR)/.installed
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check contracts broker verifier loadgen tether
+	$(BIN)/ruff format --check contracts brokerclient broker verifier mocking loadgen tether
 
 typecheck: install
 	$(BIN)/mypy

@@ -12,10 +12,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from brokerclient.errors import BrokerClientError
+from brokerclient.options import ContractOptions, contract_source_options
 from contracts.errors import ContractError
-from contracts.openapi import OpenAPIDocument, load_openapi
+from contracts.openapi.document import OpenAPIDocument, load_openapi
 from contracts.validation import require_usable
-from loadgen.contract_options import ContractOptions, contract_source_options
 from loadgen.errors import LoadgenError
 from loadgen.locust.links import read_links
 from loadgen.locust.render import render_locustfile
@@ -124,7 +125,7 @@ def locustfile_command(
             sources=[f"{item.source} ({item.reason})" for item in contracts.pacts],
             state_change_url=state_change_url,
         )
-    except (LoadgenError, ContractError) as exc:
+    except (LoadgenError, BrokerClientError, ContractError) as exc:
         raise InputError(str(exc)) from exc
     for reason in scenario.skipped:
         console.print(f"  note     {reason}", markup=False, highlight=False, soft_wrap=True)
@@ -235,7 +236,7 @@ def run_command(
             raise InputError(f"{option} {path}: no such directory {path.absolute().parent}")
     try:
         user_classes = user_classes_for(locustfile, consumers)  # also checks that the file is Python
-    except LoadgenError as exc:
+    except (LoadgenError, BrokerClientError) as exc:
         raise InputError(str(exc)) from exc
     options = RunOptions(
         locustfile=locustfile,
@@ -252,7 +253,7 @@ def run_command(
     thresholds = Thresholds(max_fail_ratio=max_fail_ratio, max_p95_ms=max_p95_ms, min_rps=min_rps)
     try:
         result = run_locust(options, thresholds)
-    except LoadgenError as exc:
+    except (LoadgenError, BrokerClientError) as exc:
         raise click.ClickException(str(exc)) from exc
     print_summary(Console(width=max(Console().width, 110)), result)
     if not result.passed:

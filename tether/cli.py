@@ -17,7 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pact": ("contracts.cli:pact_group", "Inspect, validate and hash pact files."),
     "broker": ("broker.cli:broker_group", "Run and manage the Pact Broker-compatible broker."),
     "verify": ("verifier.cli:verify_group", "Verify pacts against OpenAPI specs and live providers."),
-    "mock": ("loadgen.mock_cli:mock_group", "Serve mocks built from verified contracts."),
+    "mock": ("mocking.cli:mock_group", "Serve mocks built from verified contracts."),
     "loadgen": ("loadgen.cli:loadgen_group", "Generate and run Locust load scenarios from contracts."),
     "demo": ("tether.demo:demo_command", "Run the whole Tether story end to end on the example project."),
 }

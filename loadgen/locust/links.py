@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from contracts.openapi import OpenAPIDocument
+from contracts.openapi.document import OpenAPIDocument
 from loadgen.locust.routes import Route
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -21,7 +21,7 @@ from typing import Any
 import jsonschema
 
 from contracts.errors import ContractError
-from contracts.openapi import parse_document_text
+from contracts.openapi.document import parse_document_text
 from loadgen.locust.errors import ScenarioError
 from loadgen.locust.traffic import TrafficCounts
 

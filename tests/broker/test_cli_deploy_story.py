@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from broker.client import BrokerClient
+from brokerclient.client import BrokerClient
 from tests.broker.conftest import RunningBroker
 from tests.support import npm_tool
 

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select
 
 import broker.events
-from broker.client import BrokerClient, ContractToPublish
 from broker.events import BrokerEvent
 from broker.services.pact_metadata import decode_metadata
 from broker.tables.selectables import LATEST_VERIFICATION, VERIFICATION
+from brokerclient.client import BrokerClient, ContractToPublish
 from tests.broker.conftest import LocalBroker
 
 HAL = "application/hal+json;charset=utf-8"

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from broker.client import BrokerClient, ContractToPublish
 from broker.db import Database
 from broker.tables.selectables import VERIFICATION
+from brokerclient.client import BrokerClient, ContractToPublish
 from tests.broker.conftest import RunningBroker
 
 

@@ -1,8 +1,9 @@
-"""Reaching the broker through ``broker.client`` with the command's credentials."""
+"""Reaching the broker through ``brokerclient.client`` with the command's credentials."""
 
 from __future__ import annotations
 
-from broker.client import BrokerClient, BrokerClientError
+from brokerclient.client import BrokerClient
+from brokerclient.errors import BrokerResponseError
 from verifier.live.options import BrokerOptions, LiveOptionsError
 
 
@@ -15,7 +16,7 @@ def check_broker_reachable(broker: BrokerOptions) -> None:
     with broker_client(broker) as client:
         try:
             client.index()
-        except BrokerClientError as exc:
+        except BrokerResponseError as exc:
             if exc.status == 0:
                 raise LiveOptionsError(
                     f"--broker-url {broker.url}: the broker does not answer ({exc})"

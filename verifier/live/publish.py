@@ -1,7 +1,7 @@
 """Publishing the self-check as the provider contract's self-verification (PactFlow's BDCT endpoint).
 
 Pact replay results are published by the Rust verifier itself; this module only handles the
-OpenAPI spec plus schemathesis' verdict, through ``broker.client``.
+OpenAPI spec plus schemathesis' verdict, through ``brokerclient.client``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from broker.client import BrokerClientError
+from brokerclient.errors import BrokerResponseError
 from verifier.errors import VerifierError
 from verifier.live.broker_access import broker_client
 from verifier.live.options import BrokerOptions, PublishOptions
@@ -60,7 +60,7 @@ def publish_self_check(
                 "verifierVersion": check.tool_version,
             },
         )
-    except BrokerClientError as exc:
+    except BrokerResponseError as exc:
         raise PublishError(f"publishing the provider contract of {provider} failed: {exc}") from exc
     finally:
         client.close()

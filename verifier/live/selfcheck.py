@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import defusedxml.ElementTree as SafeET
 
 from contracts.errors import ContractError
-from contracts.openapi import load_openapi
+from contracts.openapi.document import load_openapi
 from verifier.errors import VerifierError
 from verifier.live.options import LiveOptionsError, SelfCheckOptions
 from verifier.live.results import OperationResult, Outcome, SelfCheckFailure, SelfCheckResult

@@ -16,10 +16,10 @@ import json
 from collections import OrderedDict
 from typing import Any
 
-from contracts.openapi import parse_openapi
-from verifier.openapi.checker import OpenAPIChecker
-from verifier.openapi.pacts import parse_pact
-from verifier.openapi.run import run_checker
+from contracts.openapi.checker import OpenAPIChecker
+from contracts.openapi.document import parse_openapi
+from contracts.openapi.pacts import parse_pact
+from contracts.openapi.run import run_checker
 
 CACHE_SIZE = 8
 _CHECKERS: OrderedDict[str, OpenAPIChecker] = OrderedDict()

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from contracts.errors import ContractError
+from contracts.openapi.checker import CheckOptions
+from contracts.openapi.run import check_files
 from verifier.errors import VerifierError
-from verifier.openapi.checker import CheckOptions
-from verifier.openapi.run import check_files
 from verifier.report.render import FORMATS, render
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from verifier.report.findings import Finding, MockDetails, Severity, SpecDetails, VerificationReport
+from contracts.findings import Finding, MockDetails, Severity, SpecDetails, VerificationReport
 from verifier.report.render import FORMATS, render
 
 __all__ = ["FORMATS", "Finding", "MockDetails", "Severity", "SpecDetails", "VerificationReport", "render"]

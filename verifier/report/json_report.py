@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from verifier.report.findings import VerificationReport
+from contracts.findings import VerificationReport
 
 
 def render_json(report: VerificationReport) -> str:

@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from verifier.report.findings import Finding, VerificationReport
+from contracts.findings import Finding, VerificationReport
 
 # characters XML 1.0 cannot hold, even escaped (control characters, lone surrogates, U+FFFE/U+FFFF)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from verifier.report.findings import VerificationReport
+from contracts.findings import VerificationReport
 from verifier.report.json_report import render_json
 from verifier.report.junit import render_junit
 from verifier.report.text import render_text

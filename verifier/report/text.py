@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from verifier.report.findings import Finding, VerificationReport
+from contracts.findings import Finding, VerificationReport
 
 
 def _short(value: Any, limit: int = 120) -> str:

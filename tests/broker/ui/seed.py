@@ -1,4 +1,4 @@
-"""Seed a running broker through its HTTP API (``broker.client``) with the example project's real
+"""Seed a running broker through its HTTP API (``brokerclient.client``) with the example project's real
 pacts, verification results (one failing, with mismatches), environments and deployments, a
 provider contract (the example OpenAPI spec) and, optionally, a webhook."""
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from broker.client import BrokerClient, ContractToPublish
+from brokerclient.client import BrokerClient, ContractToPublish
 
 ROOT = Path(__file__).resolve().parents[3]
 PACTS = ROOT / "examples" / "pacts"

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from broker.client import BrokerClient, ContractToPublish
+from brokerclient.client import BrokerClient, ContractToPublish
 from tests.broker.conftest import StartBroker
 from tests.broker.ui.seed import API, FAILING_MISMATCH, MOBILE, WEB, add_webhook, seed
 from tests.broker.webhook_receiver import receiver

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from broker.client import BrokerClient
+from brokerclient.client import BrokerClient
 from tests.examples.servers import DRIFTED_SPEC, MOBILE_PACT, PACTS, SPEC, WEB_PACT
 from tests.support import free_port, npm_tool, running_process, tether_executable
 from tests.verifier.live.cli_runner import provider_args, tether_verify

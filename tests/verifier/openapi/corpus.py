@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from verifier.openapi.checker import CheckOptions
-from verifier.openapi.run import check_documents, check_files
+from contracts.openapi.checker import CheckOptions
+from contracts.openapi.run import check_documents, check_files
 
 HERE = Path(__file__).resolve().parent
 CASES_DIR = HERE / "cases"

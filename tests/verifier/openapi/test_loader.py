@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contracts.errors import ContractError
-from contracts.openapi import OpenAPIError, load_openapi, parse_openapi, pointer_to_location
+from contracts.openapi.document import OpenAPIError, load_openapi, parse_openapi, pointer_to_location
 
 SPLIT = Path(__file__).parent / "cases" / "files" / "split" / "openapi.yaml"
 

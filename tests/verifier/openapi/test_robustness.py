@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from contracts.errors import ContractError
+from contracts.openapi.run import check_documents
 from tests.verifier.openapi.corpus import load_cases
 from verifier.errors import VerifierError
-from verifier.openapi.run import check_documents
 
 JUNK: list[Any] = [None, 1, "x", [], {}, True, {"$ref": "#/nope"}, [1], {"type": 5}, {"$ref": 3}]
 MUTATIONS_PER_DOCUMENT = 6

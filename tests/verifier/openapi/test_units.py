@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from contracts.openapi import parse_openapi
+from contracts.openapi.checker import OpenAPIChecker
+from contracts.openapi.document import parse_openapi
+from contracts.openapi.matchers import parse_rule_path
+from contracts.openapi.media import accept_ranges, find_matching_type
+from contracts.openapi.pacts import parse_pact
+from contracts.openapi.querystrings import parse_query, parse_value
+from contracts.openapi.router import Router
 from verifier.openapi import checker_plugin
-from verifier.openapi.checker import OpenAPIChecker
-from verifier.openapi.matchers import parse_rule_path
-from verifier.openapi.media import accept_ranges, find_matching_type
-from verifier.openapi.pacts import parse_pact
-from verifier.openapi.querystrings import parse_query, parse_value
-from verifier.openapi.router import Router
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,559 @@
+"""JSON Schema validation of pact values against OpenAPI schemas, with one compiled validator per schema.
+
+Dialects: Swagger 2.0 and OpenAPI 3.0 schemas are Draft 4 (with 3.0's `nullable`), OpenAPI 3.1 schemas are
+2020-12. `$ref`s are resolved lazily through the document's `referencing` registry, so validators never
+inline (or copy) the spec.
+
+Three modes, as in PactFlow's comparator:
+
+- request bodies: plain validation;
+- parameters (path, query, header): values are strings, coerced to the schema's scalar types first;
+- response bodies: strict on unknown properties (an object schema without `additionalProperties` accepts
+  no undeclared property; `allOf` branches are merged first so their properties add up) and lenient on
+  missing `required` ones. `--additional-properties-in-response` and `--required-properties-in-response`
+  flip those two.
+
+Messages follow ajv's wording (`must be integer`, `must have required property 'id'`, ...), which is what
+the PactFlow tools print.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import referencing.exceptions
+from jsonschema import Draft4Validator, Draft202012Validator, ValidationError, validators
+
+from contracts.openapi.document import (
+    OpenAPIDocument,
+    OpenAPIError,
+    escape_pointer_token,
+    pointer_to_location,
+)
+from contracts.openapi.formats import make_format_checker
+
+FORMAT_CHECKER = make_format_checker()
+
+
+class Mode(Enum):
+    REQUEST = "request"
+    PARAMETER = "parameter"
+    RESPONSE = "response"
+
+
+@dataclass(frozen=True)
+class SchemaOptions:
+    additional_properties_in_response: bool = False
+    required_properties_in_response: bool = False
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    keyword: str
+    message: str
+    instance_path: tuple[str | int, ...]
+    value: Any
+    schema_value: Any
+    uri: str | None  # document holding the failing keyword (None: unknown)
+    pointer: str | None  # JSON pointer of the failing keyword inside it
+
+
+def _types(schema: Mapping[str, Any]) -> list[str]:
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        return [declared]
+    if isinstance(declared, list):
+        return [t for t in declared if isinstance(t, str)]
+    return []
+
+
+def _is_type(instance: Any, name: Any) -> bool:
+    """JSON types as JavaScript (and so ajv) sees them: 1.0 is an integer; unknown type names pass."""
+    if name == "object":
+        return isinstance(instance, dict)
+    if name == "array":
+        return isinstance(instance, list)
+    if name == "string":
+        return isinstance(instance, str)
+    if name == "boolean":
+        return isinstance(instance, bool)
+    if name == "null":
+        return instance is None
+    if name == "number":
+        return isinstance(instance, int | float) and not isinstance(instance, bool)
+    if name == "integer":
+        if isinstance(instance, bool):
+            return False
+        return isinstance(instance, int) or (isinstance(instance, float) and instance.is_integer())
+    return True
+
+
+def _known_property(schema: Mapping[str, Any], name: str) -> bool:
+    properties = schema.get("properties")
+    if isinstance(properties, Mapping) and name in properties:
+        return True
+    patterns = schema.get("patternProperties")
+    if isinstance(patterns, Mapping):
+        return any(re.search(pattern, name) for pattern in patterns)
+    return False
+
+
+def _required(
+    validator: Any, required: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    if not validator.is_type(instance, "object") or not isinstance(required, list):
+        return
+    for name in required:
+        if name not in instance:
+            yield ValidationError(f"must have required property '{name}'")
+
+
+def _additional_properties(
+    validator: Any, additional: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    if not validator.is_type(instance, "object"):
+        return
+    extras = [name for name in instance if not _known_property(schema, name)]
+    if validator.is_type(additional, "object"):
+        for name in extras:
+            yield from validator.descend(instance[name], additional, path=name)
+    elif additional is False:
+        for name in extras:
+            yield ValidationError(
+                f"must NOT have additional properties - {name}", path=[name], instance=instance[name]
+            )
+
+
+class _RefCycle(Exception):
+    """A chain of schemas that are nothing but ``$ref``s leads back to itself (validation would never end)."""
+
+    def __init__(self, chain: list[str]) -> None:
+        super().__init__(" -> ".join(chain))
+        self.chain = chain
+
+
+def _check_ref_chain(value: str, contents: Any, resolver: Any) -> None:
+    """Follow schemas that are only a ``$ref`` from `value`; raise `_RefCycle` if the chain loops."""
+    chain, seen = [value], {(resolver._base_uri, value)}
+    while isinstance(contents, Mapping) and set(contents) == {"$ref"} and isinstance(contents["$ref"], str):
+        target = contents["$ref"]
+        chain.append(target)
+        if (resolver._base_uri, target) in seen:
+            raise _RefCycle(chain)
+        seen.add((resolver._base_uri, target))
+        resolved = resolver.lookup(target)
+        contents, resolver = resolved.contents, resolved.resolver
+
+
+class _Caches:
+    """Per-document caches shared by the validator classes of one `SchemaValidators`."""
+
+    def __init__(self) -> None:
+        self.refs: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self.merged: dict[int, dict[str, Any]] = {}
+
+
+def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _Caches) -> Any:
+    base: Any = Draft202012Validator if dialect == "3.1" else Draft4Validator
+    base_all_of = base.VALIDATORS["allOf"]
+    base_one_of = base.VALIDATORS["oneOf"]
+    nullable = dialect == "3.0"
+    strict = mode is Mode.RESPONSE and not options.additional_properties_in_response
+    lenient_required = mode is Mode.RESPONSE and not options.required_properties_in_response
+
+    def type_(
+        validator: Any, types: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        if instance is None and nullable and schema.get("nullable") is True:
+            return
+        names = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+        if names and not any(_is_type(instance, name) for name in names):
+            yield ValidationError(f"must be {','.join(str(n) for n in names)}")
+            return
+        if (
+            strict
+            and types == "object"
+            and schema.get("additionalProperties", True) is True
+            and not any(k in schema for k in ("oneOf", "anyOf", "allOf"))
+            and isinstance(instance, dict)
+        ):
+            for name in instance:
+                if not _known_property(schema, name):
+                    yield ValidationError(
+                        f"must NOT have additional properties - {name}",
+                        path=[name],
+                        instance=instance[name],
+                        validator="additionalProperties",
+                        validator_value=False,
+                    )
+
+    def required(
+        validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        if lenient_required and "oneOf" not in schema:
+            return
+        yield from _required(validator, value, instance, schema)
+
+    def all_of(
+        validator: Any, branches: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        if not strict:
+            yield from base_all_of(validator, branches, instance, schema)
+            return
+        merged = _merge_all_of(validator, schema, caches.merged)
+        yield from validator.descend(instance, merged)
+
+    def one_of(
+        validator: Any, branches: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        discriminator = schema.get("discriminator")
+        prop = discriminator.get("propertyName") if isinstance(discriminator, Mapping) else None
+        if (
+            not isinstance(discriminator, Mapping)
+            or not isinstance(prop, str)
+            or not isinstance(instance, dict)
+            or not isinstance(branches, list)
+        ):
+            yield from base_one_of(validator, branches, instance, schema)
+            return
+        tag = instance.get(prop)
+        if prop not in instance:
+            yield ValidationError(f"must have required property '{prop}'", validator="required")
+        if not isinstance(tag, str):
+            yield ValidationError(f'tag "{prop}" must be string', validator="discriminator")
+            return
+        branch = _discriminated_branch(validator, branches, discriminator, prop, tag)
+        if branch is None:
+            yield ValidationError(
+                f'value of tag "{prop}" must be in oneOf',
+                validator="discriminator",
+                instance=tag,
+                path=[prop],
+            )
+            return
+        index, chosen = branch
+        yield from validator.descend(instance, chosen, schema_path=index)
+
+    def ref(
+        validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        # referencing's lookup is the hot spot of deep schemas: resolve each (base, $ref) pair once
+        resolver = validator._resolver
+        key = (resolver._base_uri, value)
+        hit = caches.refs.get(key)
+        if hit is None:
+            resolved = resolver.lookup(value)
+            _check_ref_chain(value, resolved.contents, resolved.resolver)
+            hit = (resolved.contents, resolved.resolver)
+            caches.refs[key] = hit
+        yield from validator.descend(instance, hit[0], resolver=hit[1])
+
+    extended = validators.extend(  # type: ignore[no-untyped-call]
+        base,
+        {
+            "type": type_,
+            "required": required,
+            "additionalProperties": _additional_properties,
+            "allOf": all_of,
+            "$ref": ref,
+            "oneOf": one_of,
+        },
+    )
+    return extended
+
+
+def _discriminated_branch(
+    validator: Any, branches: list[Any], discriminator: Mapping[str, Any], prop: str, tag: str
+) -> tuple[int, Any] | None:
+    """The oneOf branch a discriminator value selects: by `mapping`, by the branch's const/enum for the
+    property, or by the referenced schema's name."""
+    mapping = discriminator.get("mapping")
+    target = mapping.get(tag) if isinstance(mapping, Mapping) else None
+    for index, branch in enumerate(branches):
+        ref = branch.get("$ref") if isinstance(branch, Mapping) else None
+        if target is not None:
+            if ref == target or (
+                isinstance(ref, str) and not target.startswith("#") and ref.endswith("/" + target)
+            ):
+                return index, branch
+            continue
+        resolved = _deref(validator, branch)
+        properties = resolved.get("properties") if isinstance(resolved, Mapping) else None
+        spec = _deref(validator, properties.get(prop)) if isinstance(properties, Mapping) else None
+        if isinstance(spec, Mapping) and ("const" in spec or "enum" in spec):
+            if spec.get("const") == tag or tag in (spec.get("enum") or []):
+                return index, branch
+        elif isinstance(ref, str) and ref.rsplit("/", 1)[-1] == tag:
+            return index, branch
+    return None
+
+
+def _deref(validator: Any, schema: Any) -> Any:
+    seen = 0
+    while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str) and seen < 50:
+        schema = validator._resolver.lookup(schema["$ref"]).contents
+        seen += 1
+    return schema
+
+
+def _merge_all_of(
+    validator: Any, schema: Mapping[str, Any], cache: dict[int, dict[str, Any]]
+) -> dict[str, Any]:
+    """OpenAPI reads `allOf` as one object made of all branches; merge them (through `$ref`s).
+    The cache is keyed by the schema's id: the document keeps every schema alive as long as the cache."""
+    cached = cache.get(id(schema))
+    if cached is not None:
+        return cached
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    for branch in schema.get("allOf", []):
+        resolved = _deref(validator, branch)
+        if not isinstance(resolved, Mapping):
+            continue
+        if "allOf" in resolved:
+            resolved = _merge_all_of(validator, resolved, cache)
+        for key, value in resolved.items():
+            if key == "properties" and isinstance(value, Mapping):
+                props = dict(merged.get("properties", {}))
+                for name, sub in value.items():
+                    props.setdefault(name, sub)
+                merged["properties"] = props
+            elif key == "required" and isinstance(value, list):
+                merged["required"] = list(dict.fromkeys([*merged.get("required", []), *value]))
+            elif key not in merged:
+                merged[key] = value
+    cache[id(schema)] = merged
+    return merged
+
+
+def ajv_message(error: ValidationError) -> str:
+    keyword = str(error.validator)
+    value = error.validator_value
+    if keyword == "discriminator" or (
+        keyword in {"type", "required", "additionalProperties"} and error.message.startswith("must")
+    ):
+        return error.message
+    simple: dict[str, Callable[[Any], str]] = {
+        "enum": lambda v: "must be equal to one of the allowed values",
+        "const": lambda v: "must be equal to constant",
+        "format": lambda v: f'must match format "{v}"',
+        "pattern": lambda v: f'must match pattern "{v}"',
+        "minLength": lambda v: f"must NOT have fewer than {v} characters",
+        "maxLength": lambda v: f"must NOT have more than {v} characters",
+        "minItems": lambda v: f"must NOT have fewer than {v} items",
+        "maxItems": lambda v: f"must NOT have more than {v} items",
+        "minProperties": lambda v: f"must NOT have fewer than {v} properties",
+        "maxProperties": lambda v: f"must NOT have more than {v} properties",
+        "uniqueItems": lambda v: "must NOT have duplicate items",
+        "multipleOf": lambda v: f"must be multiple of {v}",
+        "oneOf": lambda v: "must match exactly one schema in oneOf",
+        "anyOf": lambda v: "must match a schema in anyOf",
+        "not": lambda v: "must NOT be valid",
+    }
+    if keyword in simple:
+        return simple[keyword](value)
+    if keyword in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
+        schema = error.schema if isinstance(error.schema, Mapping) else {}
+        if keyword == "minimum":
+            op = ">" if schema.get("exclusiveMinimum") is True else ">="
+        elif keyword == "maximum":
+            op = "<" if schema.get("exclusiveMaximum") is True else "<="
+        else:
+            op = ">" if keyword == "exclusiveMinimum" else "<"
+        bound = value if not isinstance(value, bool) else schema.get(keyword.replace("exclusiveM", "m"))
+        return f"must be {op} {bound}"
+    return error.message
+
+
+def coerce(value: Any, schema: Any, resolve: Callable[[Any], Any], depth: int = 0) -> Any:
+    """ajv's `coerceTypes`: strings (from paths, queries and headers) become the schema's scalar type."""
+    schema = resolve(schema)
+    if not isinstance(schema, Mapping) or depth > 20:
+        return value
+    types = _types(schema)
+    if isinstance(value, list):
+        items = schema.get("items")
+        return [coerce(v, items, resolve, depth + 1) for v in value] if isinstance(items, Mapping) else value
+    if isinstance(value, dict):
+        props = schema.get("properties")
+        if isinstance(props, Mapping):
+            return {k: coerce(v, props[k], resolve, depth + 1) if k in props else v for k, v in value.items()}
+        return value
+    if not isinstance(value, str):
+        return value
+    if "string" in types:
+        return value
+    for kind in types:
+        if kind == "integer" and re.fullmatch(r"[+-]?\d+", value.strip() or "x"):
+            return int(value)
+        if kind == "number":
+            try:
+                number = float(value)
+            except ValueError:
+                continue
+            if value.strip().lower() in {"nan", "inf", "-inf", "+inf", "infinity", "-infinity"}:
+                continue
+            return (
+                int(number)
+                if number.is_integer() and "." not in value and "e" not in value.lower()
+                else number
+            )
+        if kind == "boolean" and value in {"true", "false"}:
+            return value == "true"
+        if kind == "null" and value == "":
+            return None
+    return value
+
+
+class SchemaValidators:
+    """Compiles each schema's validator once (per mode) and maps failures back to spec locations."""
+
+    def __init__(self, document: OpenAPIDocument, options: SchemaOptions | None = None) -> None:
+        self.document = document
+        self.options = options or SchemaOptions()
+        self.dialect = document.version
+        self._validators: dict[tuple[Mode, str], Any] = {}
+        self._caches = _Caches()
+        self._classes: dict[Mode, Any] = {}
+        self._locations: dict[int, tuple[str, str]] | None = None
+        self._fully_indexed = False
+        self._indexed_files: set[str] = set()
+        self._indexed_subtrees: set[str] = set()
+
+    def _validator(self, mode: Mode, key: str, schema: Any, base_uri: str) -> Any:
+        cache_key = (mode, key)
+        found = self._validators.get(cache_key)
+        if found is None:
+            cls = self._classes.get(mode)
+            if cls is None:
+                cls = _validator_class(self.dialect, mode, self.options, self._caches)
+                self._classes[mode] = cls
+            registry = self.document.registry
+            found = cls(
+                schema,
+                registry=registry,
+                format_checker=FORMAT_CHECKER,
+                _resolver=registry.resolver(base_uri=base_uri),
+            )
+            self._validators[cache_key] = found
+        return found
+
+    def resolve(self, schema: Any, base_uri: str | None = None) -> Any:
+        return self.document.resolve(schema, base_uri).contents if isinstance(schema, Mapping) else schema
+
+    def validate(
+        self, mode: Mode, key: str, schema: Any, instance: Any, base_uri: str | None = None
+    ) -> list[SchemaProblem]:
+        """Every problem of `instance` against `schema` (identified by `key`, e.g. its JSON pointer)."""
+        base = base_uri or self.document.base_uri
+        try:
+            validator = self._validator(mode, key, schema, base)
+            errors = list(validator.iter_errors(instance))
+        except _RefCycle as exc:
+            raise OpenAPIError(
+                self.document.source,
+                self._location(key),
+                f"$ref cycle {exc}: these schemas only refer to each other, so no value can be checked "
+                "against them; give one of them real constraints",
+            ) from exc
+        except referencing.exceptions.Unretrievable as exc:
+            cause = exc.__cause__ or exc
+            raise OpenAPIError(
+                self.document.source, self._location(key), f"$ref '{exc.ref}' cannot be read: {cause}"
+            ) from exc
+        except referencing.exceptions.Unresolvable as exc:
+            ref = getattr(exc, "ref", None) or str(exc)
+            raise OpenAPIError(
+                self.document.source,
+                self._location(key),
+                f"$ref '{ref}' (reached from this schema) cannot be resolved",
+            ) from exc
+        except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+            raise OpenAPIError(
+                self.document.source,
+                self._location(key),
+                f"this schema (or one it references) is not a valid JSON Schema: {type(exc).__name__}: {exc}",
+            ) from exc
+        return [self._problem(error, key) for error in errors]
+
+    def _location(self, key: str) -> str:
+        uri, _, fragment = key.partition("#")
+        where = pointer_to_location("#" + fragment)
+        return where if uri == self.document.base_uri else f"{self.document.source_of(uri)}: {where}"
+
+    def _problem(self, error: ValidationError, key: str) -> SchemaProblem:
+        keyword = str(error.validator)
+        uri, pointer = self._where(error.schema, keyword, key)
+        if uri is None:
+            uri, pointer = (
+                self.document.base_uri,
+                key + "/" + "/".join(escape_pointer_token(p) for p in error.relative_schema_path),
+            )
+        return SchemaProblem(
+            keyword=keyword,
+            message=ajv_message(error),
+            instance_path=tuple(error.absolute_path),
+            value=error.instance,
+            schema_value=error.validator_value,
+            uri=uri,
+            pointer=pointer,
+        )
+
+    def _where(self, schema: Any, keyword: str, key: str = "") -> tuple[str | None, str | None]:
+        """The document and JSON pointer of a failing keyword (found by the schema dict's identity)."""
+        if self._locations is None:
+            # index the reusable parts first; the whole document only if the schema is not there
+            self._locations = {}
+            root = self.document.root
+            for section in ("components", "definitions"):
+                if isinstance(root.get(section), dict):
+                    self._index(root[section], self.document.base_uri, f"#/{section}")
+            for uri, contents in self.document._files.items():
+                self._index(contents, uri, "#")
+                self._indexed_files.add(uri)
+        found = self._locations.get(id(schema))
+        if found is None and key and key not in self._indexed_subtrees:
+            # the schema's own subtree (an inline schema under paths)
+            self._indexed_subtrees.add(key)
+            uri, _, fragment = key.partition("#")
+            try:
+                subtree = self.document.lookup("#" + fragment, uri).contents
+            except OpenAPIError:
+                subtree = None
+            if subtree is not None:
+                self._index(subtree, uri, "#" + fragment)
+                found = self._locations.get(id(schema))
+        if found is None and not self._fully_indexed:
+            self._fully_indexed = True
+            self._index(self.document.root, self.document.base_uri, "#")
+            found = self._locations.get(id(schema))
+        if found is None:
+            # a sibling file read after the index was built
+            for uri, contents in list(self.document._files.items()):
+                if uri not in self._indexed_files:
+                    self._indexed_files.add(uri)
+                    self._index(contents, uri, "#")
+            found = self._locations.get(id(schema))
+        if found is None:
+            return None, None
+        return found[0], f"{found[1]}/{escape_pointer_token(keyword)}"
+
+    def _index(self, node: Any, uri: str, pointer: str) -> None:
+        assert self._locations is not None
+        stack: list[tuple[Any, str]] = [(node, pointer)]
+        while stack:
+            current, where = stack.pop()
+            if isinstance(current, dict):
+                if id(current) in self._locations:
+                    continue
+                self._locations[id(current)] = (uri, where)
+                for k, v in current.items():
+                    if isinstance(v, dict | list):
+                        stack.append((v, f"{where}/{escape_pointer_token(k)}"))
+            elif isinstance(current, list):
+                for i, v in enumerate(current):
+                    if isinstance(v, dict | list):
+                        stack.append((v, f"{where}/{i}"))

@@ -1,0 +1,137 @@
+"""The pytest side of the mock audit (registered by :mod:`mocking.pytest_plugin` only when
+``--tether-audit`` is given)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator
+from pathlib import Path
+
+import pytest
+
+from brokerclient.errors import BrokerClientError
+from mocking.audit.contract_check import PactIndex, check_mock_against_pacts
+from mocking.audit.findings import DriftKind, Finding
+from mocking.audit.openapi_check import SpecIndex, check_mock_against_spec
+from mocking.audit.pact_writer import write_pacts
+from mocking.audit.recorder import RecordedMock, Recorder
+from mocking.audit.report import AuditResult, CheckedMock, render
+from mocking.audit.targets import AuditTarget, parse_targets, target_for
+from mocking.errors import MockingError
+
+_SPEC_COVERS = {DriftKind.UNKNOWN_PATH, DriftKind.UNKNOWN_METHOD}
+
+
+class AuditPlugin:
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        try:
+            self.targets = parse_targets(
+                list(config.getoption("--tether-audit")), list(config.getoption("--tether-audit-host"))
+            )
+        except (MockingError, BrokerClientError) as exc:
+            raise pytest.UsageError(str(exc)) from exc
+        self.strict = bool(config.getoption("--tether-audit-strict"))
+        self.pact_dir = config.getoption("--tether-audit-pact")
+        self.json_file = config.getoption("--tether-audit-json")
+        self.consumer = config.getoption("--tether-audit-consumer") or Path(str(config.rootpath)).name
+        self.recorder = Recorder()
+        self.libraries = self.recorder.install()
+        self.result: AuditResult | None = None
+        self.written: list[Path] = []
+        self._spec_indexes: dict[str, SpecIndex] = {}
+        self._pact_indexes: dict[str, PactIndex] = {}
+
+    # ------------------------------------------------------------------------------ hooks
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(
+        self, item: pytest.Item, nextitem: pytest.Item | None
+    ) -> Generator[None, object, object]:
+        self.recorder.current_test = item.nodeid
+        try:
+            return (yield)
+        finally:
+            self.recorder.current_test = "(outside a test)"
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        self.result = self.audit(self.recorder.resolved())
+        if self.pact_dir:
+            by_provider: dict[str, list[RecordedMock]] = {}
+            for checked in self.result.checked:
+                if checked.target is not None:
+                    by_provider.setdefault(checked.target.provider, []).append(checked.mock)
+            self.written = write_pacts(self.consumer, by_provider, Path(self.pact_dir))
+        if self.json_file:
+            Path(self.json_file).write_text(
+                json.dumps(self.result.to_json(), indent=2, default=str) + "\n", encoding="utf-8"
+            )
+        if self.strict and self.result.error_count and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.result is None:
+            return
+        render(self.result, terminalreporter, strict=self.strict)
+        for path in self.written:
+            terminalreporter.write_line(f"tether audit: wrote consumer pact {path}")
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        self.recorder.uninstall()
+
+    # ------------------------------------------------------------------------------ checks
+
+    def _spec_index(self, target: AuditTarget) -> SpecIndex | None:
+        if target.spec is None:
+            return None
+        if target.provider not in self._spec_indexes:
+            self._spec_indexes[target.provider] = SpecIndex(target.spec, target.base_paths)
+        return self._spec_indexes[target.provider]
+
+    def _pact_index(self, target: AuditTarget) -> PactIndex | None:
+        if target.contracts is None:
+            return None
+        if target.provider not in self._pact_indexes:
+            self._pact_indexes[target.provider] = PactIndex.build(target.contracts)
+        return self._pact_indexes[target.provider]
+
+    def audit(self, mocks: list[RecordedMock]) -> AuditResult:
+        checked: list[CheckedMock] = []
+        for mock in mocks:
+            if mock.url is None:
+                what = (
+                    f"its URL is a pattern ({mock.url_pattern})" if mock.url_pattern else "it matches any URL"
+                )
+                checked.append(
+                    CheckedMock(mock, None, note=f"{what}, so there is no concrete request to check")
+                )
+                continue
+            target = target_for(mock.host, self.targets)
+            if target is None:
+                checked.append(CheckedMock(mock, None, note=f"host {mock.host}"))
+                continue
+            findings: list[Finding] = []
+            spec_index = self._spec_index(target)
+            if spec_index is not None:
+                findings.extend(check_mock_against_spec(mock, spec_index, target.spec_source or "spec"))
+            pact_index = self._pact_index(target)
+            if pact_index is not None:
+                spec_kinds = {f.kind for f in findings}
+                for finding in check_mock_against_pacts(
+                    mock, pact_index, spec_present=spec_index is not None, base_paths=target.base_paths
+                ):
+                    if (
+                        finding.kind in (DriftKind.NOT_COVERED, DriftKind.UNKNOWN_PATH)
+                        and spec_kinds & _SPEC_COVERS
+                    ):
+                        continue
+                    if finding.kind is DriftKind.UNKNOWN_STATUS and DriftKind.UNKNOWN_STATUS in spec_kinds:
+                        continue
+                    findings.append(finding)
+            note = (
+                "dynamic response (callback or side effect): only the request was checked"
+                if mock.dynamic
+                else ""
+            )
+            checked.append(CheckedMock(mock, target, findings, note))
+        return AuditResult(self.targets, checked)

@@ -1,0 +1,139 @@
+"""`tether mock`: serve a mock built from a provider's verified pacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from brokerclient.contract_source import ContractSet
+from brokerclient.errors import BrokerClientError
+from brokerclient.options import ContractOptions, contract_source_options
+from mocking.errors import MockingError
+from mocking.server.engine import DEFAULT_STATE_HEADER
+
+
+class BadInput(click.ClickException):
+    """Bad input (unreadable pact, broker error, malformed faults file): exit code 2, no traceback."""
+
+    exit_code = 2
+
+
+@click.group(name="mock")
+def mock_group() -> None:
+    """Serve mocks built from verified contracts."""
+
+
+@mock_group.command(name="serve")
+@click.option("--provider", required=True, help="Provider whose interactions to serve.")
+@contract_source_options
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--strict", is_flag=True, help="Full matches only, and refuse ambiguous requests (409).")
+@click.option(
+    "--faults",
+    "faults_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="YAML/JSON file of delays, error rates, resets and sequences.",
+)
+@click.option(
+    "--state-header",
+    default=DEFAULT_STATE_HEADER,
+    show_default=True,
+    help="Request header naming the provider state to answer from.",
+)
+@click.option("--default-state", help="Provider state used when a request names none.")
+@click.option(
+    "--no-match-status",
+    default=404,
+    show_default=True,
+    type=click.IntRange(400, 599),
+    help="Status of the mismatch report sent when no interaction matches.",
+)
+@click.option(
+    "--journal-size",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Requests kept in the journal.",
+)
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(min=1, min_open=False),
+    help="Reload the pacts every N seconds (the broker's new verified pacts are picked up).",
+)
+@click.option(
+    "--base-url", help="Public URL of this mock, for MockServerURL generators (default: http://HOST:PORT)."
+)
+@click.option(
+    "--allow-empty", is_flag=True, help="Start even when no pact qualifies (e.g. waiting for a webhook)."
+)
+@click.option(
+    "--log-level",
+    default="warning",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+)
+def serve_command(
+    provider: str,
+    contract_options: ContractOptions,
+    host: str,
+    port: int,
+    strict: bool,
+    faults_file: Path | None,
+    state_header: str,
+    default_state: str | None,
+    no_match_status: int,
+    journal_size: int,
+    poll_interval: float | None,
+    base_url: str | None,
+    allow_empty: bool,
+    log_level: str,
+) -> None:
+    """Serve PROVIDER's interactions from verified pacts (a broker) or pact files.
+
+    \b
+    Requests are matched with the full Pact rules (method, path, query, headers, body). The provider
+    state comes from the --state-header header or --default-state. Unmatched requests get the
+    --no-match-status (404 by default) with a JSON body naming the closest interactions and their
+    exact mismatches. Admin API: /__tether/ (status, journal, reset, reload, webhook).
+    """
+    from mocking.server.app import MockApp, MockOptions
+    from mocking.server.faults import FaultPlan, load_faults
+    from mocking.server.loading import load_prepared
+    from mocking.server.server import serve
+
+    def loader() -> ContractSet:
+        return contract_options.load(provider)
+
+    try:
+        faults = FaultPlan(load_faults(faults_file)) if faults_file else None
+        prepared = load_prepared(loader)
+    except (MockingError, BrokerClientError) as exc:
+        raise BadInput(str(exc)) from exc
+    for line in prepared.contracts.describe():
+        click.echo(line, err=True)
+    if not prepared.contracts.pacts and not allow_empty:
+        raise BadInput(
+            f"no pact for {provider} qualifies, so there is nothing to serve (see the reasons above); "
+            "use --include-unverified to serve unverified pacts, or --allow-empty to start anyway"
+        )
+    options = MockOptions(
+        provider=provider,
+        strict=strict,
+        state_header=state_header,
+        default_state=default_state,
+        no_match_status=no_match_status,
+        journal_size=journal_size,
+        base_url=base_url or f"http://{host}:{port}",
+        poll_interval=poll_interval,
+    )
+    app = MockApp(loader, options, faults=faults, prepared=prepared)
+    mode = "strict" if strict else "lenient"
+    click.echo(
+        f"tether mock: {len(app.served.engine.interactions)} interaction(s) of {provider} on http://{host}:{port} "
+        f"({mode}; no match -> {no_match_status}; admin API at /__tether/)",
+        err=True,
+    )
+    del prepared
+    serve(app, host, port, log_level=log_level)

@@ -1,0 +1,195 @@
+"""pytest fixtures for contract-backed mocks, and the mock audit (``--tether-audit``).
+
+Loaded in every pytest run through Tether's ``pytest11`` entry point, so this module imports nothing
+heavy: mocks, loaders and the audit are imported when a fixture or option is actually used.
+
+Fixtures:
+
+* ``tether_mock`` — the provider named by the ``@pytest.mark.tether_mock("OrdersApi", state=...,
+  base_url=..., pact=..., broker_url=..., strict=...)`` marker, installed for every httpx and
+  requests call to ``base_url`` (every call when no base URL is given).
+* ``tether_mock_factory`` — ``tether_mock_factory("OrdersApi", state=..., ...)`` for several
+  providers or explicit options; ``patch=False`` leaves transports alone (use
+  ``mock.httpx_transport()`` / ``mock.requests_adapter()``).
+
+Pacts come from ``--tether-pact PATH`` (repeatable) or ``--tether-broker-url URL`` (verified pacts
+only), or from the marker's ``pact=`` / ``broker_url=``. A request no interaction accepts fails the
+test with the mock server's mismatch report.
+
+Audit: ``--tether-audit PROVIDER=SOURCE`` (SOURCE: an OpenAPI file, pact files or folders, or a broker
+URL; repeatable and comma-separated) checks every hand-written respx, pytest-httpx, responses and
+requests-mock mock against the provider's contracts and reports drift at the end of the run;
+``--tether-audit-strict`` fails the run on drift; ``--tether-audit-pact DIR`` writes the recorded mocks
+as a consumer pact.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Generator, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from brokerclient.contract_source import ContractSet
+    from mocking.fixtures.contract_mock import ContractMock
+
+_CALL_REPORT = pytest.StashKey[pytest.TestReport]()
+_CONTRACT_CACHE = pytest.StashKey[dict[tuple[Any, ...], "ContractSet"]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("tether", "Tether: contract-backed mocks and the mock audit")
+    group.addoption(
+        "--tether-pact",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="Pact file or folder for tether_mock fixtures.",
+    )
+    group.addoption(
+        "--tether-broker-url",
+        default=os.environ.get("TETHER_BROKER_URL"),
+        metavar="URL",
+        help="Broker to load verified pacts from for tether_mock fixtures (env TETHER_BROKER_URL).",
+    )
+    group.addoption(
+        "--tether-broker-token",
+        default=os.environ.get("TETHER_BROKER_TOKEN"),
+        metavar="TOKEN",
+        help="Bearer token for the broker (env TETHER_BROKER_TOKEN).",
+    )
+    group.addoption(
+        "--tether-audit",
+        action="append",
+        default=[],
+        metavar="PROVIDER=SOURCE",
+        help="Audit hand-written mocks (respx, pytest-httpx, responses, requests-mock) against PROVIDER's "
+        "OpenAPI spec, pact files or broker (repeatable; SOURCE may be comma-separated).",
+    )
+    group.addoption(
+        "--tether-audit-host",
+        action="append",
+        default=[],
+        metavar="PROVIDER=HOST",
+        help="Mocks whose URL has this host belong to PROVIDER (needed when auditing several providers "
+        "whose specs name no servers).",
+    )
+    group.addoption(
+        "--tether-audit-strict", action="store_true", help="Fail the run when the audit finds drift."
+    )
+    group.addoption(
+        "--tether-audit-pact", metavar="DIR", help="Write the recorded mocks as consumer pacts into DIR."
+    )
+    group.addoption(
+        "--tether-audit-consumer",
+        metavar="NAME",
+        help="Consumer name for --tether-audit-pact (default: the project folder).",
+    )
+    group.addoption("--tether-audit-json", metavar="FILE", help="Write the audit findings as JSON.")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "tether_mock(provider, state=None, base_url=None, pact=None, broker_url=None, strict=False): "
+        "install PROVIDER's verified interactions as the in-process mock of the tether_mock fixture",
+    )
+    if config.getoption("--tether-audit", default=None):
+        from mocking.audit.plugin import AuditPlugin
+
+        config.pluginmanager.register(AuditPlugin(config), "tether-audit")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report: pytest.TestReport = yield
+    if report.when == "call":
+        item.stash[_CALL_REPORT] = report
+    return report
+
+
+def _load(
+    config: pytest.Config, provider: str, pacts: tuple[str, ...], broker_url: str | None, token: str | None
+) -> ContractSet:
+    from brokerclient.contract_source import BrokerSource, load_contracts
+
+    cache = config.stash.setdefault(_CONTRACT_CACHE, {})
+    key = (provider, pacts, broker_url)
+    if key not in cache:
+        broker = BrokerSource(broker_url, token=token) if broker_url else None
+        if not pacts and broker is None:
+            raise pytest.UsageError(
+                f"tether_mock({provider!r}) needs pacts: pass --tether-pact PATH or --tether-broker-url URL, "
+                "or give pact=... / broker_url=... to the marker or the factory"
+            )
+        cache[key] = load_contracts(provider, pact_files=pacts, broker=broker)
+    return cache[key]
+
+
+MockFactory = Callable[..., "ContractMock"]
+
+
+@pytest.fixture
+def tether_mock_factory(request: pytest.FixtureRequest) -> Iterator[MockFactory]:
+    """Build contract-backed mocks: ``tether_mock_factory(provider, state=None, base_url=None, pact=None,
+    broker_url=None, strict=False, patch=True)``."""
+    from brokerclient.errors import BrokerClientError
+    from mocking.errors import MockingError
+    from mocking.fixtures.contract_mock import ContractMock
+
+    config = request.config
+    created: list[ContractMock] = []
+    exits: list[Any] = []
+
+    def factory(
+        provider: str,
+        *,
+        state: str | None = None,
+        base_url: str | None = None,
+        pact: str | list[str] | tuple[str, ...] | None = None,
+        broker_url: str | None = None,
+        strict: bool = False,
+        patch: bool = True,
+    ) -> ContractMock:
+        pacts = (pact,) if isinstance(pact, str) else tuple(pact or config.getoption("--tether-pact") or ())
+        broker = broker_url or (None if pact else config.getoption("--tether-broker-url"))
+        try:
+            contracts = _load(config, provider, pacts, broker, config.getoption("--tether-broker-token"))
+        except (MockingError, BrokerClientError) as exc:
+            raise pytest.UsageError(f"tether_mock({provider!r}): {exc}") from exc
+        mock = ContractMock(contracts, base_url=base_url, state=state, strict=strict)
+        created.append(mock)
+        if patch:
+            context = mock.patched()
+            context.__enter__()
+            exits.append(context)
+        return mock
+
+    yield factory
+    for context in reversed(exits):
+        context.__exit__(None, None, None)
+    report = request.node.stash.get(_CALL_REPORT, None)
+    swallowed = [error for mock in created for error in mock.unmatched]
+    if swallowed and report is not None and report.passed:
+        pytest.fail(
+            f"{len(swallowed)} request(s) matched no verified interaction, but the test passed (was the "
+            "error caught?):\n\n" + "\n\n".join(str(error) for error in swallowed),
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def tether_mock(request: pytest.FixtureRequest, tether_mock_factory: MockFactory) -> ContractMock:
+    """The provider of the test's ``@pytest.mark.tether_mock(...)`` marker, installed as an in-process mock."""
+    marker = request.node.get_closest_marker("tether_mock")
+    if marker is None or not (marker.args or "provider" in marker.kwargs):
+        raise pytest.UsageError(
+            'the tether_mock fixture needs a marker naming the provider: @pytest.mark.tether_mock("OrdersApi")'
+        )
+    kwargs = dict(marker.kwargs)
+    provider = marker.args[0] if marker.args else kwargs.pop("provider")
+    return tether_mock_factory(provider, **kwargs)

@@ -1,0 +1,322 @@
+"""The mock server as a raw ASGI application, with its admin API under ``/__tether/``.
+
+No web framework on the hot path: a request is read, handed to the :class:`MockEngine`, delayed or
+faulted if the faults file says so, answered from pre-rendered bytes, and recorded in the journal.
+
+Admin API (JSON):
+
+=========================  ===========================================================================
+``GET /__tether/``          what is served: provider, pacts and why each was chosen or skipped, options
+``GET /__tether/health``    ``{"status": "ok"}``
+``GET /__tether/interactions``  every served interaction with its call count
+``GET /__tether/journal``   the last requests (``?unmatched=true`` for misses only, ``?limit=N``)
+``DELETE /__tether/journal``  clear the journal
+``POST /__tether/reset``    clear the journal, call counts and fault sequences
+``GET /__tether/verify``    200 when every interaction was called and no request went unmatched
+                            since the last reset, else 409 with the uncalled interactions
+``POST /__tether/reload``   load the pacts again now (the old set keeps serving if loading fails)
+``POST /__tether/webhook``  the same, for a broker webhook (``contract_published``,
+                            ``provider_verification_published``)
+=========================  ===========================================================================
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import gc
+import json
+import logging
+import socket
+import struct
+import time
+import urllib.parse
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from brokerclient.contract_source import ContractSet
+from brokerclient.errors import BrokerClientError
+from mocking.errors import MockingError
+from mocking.server.engine import DEFAULT_STATE_HEADER, IncomingRequest, MockEngine
+from mocking.server.faults import FaultDecision, FaultPlan
+from mocking.server.interactions import PreparedResponse, prepare_response
+from mocking.server.journal import Journal
+from mocking.server.loading import Prepared, prepare
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+ADMIN_PREFIX = "/__tether/"
+TRANSPORT_EXTENSION = "tether.transport"
+
+logger = logging.getLogger("tether.mock")
+
+
+@dataclass(frozen=True, slots=True)
+class MockOptions:
+    provider: str
+    strict: bool = False
+    state_header: str = DEFAULT_STATE_HEADER
+    default_state: str | None = None
+    no_match_status: int = 404
+    journal_size: int = 1000
+    base_url: str | None = None
+    poll_interval: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "strict": self.strict,
+            "stateHeader": self.state_header,
+            "defaultState": self.default_state,
+            "noMatchStatus": self.no_match_status,
+            "journalSize": self.journal_size,
+            "pollInterval": self.poll_interval,
+        }
+
+
+@dataclass(slots=True)
+class ServedSet:
+    """What is being served right now (swapped as a whole on reload)."""
+
+    contracts: ContractSet
+    engine: MockEngine
+    fingerprint: tuple[tuple[str, str], ...]
+    loaded_at: float = field(default_factory=time.time)
+
+
+class MockApp:
+    """ASGI application serving a provider's interactions; ``loader`` (re)loads its pacts."""
+
+    def __init__(
+        self,
+        loader: Callable[[], ContractSet],
+        options: MockOptions,
+        *,
+        faults: FaultPlan | None = None,
+        prepared: Prepared | None = None,
+    ) -> None:
+        self.loader = loader
+        self.options = options
+        self.faults = faults
+        self.journal = Journal(options.journal_size)
+        self.reloads = 0
+        self.unmatched = 0
+        self.last_reload_error: str | None = None
+        self.served = self._build(prepared if prepared is not None else prepare(loader()))
+        self._poller: asyncio.Task[None] | None = None
+        self._reload_lock = asyncio.Lock()
+
+    def _build(self, prepared: Prepared) -> ServedSet:
+        engine = MockEngine(
+            prepared.interactions,
+            provider=self.options.provider,
+            strict=self.options.strict,
+            state_header=self.options.state_header,
+            default_state=self.options.default_state,
+            no_match_status=self.options.no_match_status,
+            base_url=self.options.base_url,
+        )
+        served = ServedSet(prepared.contracts, engine, prepared.fingerprint)
+        _release_memory()
+        return served
+
+    # ------------------------------------------------------------------------------- reload
+
+    async def reload(self, reason: str) -> dict[str, Any]:
+        """Load the pacts again; swap only when the served content changed."""
+        async with self._reload_lock:
+            try:
+                contracts = await asyncio.to_thread(self.loader)
+            except (MockingError, BrokerClientError) as exc:
+                self.last_reload_error = str(exc)
+                logger.warning("reload (%s) failed, still serving the previous pacts: %s", reason, exc)
+                return {"reloaded": False, "changed": False, "error": str(exc)}
+            changed = contracts.fingerprint() != self.served.fingerprint
+            self.last_reload_error = None
+            if changed:
+                self.served = self._build(await asyncio.to_thread(prepare, contracts))
+                if self.faults is not None:
+                    self.faults.reset()
+                self.reloads += 1
+                for line in contracts.describe():
+                    logger.info("reloaded (%s): %s", reason, line)
+            return {"reloaded": True, "changed": changed, "served": contracts.to_json()}
+
+    async def _poll(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            await self.reload("polling")
+
+    # ------------------------------------------------------------------------------- ASGI
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self._http(scope, receive, send)
+        elif kind == "lifespan":
+            await self._lifespan(receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                if self.options.poll_interval:
+                    self._poller = asyncio.create_task(self._poll(self.options.poll_interval))
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self._poller is not None:
+                    self._poller.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await self._poller
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        path: str = scope["path"]
+        if path.startswith(ADMIN_PREFIX) or path == ADMIN_PREFIX[:-1]:
+            await self._admin(scope, body, send)
+            return
+        request = IncomingRequest(
+            scope["method"],
+            path,
+            scope["query_string"].decode("latin-1"),
+            [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
+            body,
+        )
+        outcome = self.served.engine.handle(request)
+        decision: FaultDecision | None = None
+        response = outcome.response
+        if self.faults is not None and outcome.interaction is not None:
+            decision = self.faults.decide(outcome.interaction)
+            if decision.delay > 0:
+                await asyncio.sleep(decision.delay)
+            if decision.action == "reset":
+                self.journal.record(request, outcome, 0, decision.label)
+                await _reset_connection(scope, send)
+                return
+            if decision.action == "error":
+                response = prepare_response(decision.status, dict(decision.headers), decision.body)
+        await _send(send, response)
+        self.journal.record(request, outcome, response.status, decision.label if decision else "")
+        if outcome.kind != "matched":
+            self.unmatched += 1
+
+    # ------------------------------------------------------------------------------- admin
+
+    def status(self) -> dict[str, Any]:
+        served = self.served
+        return {
+            "provider": self.options.provider,
+            "interactions": len(served.engine.interactions),
+            "served": served.contracts.to_json(),
+            "options": self.options.to_json(),
+            "faults": self.faults is not None,
+            "loadedAt": served.loaded_at,
+            "reloads": self.reloads,
+            "lastReloadError": self.last_reload_error,
+            "requests": self.journal.counter,
+        }
+
+    async def _admin(self, scope: Scope, body: bytes, send: Send) -> None:
+        route = scope["path"][len(ADMIN_PREFIX) :].strip("/")
+        method = scope["method"]
+        query = urllib.parse.parse_qs(scope["query_string"].decode("latin-1"))
+        document: Any
+        status = 200
+        if route == "" and method == "GET":
+            document = self.status()
+        elif route == "health" and method == "GET":
+            document = {"status": "ok"}
+        elif route == "interactions" and method == "GET":
+            document = [{**i.summary(), "calls": i.calls} for i in self.served.engine.interactions]
+        elif route == "journal" and method == "GET":
+            unmatched = query.get("unmatched", ["false"])[0].lower() in {"1", "true", "yes"}
+            try:
+                limit = int(query["limit"][0]) if "limit" in query else None
+            except ValueError:
+                await _send(send, _json(400, {"error": "limit must be an integer"}))
+                return
+            document = self.journal.to_json(unmatched_only=unmatched, limit=limit)
+        elif route == "journal" and method == "DELETE":
+            self.journal.clear()
+            document = {"cleared": True}
+        elif route == "reset" and method == "POST":
+            self.journal.clear()
+            for interaction in self.served.engine.interactions:
+                interaction.calls = 0
+            if self.faults is not None:
+                self.faults.reset()
+            self.unmatched = 0
+            document = {"reset": True}
+        elif route == "verify" and method == "GET":
+            uncalled = [i.summary() for i in self.served.engine.interactions if i.calls == 0]
+            ok = self.unmatched == 0 and not uncalled
+            status = 200 if ok else 409
+            document = {"ok": ok, "unmatchedRequests": self.unmatched, "uncalledInteractions": uncalled}
+        elif route in {"reload", "webhook"} and method == "POST":
+            document = await self.reload("webhook" if route == "webhook" else "admin API")
+            if document.get("error"):
+                status = 502
+        else:
+            status = 404
+            document = {
+                "error": f"no admin route {method} {scope['path']}",
+                "routes": [
+                    "GET /__tether/",
+                    "GET /__tether/health",
+                    "GET /__tether/interactions",
+                    "GET /__tether/journal?unmatched=true&limit=N",
+                    "DELETE /__tether/journal",
+                    "POST /__tether/reset",
+                    "GET /__tether/verify",
+                    "POST /__tether/reload",
+                    "POST /__tether/webhook",
+                ],
+            }
+        await _send(send, _json(status, document))
+
+
+def _release_memory() -> None:
+    """Give the memory of parsed pact documents back to the system after a (re)load (glibc only)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _json(status: int, document: Any) -> PreparedResponse:
+    return prepare_response(
+        status, {"Content-Type": "application/json"}, json.dumps(document, default=str).encode()
+    )
+
+
+async def _send(send: Send, response: PreparedResponse) -> None:
+    await send({"type": "http.response.start", "status": response.status, "headers": response.headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+async def _reset_connection(scope: Scope, send: Send) -> None:
+    """Close the connection with a TCP reset (SO_LINGER 0), as a crashed or overloaded server would."""
+    transport = (scope.get("extensions") or {}).get(TRANSPORT_EXTENSION)
+    if transport is not None:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
+        await asyncio.sleep(0)
+        return
+    # Without access to the transport: start a response and break off (the server closes the socket).
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"100")]})
+    raise ConnectionResetError("tether mock: connection reset injected by the faults file")

@@ -1,0 +1,222 @@
+"""Interactions prepared for serving: what the dispatch table indexes and the engine answers with.
+
+Everything that can be computed once is computed here, when the pacts are loaded: the expected
+request in pact-file form, the path pattern used to pre-select candidates, a specificity score used to
+break ties, and the response as ready-to-send bytes (unless the pact asks for generated values).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from brokerclient.contract_source import ContractSet
+from contracts.matching import CompiledRequest, compile_request
+from contracts.model import HttpInteraction, Pact
+
+# Specificity: a literal path beats a path matched by a regex, which beats any path; every expected
+# query parameter, header and a body make an interaction more specific.
+LITERAL_PATH = 1000
+REGEX_PATH = 500
+
+
+def _path_matchers(rules: dict[str, Any]) -> tuple[list[dict[str, Any]], str] | None:
+    """The matchers on the request path, in V2 (``$.path``) or V3/V4 (``path``) layout."""
+    entry: Any = rules.get("path") if isinstance(rules.get("path"), dict) else rules.get("$.path")
+    if isinstance(entry, dict):
+        if "matchers" in entry:
+            return [m for m in entry["matchers"] if isinstance(m, dict)], str(entry.get("combine", "AND"))
+        return [entry], "AND"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PathPattern:
+    """How a request path is pre-selected: ``literal`` (equality), ``regexes`` (all or any must match)
+    or ``any`` (a rule we do not pre-filter on; the matching engine decides)."""
+
+    literal: str | None = None
+    regexes: tuple[re.Pattern[str], ...] = ()
+    combine_or: bool = False
+    any: bool = False
+
+    def accepts(self, path: str) -> bool:
+        if self.any:
+            return True
+        if self.literal is not None:
+            return path == self.literal
+        if self.combine_or:
+            return any(r.fullmatch(path) for r in self.regexes)
+        return all(r.fullmatch(path) for r in self.regexes)
+
+
+def path_pattern(path: str, matching_rules: dict[str, Any]) -> PathPattern:
+    found = _path_matchers(matching_rules or {})
+    if not found:
+        return PathPattern(literal=path)
+    matchers, combine = found
+    regexes: list[re.Pattern[str]] = []
+    for matcher in matchers:
+        kind = matcher.get("match") or ("regex" if "regex" in matcher else "type")
+        if kind == "equality":
+            continue
+        if kind != "regex":
+            return PathPattern(any=True)
+        try:
+            regexes.append(re.compile(str(matcher.get("regex", ""))))
+        except re.error:
+            return PathPattern(any=True)
+    if not regexes:
+        return PathPattern(literal=path)
+    return PathPattern(regexes=tuple(regexes), combine_or=combine.upper() == "OR")
+
+
+@dataclass(slots=True)
+class PreparedResponse:
+    """A response ready to send: status, header pairs (bytes) and body."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower().encode()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value.decode("latin-1")
+        return None
+
+
+def _header_pairs(headers: dict[str, str | list[str]]) -> list[tuple[bytes, bytes]]:
+    pairs: list[tuple[bytes, bytes]] = []
+    for name, value in headers.items():
+        values = [value] if isinstance(value, str) else value
+        if name.lower() == "content-length":
+            continue
+        pairs.extend((name.encode("latin-1"), str(v).encode("latin-1")) for v in values)
+    return pairs
+
+
+def prepare_response(status: int, headers: dict[str, str | list[str]], body: bytes) -> PreparedResponse:
+    pairs = _header_pairs(headers)
+    pairs.append((b"content-length", str(len(body)).encode()))
+    return PreparedResponse(status, pairs, body)
+
+
+@dataclass(slots=True)
+class MockInteraction:
+    """One HTTP interaction as the mock serves it."""
+
+    index: int
+    consumer: str
+    source: str
+    interaction: HttpInteraction
+    spec_version: str
+    compiled: CompiledRequest
+    method: str
+    path: str
+    pattern: PathPattern
+    states: tuple[str, ...]
+    specificity: int
+    trivial: bool
+    response: PreparedResponse
+    has_generators: bool
+    header_names: frozenset[str] = frozenset()
+    calls: int = field(default=0)
+
+    @property
+    def description(self) -> str:
+        return self.interaction.description
+
+    @property
+    def id(self) -> str:
+        """A stable, readable identifier: ``consumer: description [state]``."""
+        state = f" [{', '.join(self.states)}]" if self.states else ""
+        return f"{self.consumer}: {self.description}{state}"
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "consumer": self.consumer,
+            "description": self.description,
+            "providerStates": list(self.states),
+            "method": self.method,
+            "path": self.path,
+            "status": self.interaction.response.status,
+            "source": self.source,
+        }
+
+
+def prepare_interaction(
+    index: int, consumer: str, source: str, pact: Pact, interaction: HttpInteraction
+) -> MockInteraction:
+    request = interaction.request
+    expected = interaction.expected_request()
+    pattern = path_pattern(request.path, request.matching_rules)
+    specificity = (
+        (LITERAL_PATH if pattern.literal is not None else REGEX_PATH if pattern.regexes else 0)
+        + 10 * len(request.query)
+        + 5 * len(request.headers)
+        + (10 if request.body is not None else 0)
+    )
+    trivial = (
+        pattern.literal is not None and not request.query and not request.headers and request.body is None
+    )
+    response = interaction.response
+    body = response.body.to_bytes() if response.body is not None else b""
+    headers = dict(response.headers)
+    content_type = response.content_type()
+    if body and content_type and not any(name.lower() == "content-type" for name in headers):
+        headers["Content-Type"] = content_type
+    elif body and not content_type and response.body is not None and response.body.encoding == "json":
+        headers["Content-Type"] = "application/json"
+    return MockInteraction(
+        index=index,
+        consumer=consumer,
+        source=source,
+        interaction=interaction,
+        spec_version=interaction.spec_version or pact.spec_version,
+        compiled=compile_request(expected, interaction.spec_version or pact.spec_version),
+        method=request.method.upper(),
+        path=request.path,
+        pattern=pattern,
+        states=tuple(state.name for state in interaction.provider_states),
+        specificity=specificity,
+        trivial=trivial,
+        response=prepare_response(response.status, headers, body),
+        has_generators=bool(response.generators),
+        header_names=frozenset(name.lower() for name in request.headers),
+    )
+
+
+def prepare_contracts(contracts: ContractSet) -> list[MockInteraction]:
+    """Every HTTP interaction of the served pacts, in file order (the final tie-breaker)."""
+    prepared: list[MockInteraction] = []
+    for loaded in contracts.pacts:
+        for interaction in loaded.pact.http_interactions:
+            prepared.append(
+                prepare_interaction(len(prepared), loaded.consumer, loaded.source, loaded.pact, interaction)
+            )
+    return prepared
+
+
+def slim_contracts(contracts: ContractSet, prepared: list[MockInteraction]) -> ContractSet:
+    """The contract set with the response bodies of interactions without generators dropped from the
+    model (they live on as ready-to-send bytes): a long-running server keeps a fraction of the memory."""
+    slimmed = iter(prepared)
+    result = ContractSet(contracts.provider, contracts.origin, skipped=list(contracts.skipped))
+    for loaded in contracts.pacts:
+        interactions = []
+        for interaction in loaded.pact.http_interactions:
+            mock = next(slimmed)
+            if not mock.has_generators:
+                mock.interaction = dataclasses.replace(
+                    interaction,
+                    response=dataclasses.replace(interaction.response, body=None, matching_rules={}),
+                )
+            interactions.append(mock.interaction)
+        pact = dataclasses.replace(loaded.pact, interactions=list(interactions))
+        result.pacts.append(dataclasses.replace(loaded, pact=pact))
+    return result

@@ -1,0 +1,87 @@
+"""The request journal: what the mock received, what it matched, and why not.
+
+Bounded (a ring of the last N requests, 1000 by default) so a long load run cannot exhaust memory —
+the failure mode WireMock users report with its unbounded journal. Entries keep references to
+objects already built for the answer; they are rendered to JSON only when the journal is read.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from contracts.mismatches import Mismatch
+from mocking.server.engine import IncomingRequest, Outcome
+
+BODY_PREVIEW = 2048
+
+
+@dataclass(slots=True)
+class JournalEntry:
+    number: int
+    received_at: float
+    request: IncomingRequest
+    outcome: Outcome
+    fault: str = ""
+    status: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        interaction = self.outcome.interaction
+        body = self.request.body[:BODY_PREVIEW].decode("utf-8", errors="replace")
+        mismatches: list[Mismatch] = self.outcome.mismatches
+        entry: dict[str, Any] = {
+            "number": self.number,
+            "receivedAt": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(self.received_at))
+            + f".{int(self.received_at % 1 * 1000):03d}Z",
+            "request": {
+                "method": self.request.method,
+                "path": self.request.path,
+                "query": self.request.query,
+                "headers": [[k, v] for k, v in self.request.headers],
+                "body": body,
+            },
+            "result": self.outcome.kind,
+            "providerState": self.outcome.state,
+            "status": self.status,
+            "interaction": interaction.summary() if interaction else None,
+            "mismatches": [m.to_json() for m in mismatches],
+        }
+        if self.fault:
+            entry["fault"] = self.fault
+        if self.outcome.report is not None:
+            entry["report"] = self.outcome.report
+        return entry
+
+
+@dataclass
+class Journal:
+    size: int = 1000
+    entries: deque[JournalEntry] = field(init=False)
+    counter: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        self.entries = deque(maxlen=self.size if self.size > 0 else None)
+        self._lock = threading.Lock()
+
+    def record(self, request: IncomingRequest, outcome: Outcome, status: int, fault: str = "") -> None:
+        if self.size == 0:
+            return
+        with self._lock:
+            self.counter += 1
+            self.entries.append(JournalEntry(self.counter, time.time(), request, outcome, fault, status))
+
+    def clear(self) -> None:
+        with self._lock:
+            self.entries.clear()
+
+    def to_json(self, *, unmatched_only: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            entries = list(self.entries)
+        if unmatched_only:
+            entries = [e for e in entries if e.outcome.kind != "matched" or e.outcome.mismatches]
+        if limit is not None:
+            entries = entries[-limit:]
+        return [e.to_json() for e in entries]

@@ -1,0 +1,85 @@
+"""Loading pacts for the server, so that a long-running mock keeps only what it serves.
+
+Parsing a pact file allocates every object of the JSON document; the mock keeps a fraction of them
+(requests and matchers; responses become bytes). Freed objects interleaved with kept ones leave the
+process's memory fragmented, so a 10,000-interaction pact would cost ~70 MB more than it needs. At
+start-up the server therefore parses and prepares in a forked child process and receives the
+prepared interactions pickled: the parent allocates only what it keeps.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from brokerclient.contract_source import ContractSet
+from brokerclient.errors import BrokerClientError
+from contracts.matching import compile_request
+from mocking.errors import MockingError, MockServerError
+from mocking.server.interactions import MockInteraction, prepare_contracts, slim_contracts
+
+
+@dataclass(slots=True)
+class Prepared:
+    """What the server serves: the (slimmed) contract set, its prepared interactions, a fingerprint."""
+
+    contracts: ContractSet
+    interactions: list[MockInteraction]
+    fingerprint: tuple[tuple[str, str], ...]
+
+
+def prepare(contracts: ContractSet) -> Prepared:
+    interactions = prepare_contracts(contracts)
+    return Prepared(slim_contracts(contracts, interactions), interactions, contracts.fingerprint())
+
+
+def _child(loader: Callable[[], ContractSet], connection: Connection) -> None:
+    try:
+        prepared = prepare(loader())
+        for interaction in prepared.interactions:
+            interaction.compiled = None  # type: ignore[assignment]  # matchers hold closures; rebuilt by the parent
+        message: tuple[str, object] = ("ok", prepared)
+    except (MockingError, BrokerClientError) as exc:
+        message = ("error", exc)
+    except BaseException:  # report anything else to the parent instead of dying silently
+        message = ("crash", traceback.format_exc())
+    connection.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+    connection.close()
+
+
+def load_prepared(loader: Callable[[], ContractSet], *, isolated: bool = True) -> Prepared:
+    """``loader()`` then :func:`prepare`, in a forked child when ``isolated`` (and fork exists)."""
+    if not isolated or not hasattr(os, "fork"):
+        return prepare(loader())
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(loader, sender), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        data = receiver.recv_bytes()
+    except EOFError as exc:
+        process.join()
+        raise MockServerError(
+            f"loading the pacts failed: the loader process exited with {process.exitcode}"
+        ) from exc
+    finally:
+        receiver.close()
+    process.join()
+    kind, payload = pickle.loads(data)
+    if kind == "ok":
+        assert isinstance(payload, Prepared)
+        for interaction in payload.interactions:
+            interaction.compiled = compile_request(
+                interaction.interaction.expected_request(), interaction.spec_version
+            )
+        return payload
+    if kind == "error":
+        assert isinstance(payload, MockingError | BrokerClientError)
+        raise payload
+    raise MockServerError(f"loading the pacts failed:\n{payload}")
