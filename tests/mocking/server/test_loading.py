@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from brokerclient.contract_source import ContractSet, load_pact_files
-from brokerclient.errors import ContractSourceError, MockServerError
+from brokerclient.errors import ContractSourceError
+from mocking.errors import MockServerError
 from mocking.server.engine import IncomingRequest, MockEngine
 from mocking.server.loading import load_prepared
 
