@@ -10,6 +10,7 @@ from fastapi.responses import PlainTextResponse
 
 from broker.context import RequestContext, request_context
 from broker.hal import HalResponse, hal_response
+from broker.services import webhook_triggers as triggers
 from broker.services import webhooks as service
 from broker.services.webhook_events import CONTRACT_EVENTS
 from broker.views import webhooks as views
@@ -202,9 +203,9 @@ def execute_webhook(
 
 @router.get("/webhooks/{uuid:seg}/triggered-webhooks", response_class=HalResponse)
 def webhook_deliveries(uuid: str, ctx: RequestContext = Depends(request_context)) -> HalResponse:
-    def read(session: Any) -> list[service.TriggeredView]:
+    def read(session: Any) -> list[triggers.TriggeredView]:
         service.get_webhook(session, uuid)
-        return service.list_triggered(session, webhook_uuid=uuid)
+        return triggers.list_triggered(session, webhook_uuid=uuid)
 
     href = views.webhook_url(ctx.urls, uuid) + "/triggered-webhooks"
     return hal_response(views.render_triggered_list(ctx.urls, href, ctx.db.read(read)))
@@ -212,13 +213,13 @@ def webhook_deliveries(uuid: str, ctx: RequestContext = Depends(request_context)
 
 @router.get("/triggered-webhooks/{uuid:seg}", response_class=HalResponse)
 def get_triggered(uuid: str, ctx: RequestContext = Depends(request_context)) -> HalResponse:
-    view = ctx.db.read(lambda s: service.get_triggered(s, uuid))
+    view = ctx.db.read(lambda s: triggers.get_triggered(s, uuid))
     return hal_response(views.render_triggered(ctx.urls, view, with_executions=True))
 
 
 @router.get("/triggered-webhooks/{uuid:seg}/logs", response_class=PlainTextResponse)
 def triggered_logs(uuid: str, ctx: RequestContext = Depends(request_context)) -> PlainTextResponse:
-    return PlainTextResponse(ctx.db.read(lambda s: service.triggered_logs(s, uuid)))
+    return PlainTextResponse(ctx.db.read(lambda s: triggers.triggered_logs(s, uuid)))
 
 
 @router.get(
@@ -229,7 +230,7 @@ def version_deliveries(
     provider: str, consumer: str, version: str, ctx: RequestContext = Depends(request_context)
 ) -> HalResponse:
     views_ = ctx.db.read(
-        lambda s: service.list_triggered(
+        lambda s: triggers.list_triggered(
             s,
             consumer=consumer,
             provider=provider,
@@ -267,7 +268,7 @@ def verification_deliveries(
     provider: str, consumer: str, sha: str, number: int, ctx: RequestContext = Depends(request_context)
 ) -> HalResponse:
     views_ = ctx.db.read(
-        lambda s: service.list_triggered(s, consumer=consumer, provider=provider, verification_id=number)
+        lambda s: triggers.list_triggered(s, consumer=consumer, provider=provider, verification_id=number)
     )
     href = ctx.urls.verification_results(provider, consumer, sha) + f"/{number}/triggered-webhooks"
     return hal_response(views.render_triggered_list(ctx.urls, href, views_))
@@ -279,6 +280,6 @@ def verification_deliveries(
 def webhook_status(
     provider: str, consumer: str, ctx: RequestContext = Depends(request_context)
 ) -> HalResponse:
-    summary = ctx.db.read(lambda s: service.webhook_status(s, consumer, provider))
+    summary = ctx.db.read(lambda s: triggers.webhook_status(s, consumer, provider))
     href = ctx.urls.path("pacts", "provider", provider, "consumer", consumer, "webhooks", "status")
     return hal_response(views.render_status(ctx.urls, href, consumer, provider, summary))

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import CompoundSelect, exists, literal, union_all, update
@@ -27,8 +26,8 @@ from broker.events import BrokerEvent, EventName, emit
 from broker.hal import Urls
 from broker.services.names import check_name
 from broker.services.pact_content import PactDocument, parse_pact_document
+from broker.services.pact_merge import merge_documents, modification_conflict
 from broker.services.pacticipants import ensure_pacticipant, set_main_branch_if_unset
-from broker.services.pacts import PactView, diff_texts
 from broker.services.versions import ensure_branch_version, ensure_tag, ensure_version
 from broker.services.webhook_events import webhook_notices
 from broker.tables.core import (
@@ -335,7 +334,7 @@ def publish_pact(
             status = "unchanged"
         else:
             if status != "merged" and not allow_modification:
-                raise _modification_conflict(
+                raise modification_conflict(
                     consumer.name, version.number, provider.name, previous, pact_version
                 )
             if status != "merged":
@@ -413,63 +412,6 @@ def _touch_integration(
             .where(col(Integration.consumer_id) == consumer.id, col(Integration.provider_id) == provider.id)
             .values(contract_data_updated_at=stamp)
         )
-
-
-def _modification_conflict(
-    consumer: str, number: str, provider: str, previous: PactVersion, new: PactVersion
-) -> Conflict:
-    text = (
-        f"Cannot change the content of the pact for {consumer} version {number} and provider {provider}, "
-        "as race conditions will cause unreliable results for can-i-deploy. Each pact must be published "
-        "with a unique consumer version number. Publish with a new version number (e.g. the git sha), or "
-        "set TETHER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION=true on the broker to allow it."
-    )
-    old_view = PactView(consumer, provider, number, 0, previous.sha, previous.content, previous.created_at)
-    new_view = PactView(consumer, provider, number, 0, new.sha, new.content, new.created_at)
-    return Conflict(
-        text,
-        errors={"contracts": [text]},
-        notices=[{"type": "error", "text": text}, {"type": "info", "text": diff_texts(old_view, new_view)}],
-    )
-
-
-# ------------------------------------------------------------------------------------------ merge
-
-
-def _interaction_key(interaction: dict[str, Any]) -> str:
-    states = interaction.get("providerStates", interaction.get("providerState"))
-    return json.dumps([interaction.get("description"), states], sort_keys=True)
-
-
-def _without_id(interaction: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in interaction.items() if k != "_id"}
-
-
-def merge_documents(
-    existing_text: str, new: PactDocument, consumer: str, number: str, provider: str
-) -> PactDocument:
-    """Add the new pact's interactions to the existing ones; the same description and provider state
-    with different content is a 409."""
-    merged = json.loads(existing_text)
-    for key in ("interactions", "messages"):
-        incoming = new.data.get(key)
-        if not isinstance(incoming, list):
-            continue
-        current: list[dict[str, Any]] = list(merged.get(key) or [])
-        index = {_interaction_key(item): item for item in current if isinstance(item, dict)}
-        for item in incoming:
-            found = index.get(_interaction_key(item))
-            if found is None:
-                current.append(item)
-                index[_interaction_key(item)] = item
-            elif _without_id(found) != _without_id(item):
-                text = (
-                    f"Cannot merge the pact for {consumer} version {number} and provider {provider}: the interaction "
-                    f"{item.get('description')!r} already exists with different content. Publish with a new version number."
-                )
-                raise Conflict(text, errors={"contracts": [text]}, notices=[{"type": "error", "text": text}])
-        merged[key] = current
-    return parse_pact_document(json.dumps(merged, indent=2, ensure_ascii=False))
 
 
 # ------------------------------------------------------------------------------------------ events

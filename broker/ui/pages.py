@@ -21,6 +21,7 @@ from broker.services import (
     pacts,
     provider_contracts,
     verifications,
+    webhook_triggers,
     webhooks,
 )
 from broker.services.matrix_query import MatrixQuery, MatrixSelector, parse_can_i_deploy_query
@@ -521,7 +522,7 @@ def network_page(session: Session, links: UiLinks) -> NetworkPage:
 
 @dataclass(frozen=True)
 class Delivery:
-    view: webhooks.TriggeredView
+    view: webhook_triggers.TriggeredView
     logs: str
 
 
@@ -535,11 +536,11 @@ class WebhookView:
 def webhooks_page(session: Session, links: UiLinks, *, deliveries: int = 5) -> list[WebhookView]:
     result = []
     for stored in webhooks.list_webhooks(session):
-        recent = webhooks.list_triggered(session, webhook_uuid=stored.row.uuid, limit=deliveries)
+        recent = webhook_triggers.list_triggered(session, webhook_uuid=stored.row.uuid, limit=deliveries)
         result.append(
             WebhookView(
                 stored,
-                [Delivery(v, webhooks.triggered_logs(session, v.row.uuid)) for v in recent],
+                [Delivery(v, webhook_triggers.triggered_logs(session, v.row.uuid)) for v in recent],
                 links.api.path("webhooks", stored.row.uuid, "execute"),
             )
         )

@@ -6,7 +6,8 @@ from typing import Any
 
 from broker.clock import aware, iso
 from broker.hal import Urls, curies, link
-from broker.services.webhooks import ExecutionResult, StoredWebhook, TriggeredView, WebhookStatusSummary
+from broker.services.webhook_triggers import TriggeredView, WebhookStatusSummary
+from broker.services.webhooks import ExecutionResult, StoredWebhook
 from broker.webhooks.redaction import redact_headers, redact_password
 
 
