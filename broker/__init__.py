@@ -34,7 +34,6 @@ Layout
                              Raise them from services; never let a client mistake become a 5xx.
     ``broker/events.py``     ``emit(session, BrokerEvent(...))`` inside the causing transaction.
     ``broker/cli.py``        ``broker_group``: ``serve`` and ``migrate``.
-    ``broker/client.py``     the typed httpx client other packages use (the only public module).
 
 Paths
     Names arrive percent-encoded in one path segment (``feat%2Fx``). ``broker.paths.RawPathMiddleware``
