@@ -13,7 +13,10 @@ Fixtures:
   ``mock.httpx_transport()`` / ``mock.requests_adapter()``).
 
 Pacts come from ``--tether-pact PATH`` (repeatable) or ``--tether-broker-url URL`` (verified pacts
-only), or from the marker's ``pact=`` / ``broker_url=``. A request no interaction accepts fails the
+only), or from the marker's ``pact=`` / ``broker_url=``. The broker options are the commands' own
+(``brokerclient.option_specs``) with a ``--tether-`` prefix: ``--tether-broker-token``,
+``--tether-broker-username``/``-password``, and the selectors ``--tether-main-branch``, ``--tether-branch``,
+``--tether-tag``, ``--tether-environment``, ``--tether-consumer-version-selector``... A request no interaction accepts fails the
 test with the mock server's mismatch report.
 
 Audit: ``--tether-audit PROVIDER=SOURCE`` (SOURCE: an OpenAPI file, pact files or folders, or a broker

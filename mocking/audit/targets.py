@@ -1,8 +1,9 @@
 """What the audit checks against: ``--tether-audit PROVIDER=SOURCE[,SOURCE...]``.
 
 A SOURCE is an OpenAPI document (JSON/YAML file with ``openapi``/``swagger``), a pact file or a folder
-of pact files, or a broker URL (``http(s)://...``: the provider's verified pacts, selected with the
-broker's default selectors). Several sources for one provider are combined.
+of pact files, or a broker URL (``http(s)://...``: the provider's verified pacts, read with the shared
+``--tether-broker-token``/``-username``/``-password`` and selected with the shared ``--tether-*`` selector
+options, the broker's defaults when none is given). Several sources for one provider are combined.
 
 Which provider a mock belongs to is decided by its URL's host: hosts given with
 ``--tether-audit-host PROVIDER=HOST``, the hosts of the spec's ``servers`` (or Swagger ``host``), a

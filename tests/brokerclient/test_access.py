@@ -135,3 +135,22 @@ def test_the_broker_is_checked_before_anything_runs(broker: str) -> None:
 )
 def test_consumer_from_pact_url(url: str, consumer: str | None) -> None:
     assert consumer_from_pact_url(url) == consumer
+
+
+def test_pytest_options_reach_the_broker_with_the_same_selectors(
+    broker: str, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PACT_BROKER_BASE_URL", broker)  # the Pact CLI's variable, read like the commands do
+    monkeypatch.delenv("TETHER_BROKER_URL", raising=False)
+    pytester.makepyfile(
+        test_consumers=f"""
+        def test_served(tether_mock_factory):
+            mock = tether_mock_factory({PROVIDER!r}, patch=False)
+            assert [(p.consumer, p.consumer_version) for p in mock.contracts.pacts] == [("Web", "1")]
+            assert mock.contracts.origin.endswith('(selectors: {{"branch": "main", "consumer": "Web"}})')
+        """
+    )
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "--tether-branch=main", "--tether-consumer=Web"
+    )
+    result.assert_outcomes(passed=1)
