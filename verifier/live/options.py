@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from brokerclient.connection import BrokerConnection
-from brokerclient.selectors import SELECTOR_KEYS as SELECTOR_KEYS  # read by the replay worker
 from brokerclient.selectors import ConsumerVersionSelector
 from contracts.errors import PactFormatError
 from contracts.model import Pact
