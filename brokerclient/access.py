@@ -1,20 +1,26 @@
-"""The broker calls ``loadgen`` needs: pacts for verification, pact documents, verification results.
+"""The broker calls the mock, load and audit tools need: pacts for verification, pact documents,
+verification results and published provider contracts.
 
-A thin layer over HTTP so the rest of ``loadgen`` never deals with HAL links or status codes.
+A thin layer over :mod:`brokerclient.client`, so its callers never deal with HAL links or status codes.
+Consumer names and versions come from structured fields, never from a title: the consumer from the
+pact URL's ``/consumer/{name}/`` segment (the path both our broker and the Ruby broker build), the
+consumer version from the pact's ``pb:consumer-version`` link.
 """
 
 from __future__ import annotations
 
+import re
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from brokerclient.client import BrokerClient
+from brokerclient.connection import BrokerConnection
 from brokerclient.errors import BrokerResponseError, ContractSourceError
+from brokerclient.selectors import ConsumerVersionSelector
 
-if TYPE_CHECKING:
-    from brokerclient.contract_source import BrokerSource
+_CONSUMER_SEGMENT = re.compile(r"/pacts/provider/[^/]+/consumer/(?P<consumer>[^/]+)/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,36 +28,40 @@ class SelectedPact:
     """One entry of the broker's pacts-for-verification answer."""
 
     url: str
-    consumer: str | None
-    consumer_version: str | None
+    consumer: str
     short_description: str
     pending: bool
+    wip: bool = False
 
 
-def _consumer_from_name(name: str) -> tuple[str | None, str | None]:
-    # "Pact between Web (1.2.3) and OrdersApi"
-    if not name.startswith("Pact between "):
-        return None, None
-    rest = name[len("Pact between ") :]
-    consumer_part, _, _ = rest.rpartition(" and ")
-    if consumer_part.endswith(")") and " (" in consumer_part:
-        consumer, _, version = consumer_part[:-1].rpartition(" (")
-        return consumer, version
-    return consumer_part or None, None
+@dataclass(frozen=True, slots=True)
+class BrokerPact:
+    """A pact document as the broker serves it, with the consumer version it was published for."""
+
+    url: str
+    document: dict[str, Any]
+    consumer: str
+    consumer_version: str | None
+
+
+def consumer_from_pact_url(url: str) -> str | None:
+    """The consumer named in a pact URL (``.../pacts/provider/P/consumer/C/pact-version/SHA``), decoded."""
+    match = _CONSUMER_SEGMENT.search(urllib.parse.urlsplit(url).path + "/")
+    return urllib.parse.unquote(match.group("consumer")) if match else None
+
+
+def _link_name(document: dict[str, Any], relation: str) -> str | None:
+    link = (document.get("_links") or {}).get(relation)
+    name = link.get("name") if isinstance(link, dict) else None
+    return name if isinstance(name, str) and name else None
 
 
 class BrokerAccess:
     """A short-lived connection to a broker (use as a context manager), over :mod:`brokerclient.client`."""
 
-    def __init__(self, source: BrokerSource, *, timeout: float = 30.0) -> None:
-        self.base_url = source.url.rstrip("/")
-        self._client = BrokerClient(
-            self.base_url,
-            token=source.token,
-            username=source.username,
-            password=source.password,
-            timeout=timeout,
-        )
+    def __init__(self, connection: BrokerConnection, *, timeout: float = 30.0) -> None:
+        self.base_url = connection.url.rstrip("/")
+        self._client = connection.client(timeout=timeout)
 
     def __enter__(self) -> BrokerAccess:
         return self
@@ -67,10 +77,27 @@ class BrokerAccess:
         except BrokerResponseError as exc:
             raise ContractSourceError(str(exc)) from exc
 
-    def pacts_for_verification(self, provider: str, selectors: list[dict[str, Any]]) -> list[SelectedPact]:
+    def pact(self, url: str) -> BrokerPact:
+        """The pact at ``url``, its consumer (``pb:consumer``) and consumer version (``pb:consumer-version``)."""
+        document = self.get_json(url)
+        if not isinstance(document, dict):
+            raise ContractSourceError(f"{url}: the broker answered {type(document).__name__}, not a pact")
+        consumer = _link_name(document, "pb:consumer") or consumer_from_pact_url(url)
+        if consumer is None:
+            named = document.get("consumer")
+            consumer = named.get("name") if isinstance(named, dict) else None
+        if not isinstance(consumer, str) or not consumer:
+            raise ContractSourceError(
+                f"{url}: the pact names no consumer (no pb:consumer link, no consumer.name)"
+            )
+        return BrokerPact(url, document, consumer, _link_name(document, "pb:consumer-version"))
+
+    def pacts_for_verification(
+        self, provider: str, selectors: Sequence[ConsumerVersionSelector]
+    ) -> list[SelectedPact]:
         body: dict[str, Any] = {"includePendingStatus": True}
         if selectors:
-            body["consumerVersionSelectors"] = selectors
+            body["consumerVersionSelectors"] = [selector.to_json() for selector in selectors]
         try:
             entries = self._client.pacts_for_verification(provider, body)
         except BrokerResponseError as exc:
@@ -79,20 +106,21 @@ class BrokerAccess:
                     f"the broker at {self.base_url} knows no provider named {provider!r}"
                 ) from exc
             if exc.status == 400:
-                raise ContractSourceError(f"the broker refused the selectors {selectors}: {exc}") from exc
+                shown = ", ".join(selector.describe() for selector in selectors)
+                raise ContractSourceError(f"the broker refused the selectors {shown}: {exc}") from exc
             raise ContractSourceError(str(exc)) from exc
         selected = []
         for entry in entries:
-            link = entry.get("_links", {}).get("self", {})
-            consumer, version = _consumer_from_name(str(link.get("name", "")))
+            href = str((entry.get("_links", {}).get("self") or {}).get("href", ""))
+            consumer = consumer_from_pact_url(href) or self.pact(href).consumer
             properties = entry.get("verificationProperties") or {}
             selected.append(
                 SelectedPact(
-                    url=str(link.get("href")),
+                    url=href,
                     consumer=consumer,
-                    consumer_version=version,
                     short_description=str(entry.get("shortDescription", "")),
                     pending=bool(properties.get("pending", False)),
+                    wip=bool(properties.get("wip", False)),
                 )
             )
         return selected

@@ -26,7 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from brokerclient.access import BrokerAccess
+from brokerclient.connection import BrokerConnection
 from brokerclient.errors import ContractSourceError
+from brokerclient.selection import Selection
 from contracts.errors import ContractError
 from contracts.model import Pact
 
@@ -35,56 +38,19 @@ from contracts.model import Pact
 class BrokerSource:
     """A broker to load pacts from, with the consumer version selectors to use.
 
-    An empty selection (no flag set) lets the broker apply its default selectors (per consumer: the
-    latest pact from its main branch, plus deployed and released versions).
+    An empty selection lets the broker apply its default selectors (per consumer: the latest pact
+    from its main branch, plus deployed and released versions).
     """
 
-    url: str
-    main_branch: bool = False
-    branches: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    environments: tuple[str, ...] = ()
-    deployed: bool = False
-    released: bool = False
-    consumers: tuple[str, ...] = ()
-    token: str | None = None
-    username: str | None = None
-    password: str | None = None
+    connection: BrokerConnection
+    selection: Selection = field(default_factory=Selection)
 
-    def selectors(self) -> list[dict[str, Any]]:
-        """The ``consumerVersionSelectors`` body of the pacts-for-verification request."""
-        selectors: list[dict[str, Any]] = []
-        if self.main_branch:
-            selectors.append({"mainBranch": True})
-        selectors.extend({"branch": branch} for branch in self.branches)
-        selectors.extend({"tag": tag, "latest": True} for tag in self.tags)
-        kinds: list[dict[str, Any]] = []
-        if self.deployed:
-            kinds.append({"deployed": True})
-        if self.released:
-            kinds.append({"released": True})
-        if self.environments:
-            for environment in self.environments:
-                if kinds:
-                    selectors.extend({**kind, "environment": environment} for kind in kinds)
-                else:
-                    selectors.append({"environment": environment})
-        else:
-            selectors.extend(kinds)
-        if self.consumers:
-            if not selectors:
-                return [{"consumer": consumer, "latest": True} for consumer in self.consumers]
-            return [
-                {**selector, "consumer": consumer} for consumer in self.consumers for selector in selectors
-            ]
-        return selectors
+    @property
+    def url(self) -> str:
+        return self.connection.url
 
     def describe(self) -> str:
-        selectors = self.selectors()
-        chosen = (
-            ", ".join(json.dumps(s, sort_keys=True) for s in selectors) if selectors else "broker defaults"
-        )
-        return f"broker {self.url} (selectors: {chosen})"
+        return f"broker {self.connection.url} (selectors: {self.selection.describe()})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,19 +226,27 @@ def load_pact_files(paths: Sequence[Path | str], provider: str | None = None) ->
 
 def load_from_broker(source: BrokerSource, provider: str, *, verified_only: bool = True) -> ContractSet:
     """The pacts the broker selects for ``provider``; unverified ones are skipped unless asked for."""
-    from brokerclient.access import BrokerAccess
-
     result = ContractSet(provider, source.describe())
-    with BrokerAccess(source) as broker:
-        for entry in broker.pacts_for_verification(provider, source.selectors()):
-            why = entry.short_description or "selected by the broker"
-            static_check = None
-            if entry.pending and entry.consumer and entry.consumer_version:
-                # Pending means no successful Pact replay; the static OpenAPI check may still have passed.
-                static_check = broker.successful_verification(
-                    entry.consumer, entry.consumer_version, provider
+    selectors = source.selection.consumer_version_selectors()
+    with BrokerAccess(source.connection) as broker:
+        for entry in broker.pacts_for_verification(provider, selectors):
+            if not source.selection.keeps(entry.consumer):
+                result.skipped.append(
+                    SkippedPact(
+                        entry.url,
+                        entry.consumer,
+                        f"not one of the consumers asked for (--consumer {', '.join(source.selection.consumers)})",
+                    )
                 )
-            if entry.pending and static_check is None and verified_only:
+                continue
+            why = entry.short_description or "selected by the broker"
+            fetched = broker.pact(entry.url)
+            version = fetched.consumer_version
+            # Pending means no successful Pact replay; the static OpenAPI check may still have passed.
+            # Not pending: some provider version verified this content; name a successful one
+            # (the latest verification may be a later, failing provider version).
+            success = broker.successful_verification(entry.consumer, version, provider) if version else None
+            if entry.pending and success is None and verified_only:
                 result.skipped.append(
                     SkippedPact(
                         entry.url,
@@ -282,22 +256,16 @@ def load_from_broker(source: BrokerSource, provider: str, *, verified_only: bool
                     )
                 )
                 continue
-            document = broker.get_json(entry.url)
-            pact = parse_pact_document(document, entry.url)
-            if static_check is not None:
-                reason = f"verified: {static_check}; selected as: {why}"
+            pact = parse_pact_document(fetched.document, entry.url)
+            if entry.pending and success is not None:
+                reason = f"verified: {success}; selected as: {why}"
             elif entry.pending:
                 reason = f"UNVERIFIED (served because of --include-unverified); selected as: {why}"
             else:
-                # not pending: some provider version verified this content; name a successful one
-                # (the latest verification may be a later, failing provider version)
-                success = None
-                if entry.consumer and entry.consumer_version:
-                    success = broker.successful_verification(entry.consumer, entry.consumer_version, provider)
-                verification = success or broker.latest_verification(document)
+                verification = success or broker.latest_verification(fetched.document)
                 reason = f"verified{': ' + verification if verification else ''}; selected as: {why}"
             # the URL names the pact version (content hash), so it identifies the content
-            result.pacts.append(LoadedPact(pact, entry.url, reason, entry.consumer_version, digest=entry.url))
+            result.pacts.append(LoadedPact(pact, entry.url, reason, version, digest=entry.url))
     return result
 
 

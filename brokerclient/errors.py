@@ -20,3 +20,12 @@ class BrokerResponseError(BrokerClientError):
 
 class ContractSourceError(BrokerClientError):
     """Pacts could not be loaded: an unreadable pact file, an unreachable broker, a bad selector."""
+
+
+class BrokerOptionError(BrokerClientError):
+    """A broker option is unusable (a URL that is not http(s), a token together with a password, ...);
+    the message names the option and the fix."""
+
+
+class SelectorError(BrokerOptionError):
+    """A consumer version selector the broker would refuse; the message names the option and the fix."""

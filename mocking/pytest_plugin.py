@@ -13,7 +13,10 @@ Fixtures:
   ``mock.httpx_transport()`` / ``mock.requests_adapter()``).
 
 Pacts come from ``--tether-pact PATH`` (repeatable) or ``--tether-broker-url URL`` (verified pacts
-only), or from the marker's ``pact=`` / ``broker_url=``. A request no interaction accepts fails the
+only), or from the marker's ``pact=`` / ``broker_url=``. The broker options are the commands' own
+(``brokerclient.option_specs``) with a ``--tether-`` prefix: ``--tether-broker-token``,
+``--tether-broker-username``/``-password``, and the selectors ``--tether-main-branch``, ``--tether-branch``,
+``--tether-tag``, ``--tether-environment``, ``--tether-consumer-version-selector``... A request no interaction accepts fails the
 test with the mock server's mismatch report.
 
 Audit: ``--tether-audit PROVIDER=SOURCE`` (SOURCE: an OpenAPI file, pact files or folders, or a broker
@@ -25,11 +28,12 @@ as a consumer pact.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from brokerclient.option_specs import add_pytest_options, values_from_pytest
 
 if TYPE_CHECKING:
     from brokerclient.contract_source import ContractSet
@@ -48,18 +52,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="Pact file or folder for tether_mock fixtures.",
     )
-    group.addoption(
-        "--tether-broker-url",
-        default=os.environ.get("TETHER_BROKER_URL"),
-        metavar="URL",
-        help="Broker to load verified pacts from for tether_mock fixtures (env TETHER_BROKER_URL).",
-    )
-    group.addoption(
-        "--tether-broker-token",
-        default=os.environ.get("TETHER_BROKER_TOKEN"),
-        metavar="TOKEN",
-        help="Bearer token for the broker (env TETHER_BROKER_TOKEN).",
-    )
+    add_pytest_options(group)  # --tether-broker-url/-token/-username/-password and the selectors
     group.addoption(
         "--tether-audit",
         action="append",
@@ -113,14 +106,17 @@ def pytest_runtest_makereport(
 
 
 def _load(
-    config: pytest.Config, provider: str, pacts: tuple[str, ...], broker_url: str | None, token: str | None
+    config: pytest.Config, provider: str, pacts: tuple[str, ...], broker_url: str | None
 ) -> ContractSet:
     from brokerclient.contract_source import BrokerSource, load_contracts
+    from brokerclient.options import connection_from, selection_from
 
     cache = config.stash.setdefault(_CONTRACT_CACHE, {})
     key = (provider, pacts, broker_url)
     if key not in cache:
-        broker = BrokerSource(broker_url, token=token) if broker_url else None
+        values = {**values_from_pytest(config), "broker_url": broker_url}
+        connection = connection_from(values)
+        broker = BrokerSource(connection, selection_from(values)) if connection is not None else None
         if not pacts and broker is None:
             raise pytest.UsageError(
                 f"tether_mock({provider!r}) needs pacts: pass --tether-pact PATH or --tether-broker-url URL, "
@@ -158,7 +154,7 @@ def tether_mock_factory(request: pytest.FixtureRequest) -> Iterator[MockFactory]
         pacts = (pact,) if isinstance(pact, str) else tuple(pact or config.getoption("--tether-pact") or ())
         broker = broker_url or (None if pact else config.getoption("--tether-broker-url"))
         try:
-            contracts = _load(config, provider, pacts, broker, config.getoption("--tether-broker-token"))
+            contracts = _load(config, provider, pacts, broker)
         except (MockingError, BrokerClientError) as exc:
             raise pytest.UsageError(f"tether_mock({provider!r}): {exc}") from exc
         mock = ContractMock(contracts, base_url=base_url, state=state, strict=strict)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from brokerclient.errors import BrokerClientError
+from brokerclient.option_specs import values_from_pytest
 from mocking.audit.contract_check import PactIndex, check_mock_against_pacts
 from mocking.audit.findings import DriftKind, Finding
 from mocking.audit.openapi_check import SpecIndex, check_mock_against_spec
@@ -27,7 +28,9 @@ class AuditPlugin:
         self.config = config
         try:
             self.targets = parse_targets(
-                list(config.getoption("--tether-audit")), list(config.getoption("--tether-audit-host"))
+                list(config.getoption("--tether-audit")),
+                list(config.getoption("--tether-audit-host")),
+                values_from_pytest(config),
             )
         except (MockingError, BrokerClientError) as exc:
             raise pytest.UsageError(str(exc)) from exc

@@ -1,8 +1,9 @@
 """What the audit checks against: ``--tether-audit PROVIDER=SOURCE[,SOURCE...]``.
 
 A SOURCE is an OpenAPI document (JSON/YAML file with ``openapi``/``swagger``), a pact file or a folder
-of pact files, or a broker URL (``http(s)://...``: the provider's verified pacts, selected with the
-broker's default selectors). Several sources for one provider are combined.
+of pact files, or a broker URL (``http(s)://...``: the provider's verified pacts, read with the shared
+``--tether-broker-token``/``-username``/``-password`` and selected with the shared ``--tether-*`` selector
+options, the broker's defaults when none is given). Several sources for one provider are combined.
 
 Which provider a mock belongs to is decided by its URL's host: hosts given with
 ``--tether-audit-host PROVIDER=HOST``, the hosts of the spec's ``servers`` (or Swagger ``host``), a
@@ -15,12 +16,15 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from brokerclient.connection import BrokerConnection
 from brokerclient.contract_source import BrokerSource, ContractSet, load_contracts, load_pact_files
 from brokerclient.errors import BrokerClientError
+from brokerclient.options import selection_from
 from contracts.errors import ContractError
 from contracts.openapi.document import OpenAPIDocument, load_openapi, parse_document_text, parse_openapi
 from mocking.errors import AuditConfigError, MockingError
@@ -97,8 +101,13 @@ def _servers(spec: OpenAPIDocument) -> tuple[set[str], list[str]]:
     return hosts, paths
 
 
-def parse_targets(options: list[str], host_options: list[str]) -> list[AuditTarget]:
-    """Targets from the option values (raises :class:`AuditConfigError` with the fix on bad input)."""
+def parse_targets(
+    options: list[str], host_options: list[str], broker_options: Mapping[str, Any] | None = None
+) -> list[AuditTarget]:
+    """Targets from the option values (raises :class:`AuditConfigError` with the fix on bad input).
+
+    A broker SOURCE is read with the shared broker options' credentials and selectors
+    (``broker_options``: ``--tether-broker-token``, ``--tether-main-branch``, ... by their click names)."""
     by_provider: dict[str, AuditTarget] = {}
     pact_paths: dict[str, list[Path]] = {}
     brokers: dict[str, list[str]] = {}
@@ -140,10 +149,18 @@ def parse_targets(options: list[str], host_options: list[str]) -> list[AuditTarg
                 sets.append(load_pact_files(pact_paths[provider], provider))
                 target.contract_sources.extend(str(p) for p in pact_paths[provider])
             for url in brokers.get(provider, []):
-                sets.append(load_contracts(provider, broker=BrokerSource(url)))
+                values = broker_options or {}
+                connection = BrokerConnection.from_options(
+                    url,
+                    token=values.get("broker_token"),
+                    username=values.get("broker_username"),
+                    password=values.get("broker_password"),
+                    option=f"--tether-audit {provider}=",
+                )
+                sets.append(load_contracts(provider, broker=BrokerSource(connection, selection_from(values))))
                 target.contract_sources.append(url)
                 if target.spec is None:
-                    _spec_from_broker(target, url)
+                    _spec_from_broker(target, connection)
         except (MockingError, BrokerClientError) as exc:
             raise AuditConfigError(f"--tether-audit {provider}: {exc}") from exc
         if sets:
@@ -163,11 +180,11 @@ def parse_targets(options: list[str], host_options: list[str]) -> list[AuditTarg
     return list(by_provider.values())
 
 
-def _spec_from_broker(target: AuditTarget, url: str) -> None:
+def _spec_from_broker(target: AuditTarget, connection: BrokerConnection) -> None:
     """Use the OpenAPI document the provider published to the broker, when there is one."""
     from brokerclient.access import BrokerAccess
 
-    with BrokerAccess(BrokerSource(url)) as broker:
+    with BrokerAccess(connection) as broker:
         found = broker.provider_spec(target.provider)
     if found is None:
         return

@@ -25,8 +25,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from brokerclient.errors import BrokerClientError
+from brokerclient.option_specs import BROKER_OPTIONS, SELECTOR_OPTIONS, VERIFICATION_OPTIONS
+from brokerclient.options import click_options, connection_from, selection_from
 from verifier.errors import VerifierError
-from verifier.live.broker_access import check_broker_reachable
 from verifier.live.options import (
     BrokerOptions,
     LiveOptionsError,
@@ -38,7 +40,6 @@ from verifier.live.options import (
     check_http_url,
     check_pact_source,
     parse_header,
-    parse_selector,
 )
 from verifier.live.publish import publish_self_check
 from verifier.live.replay import expected_interactions, run_replay
@@ -62,38 +63,15 @@ _PHASE_LINE = re.compile(r"^\s*\S+\s+(Examples|Coverage|Fuzzing|Stateful)\s+\(in
     help="A pact file, a directory of pact files, or a pact URL (repeatable). Without it, pacts come "
     "from --broker-url.",
 )
-@click.option(
-    "--broker-url",
-    envvar=["TETHER_BROKER_URL", "PACT_BROKER_BASE_URL"],
-    help="Pact Broker to fetch pacts from.",
-)
-@click.option("--broker-token", envvar="PACT_BROKER_TOKEN", help="Bearer token for the broker.")
-@click.option("--broker-username", envvar="PACT_BROKER_USERNAME", help="Basic-auth user for the broker.")
-@click.option("--broker-password", envvar="PACT_BROKER_PASSWORD", help="Basic-auth password for the broker.")
+@click_options(BROKER_OPTIONS)
 @click.option("--state-change-url", help="The provider's state-change endpoint (Pact body format).")
-@click.option("--provider-version", help="The provider version being verified (needed to --publish).")
-@click.option("--provider-branch", help="The provider's branch (published, and used for pending/WIP).")
 @click.option("--provider-tag", "provider_tags", multiple=True, help="A provider version tag (repeatable).")
 @click.option("--build-url", help="Link to the CI build, published with the results.")
 @click.option(
     "--publish", is_flag=True, help="Publish verification results (and the provider contract) to the broker."
 )
-@click.option(
-    "--consumer-version-selector",
-    "selectors",
-    multiple=True,
-    help="A consumer version selector as JSON, e.g. '{\"mainBranch\": true}' (repeatable, ORed).",
-)
-@click.option("--main-branch", is_flag=True, help='Shorthand for the selector {"mainBranch": true}.')
-@click.option("--deployed-or-released", is_flag=True, help='Shorthand for {"deployedOrReleased": true}.')
-@click.option("--branch", "branches", multiple=True, help='Shorthand for {"branch": X} (repeatable).')
-@click.option(
-    "--consumer", "consumers", multiple=True, help="Only verify pacts of this consumer (repeatable)."
-)
-@click.option("--enable-pending", is_flag=True, help="Pending pacts' failures do not fail the verification.")
-@click.option(
-    "--include-wip-pacts-since", help="Also verify work-in-progress pacts published since YYYY-MM-DD."
-)
+@click_options(SELECTOR_OPTIONS)
+@click_options(VERIFICATION_OPTIONS)
 @click.option(
     "--header",
     "headers",
@@ -134,7 +112,7 @@ def provider_command(**raw: Any) -> None:
     stderr = Console(stderr=True, soft_wrap=True)
     try:
         replay_options, check_options, publish = _options(raw)
-    except VerifierError as exc:
+    except (VerifierError, BrokerClientError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     try:
@@ -148,7 +126,7 @@ def provider_command(**raw: Any) -> None:
         if self_check is not None and publish is not None and raw["broker_url"]:
             publish_self_check(_broker(raw), raw["provider"], publish, self_check)
             self_check = _published(self_check)
-    except VerifierError as exc:
+    except (VerifierError, BrokerClientError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     result = ProviderVerification(
@@ -169,14 +147,10 @@ def _published(check: SelfCheckResult) -> SelfCheckResult:
 
 
 def _broker(raw: dict[str, Any]) -> BrokerOptions:
-    if raw["broker_token"] and (raw["broker_username"] or raw["broker_password"]):
-        raise LiveOptionsError("give either --broker-token or --broker-username/--broker-password, not both")
-    return BrokerOptions(
-        url=check_http_url("--broker-url", raw["broker_url"]),
-        token=raw["broker_token"] or None,
-        username=raw["broker_username"] or None,
-        password=raw["broker_password"] or None,
-    )
+    broker = connection_from(raw)
+    if broker is None:
+        raise LiveOptionsError("give --broker-url")
+    return broker
 
 
 def _options(
@@ -186,12 +160,8 @@ def _options(
     broker = _broker(raw) if raw["broker_url"] else None
     headers = tuple(parse_header(h) for h in raw["headers"])
     sources = tuple(check_pact_source(p, raw["provider"]) for p in raw["pacts"])
-    selectors = [parse_selector(s) for s in raw["selectors"]]
-    if raw["main_branch"]:
-        selectors.append({"mainBranch": True})
-    if raw["deployed_or_released"]:
-        selectors.append({"deployedOrReleased": True})
-    selectors.extend({"branch": b} for b in raw["branches"])
+    selection = selection_from(raw)
+    selectors = selection.consumer_version_selectors()
     wip = (
         check_date("--include-wip-pacts-since", raw["include_wip_pacts_since"])
         if raw["include_wip_pacts_since"]
@@ -205,7 +175,7 @@ def _options(
     from_broker = broker is not None and not sources and not raw["self_check_only"]
     if not from_broker:
         for name, given in (
-            ("--consumer-version-selector/--main-branch/--deployed-or-released/--branch", bool(selectors)),
+            ("/".join(o.name for o in SELECTOR_OPTIONS if o.dest != "consumers"), bool(selectors)),
             ("--enable-pending", raw["enable_pending"]),
             ("--include-wip-pacts-since", wip is not None),
         ):
@@ -238,10 +208,10 @@ def _options(
             pact_sources=sources,
             broker=broker,
             selection=SelectionOptions(
-                consumer_version_selectors=tuple(selectors),
+                consumer_version_selectors=selectors,
                 enable_pending=raw["enable_pending"],
                 include_wip_pacts_since=wip,
-                consumers=tuple(raw["consumers"]),
+                consumers=selection.consumers,
             ),
             state_change_url=check_http_url("--state-change-url", raw["state_change_url"])
             if raw["state_change_url"]
@@ -277,7 +247,7 @@ def _options(
                     f"--{name.replace('_', '-')} tunes the self-check: give --openapi SPEC too"
                 )
     if broker is not None and (from_broker or publish is not None):
-        check_broker_reachable(broker)
+        broker.check_reachable()
     return replay, check, publish
 
 

@@ -7,7 +7,6 @@ option and says how to fix it; the CLI turns it into exit code 2.
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from brokerclient.connection import BrokerConnection
+from brokerclient.selectors import ConsumerVersionSelector
 from contracts.errors import PactFormatError
 from contracts.model import Pact
 from contracts.pactfile import load_pact
@@ -26,38 +27,15 @@ class LiveOptionsError(VerifierError):
     """An option of `tether verify provider` is unusable (exit code 2)."""
 
 
-# consumer version selector keys the Pact Broker understands -> pact-python keyword arguments
-SELECTOR_KEYS: dict[str, str] = {
-    "consumer": "consumer",
-    "tag": "tag",
-    "fallbackTag": "fallback_tag",
-    "latest": "latest",
-    "deployedOrReleased": "deployed_or_released",
-    "deployed": "deployed",
-    "released": "released",
-    "environment": "environment",
-    "mainBranch": "main_branch",
-    "branch": "branch",
-    "matchingBranch": "matching_branch",
-    "fallbackBranch": "fallback_branch",
-}
-_BOOLEAN_KEYS = {"latest", "deployedOrReleased", "deployed", "released", "mainBranch", "matchingBranch"}
-_TRUE_ONLY_KEYS = _BOOLEAN_KEYS - {"latest"}  # the broker only accepts `true` for these
-
-
-@dataclass(frozen=True)
-class BrokerOptions:
-    url: str
-    token: str | None = None
-    username: str | None = None
-    password: str | None = None
+# the broker's address and credentials: the one type of the broker-client library
+BrokerOptions = BrokerConnection
 
 
 @dataclass(frozen=True)
 class SelectionOptions:
     """Which pacts a broker hands out (the body of `POST .../for-verification`)."""
 
-    consumer_version_selectors: tuple[dict[str, Any], ...] = ()
+    consumer_version_selectors: tuple[ConsumerVersionSelector, ...] = ()
     enable_pending: bool = False
     include_wip_pacts_since: str | None = None
     consumers: tuple[str, ...] = ()  # only verify these consumers (client-side filter)
@@ -91,9 +69,9 @@ class ReplayOptions:
             "provider": self.provider,
             "baseUrl": self.base_url,
             "pactSources": list(self.pact_sources),
-            "broker": None if self.broker is None else vars(self.broker),
+            "broker": None if self.broker is None else self.broker.to_json(),
             "selection": {
-                "consumerVersionSelectors": list(self.selection.consumer_version_selectors),
+                "consumerVersionSelectors": [s.to_json() for s in self.selection.consumer_version_selectors],
                 "enablePending": self.selection.enable_pending,
                 "includeWipPactsSince": self.selection.include_wip_pacts_since,
                 "consumers": list(self.selection.consumers),
@@ -123,41 +101,6 @@ class SelfCheckOptions:
     seed: int | None = None
     phases: tuple[str, ...] = ("examples", "coverage", "fuzzing")
     headers: tuple[str, ...] = ()
-
-
-def parse_selector(text: str) -> dict[str, Any]:
-    """A `--consumer-version-selector` JSON object, checked key by key."""
-    try:
-        selector = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LiveOptionsError(
-            f"--consumer-version-selector {text!r} is not JSON ({exc.msg} at column {exc.colno}); "
-            "give an object such as '{\"mainBranch\": true}'"
-        ) from exc
-    if not isinstance(selector, dict) or not selector:
-        raise LiveOptionsError(
-            f"--consumer-version-selector {text!r} must be a non-empty JSON object, "
-            'such as \'{"branch": "main"}\' or \'{"deployedOrReleased": true}\''
-        )
-    for key, value in selector.items():
-        if key not in SELECTOR_KEYS:
-            raise LiveOptionsError(
-                f"--consumer-version-selector: unknown key {key!r}; known keys: {', '.join(SELECTOR_KEYS)}"
-            )
-        if key in _BOOLEAN_KEYS:
-            if not isinstance(value, bool):
-                raise LiveOptionsError(
-                    f"--consumer-version-selector: {key!r} must be true or false, not {value!r}"
-                )
-            if key in _TRUE_ONLY_KEYS and value is not True:
-                raise LiveOptionsError(
-                    f"--consumer-version-selector: {key!r} can only be true (leave it out)"
-                )
-        elif not isinstance(value, str) or not value:
-            raise LiveOptionsError(
-                f"--consumer-version-selector: {key!r} must be a non-empty string, not {value!r}"
-            )
-    return selector
 
 
 def parse_header(text: str) -> tuple[str, str]:

@@ -13,7 +13,6 @@ import httpx
 
 from brokerclient.errors import BrokerResponseError
 from verifier.errors import VerifierError
-from verifier.live.broker_access import broker_client
 from verifier.live.options import BrokerOptions, PublishOptions
 from verifier.live.results import SelfCheckResult
 
@@ -41,7 +40,7 @@ def publish_self_check(
     broker: BrokerOptions, provider: str, publish: PublishOptions, check: SelfCheckResult
 ) -> dict[str, object]:
     content, content_type = spec_bytes(check.spec)
-    client = broker_client(broker)
+    client = broker.client()
     try:
         return client.publish_provider_contract(
             provider,

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from verifier.live.options import SELECTOR_KEYS
+from brokerclient.selectors import selector_from_json
 
 
 def build_verifier(config: dict[str, Any]) -> Any:
@@ -63,7 +63,7 @@ def build_verifier(config: dict[str, Any]) -> Any:
         if config["providerBranch"]:
             builder.provider_branch(config["providerBranch"])
         for selector in selection["consumerVersionSelectors"]:
-            builder.consumer_version(**{SELECTOR_KEYS[key]: value for key, value in selector.items()})
+            builder.consumer_version(**selector_from_json(selector).pact_python_kwargs())
         builder.build()
     if selection["consumers"]:
         verifier.filter_consumers(*selection["consumers"])

@@ -17,7 +17,9 @@ import pytest
 
 import mocking.audit.plugin  # noqa: F401  (see tests/mocking/fixtures/test_audit.py)
 from brokerclient.client import BrokerClient, ContractToPublish
+from brokerclient.connection import BrokerConnection
 from brokerclient.contract_source import BrokerSource, ContractSet, load_from_broker
+from brokerclient.selection import Selection
 from tests.mocking.conftest import PACTS, MockServer
 from tests.support import free_port, running_process, tether_executable
 
@@ -121,7 +123,7 @@ def skipped(result: ContractSet) -> list[str | None]:
 
 
 def test_default_selectors_serve_verified_pacts_and_explain_the_skip(seeded_broker: SeededBroker) -> None:
-    result = load_from_broker(BrokerSource(seeded_broker.url), "OrdersApi")
+    result = load_from_broker(BrokerSource(BrokerConnection(seeded_broker.url)), "OrdersApi")
     assert served(result) == [("Mobile", "m1"), ("Web", "1")]
     assert skipped(result) == ["Mobile"]
     reason = result.skipped[0].reason
@@ -136,7 +138,7 @@ def test_default_selectors_serve_verified_pacts_and_explain_the_skip(seeded_brok
 
 
 def test_branch_selector_skips_unverified_unless_asked(seeded_broker: SeededBroker) -> None:
-    source = BrokerSource(seeded_broker.url, branches=("feature-x",))
+    source = BrokerSource(BrokerConnection(seeded_broker.url), Selection(branches=("feature-x",)))
     verified_only = load_from_broker(source, "OrdersApi")
     assert served(verified_only) == []
     assert skipped(verified_only) == ["Web"]
@@ -161,12 +163,21 @@ def test_branch_selector_skips_unverified_unless_asked(seeded_broker: SeededBrok
 def test_selectors(
     seeded_broker: SeededBroker, source: dict[str, Any], expected: list[tuple[str, str]]
 ) -> None:
-    assert served(load_from_broker(BrokerSource(seeded_broker.url, **source), "OrdersApi")) == expected
+    assert (
+        served(
+            load_from_broker(
+                BrokerSource(BrokerConnection(seeded_broker.url), Selection(**source)), "OrdersApi"
+            )
+        )
+        == expected
+    )
 
 
 def test_released_selector_with_unverified_pacts(seeded_broker: SeededBroker) -> None:
     result = load_from_broker(
-        BrokerSource(seeded_broker.url, released=True), "OrdersApi", verified_only=False
+        BrokerSource(BrokerConnection(seeded_broker.url), Selection(released=True)),
+        "OrdersApi",
+        verified_only=False,
     )
     assert served(result) == [("Mobile", "m2")]
 
@@ -175,7 +186,7 @@ def test_unknown_provider_is_a_clear_error(seeded_broker: SeededBroker) -> None:
     from brokerclient.errors import ContractSourceError
 
     with pytest.raises(ContractSourceError, match="knows no provider named 'Nope'"):
-        load_from_broker(BrokerSource(seeded_broker.url), "Nope")
+        load_from_broker(BrokerSource(BrokerConnection(seeded_broker.url)), "Nope")
 
 
 def test_pytest_fixtures_and_audit_read_verified_pacts_from_the_broker(
@@ -227,7 +238,7 @@ def test_a_pact_that_passed_the_static_openapi_check_counts_as_verified(seeded_b
     document = web_feature_pact()
     document["interactions"][2]["response"]["body"][0]["status"] = "bdct"
     _publish(seeded_broker.client, "Web", "3", document, branch="bdct")
-    source = BrokerSource(seeded_broker.url, branches=("bdct",))
+    source = BrokerSource(BrokerConnection(seeded_broker.url), Selection(branches=("bdct",)))
     assert served(load_from_broker(source, "OrdersApi")) == []
     seeded_broker.client.request(
         "POST",
@@ -355,6 +366,6 @@ def test_a_later_failing_verification_does_not_hide_the_successful_one(seeded_br
     href = pact["_links"]["pb:publish-verification-results"]["href"]
     client.publish_verification_result(href, {"success": True, "providerApplicationVersion": "b1"})
     client.publish_verification_result(href, {"success": False, "providerApplicationVersion": "b2-broken"})
-    result = load_from_broker(BrokerSource(seeded_broker.url), "BillingApi")
+    result = load_from_broker(BrokerSource(BrokerConnection(seeded_broker.url)), "BillingApi")
     assert served(result) == [("Kiosk", "k1")]
     assert result.pacts[0].reason.startswith("verified: verification by provider version b1: success")

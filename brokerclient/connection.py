@@ -1,0 +1,70 @@
+"""Where a broker is and how to authenticate to it: the values of ``--broker-url``, ``--broker-token``,
+``--broker-username`` and ``--broker-password``, checked once for every command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from brokerclient.client import BrokerClient
+from brokerclient.errors import BrokerOptionError, BrokerResponseError
+
+
+@dataclass(frozen=True)
+class BrokerConnection:
+    """A broker's base URL and credentials (a bearer token, or a basic-auth user and password)."""
+
+    url: str
+    token: str | None = None
+    username: str | None = None
+    password: str | None = None
+
+    @classmethod
+    def from_options(
+        cls,
+        url: str,
+        *,
+        token: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        option: str = "--broker-url",
+    ) -> BrokerConnection:
+        """Checked option values: an http(s) URL, and a token or a user/password, not both."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise BrokerOptionError(
+                f"{option} {url!r} is not an http(s) URL (for example http://127.0.0.1:9292)"
+            )
+        if token and (username or password):
+            raise BrokerOptionError(
+                "give either --broker-token or --broker-username/--broker-password, not both"
+            )
+        if password and not username:
+            raise BrokerOptionError("--broker-password needs --broker-username")
+        return cls(url.rstrip("/"), token or None, username or None, password or None)
+
+    def client(self, *, timeout: float = 30.0) -> BrokerClient:
+        return BrokerClient(
+            self.url, token=self.token, username=self.username, password=self.password, timeout=timeout
+        )
+
+    def check_reachable(self) -> None:
+        """Fail fast when the broker is down or refuses the credentials, before anything runs."""
+        with self.client() as client:
+            try:
+                client.index()
+            except BrokerResponseError as exc:
+                if exc.status == 0:
+                    raise BrokerOptionError(
+                        f"--broker-url {self.url}: the broker does not answer ({exc})"
+                    ) from exc
+                if exc.status in (401, 403):
+                    raise BrokerOptionError(
+                        f"--broker-url {self.url}: the broker refused the credentials (HTTP {exc.status}); "
+                        "check --broker-token or --broker-username/--broker-password"
+                    ) from exc
+                raise BrokerOptionError(f"--broker-url {self.url}: {exc}") from exc
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "token": self.token, "username": self.username, "password": self.password}
