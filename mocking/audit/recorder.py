@@ -26,7 +26,7 @@ _LIBRARY_PATH_PARTS = (
     "/pytest_httpx/",
     "/responses/",
     "/requests_mock/",
-    "/loadgen/audit/",
+    "/mocking/audit/",
     "/httpx/",
     "/_pytest/",
     "/pluggy/",
