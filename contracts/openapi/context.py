@@ -59,7 +59,22 @@ class Engine:
         )
 
     def coerce(self, value: Any, schema: Any, uri: str) -> Any:
-        return coerce(value, schema, lambda s: self.schemas.resolve(s, uri))
+        """ajv's `coerceTypes` for parameter text. Like ajv, which coerces inside each `anyOf`/`oneOf`
+        branch, a typeless schema with branches (FastAPI's `Optional[bool]` is `anyOf: [boolean, null]`)
+        takes the first branch that turns the text into a value."""
+
+        def resolve(node: Any) -> Any:
+            return self.schemas.resolve(node, uri)
+
+        resolved = resolve(schema)
+        if isinstance(value, str) and isinstance(resolved, Mapping) and "type" not in resolved:
+            for keyword in ("anyOf", "oneOf"):
+                branches = resolved.get(keyword)
+                for branch in branches if isinstance(branches, list) else []:
+                    coerced = coerce(value, branch, resolve)
+                    if coerced is not value:
+                        return coerced
+        return coerce(value, schema, resolve)
 
     def parameter_problems(self, parameter: Parameter, value: Any) -> list[SchemaProblem]:
         resolved = parameter.schema
