@@ -99,9 +99,7 @@ class AuditPlugin:
         if target.spec is None:
             return None
         if target.provider not in self._spec_audits:
-            self._spec_audits[target.provider] = SpecAudit.build(
-                target.spec, target.spec_source or "spec", target.base_paths
-            )
+            self._spec_audits[target.provider] = SpecAudit.build(target.spec, target.base_paths)
         return self._spec_audits[target.provider]
 
     def _pact_index(self, target: AuditTarget) -> PactIndex | None:

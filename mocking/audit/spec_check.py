@@ -62,12 +62,11 @@ class SpecAudit:
     """One provider's spec prepared for many mocks (the engine compiles each validator once)."""
 
     checker: OpenAPIChecker
-    spec_source: str
     base_paths: list[str]
 
     @classmethod
-    def build(cls, spec: OpenAPIDocument, spec_source: str, base_paths: list[str]) -> SpecAudit:
-        return cls(OpenAPIChecker(spec, OPTIONS), spec_source, sorted(base_paths, key=len, reverse=True))
+    def build(cls, spec: OpenAPIDocument, base_paths: list[str]) -> SpecAudit:
+        return cls(OpenAPIChecker(spec, OPTIONS), sorted(base_paths, key=len, reverse=True))
 
     def paths(self, path: str) -> list[str]:
         """The mock's path, then the path with each of the spec's server paths taken off."""
