@@ -58,6 +58,9 @@ class SpecDetails:
     value: Any = None
     pointer: str | None = None  # e.g. #/components/schemas/Pet/properties/id/type (Tether extension)
     spec_file: str | None = None
+    # the contract compared with, when it is not a spec: e.g. a verified pact's interaction
+    # (`Web: get an order [order 7 exists]`), for findings of the mock audit (Tether extension)
+    contract: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -70,6 +73,8 @@ class SpecDetails:
             data["pointer"] = self.pointer
         if self.spec_file is not None:
             data["specFile"] = self.spec_file
+        if self.contract is not None:
+            data["contract"] = self.contract
         return data
 
 

@@ -21,16 +21,13 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import rstr
 
-from contracts.openapi.document import escape_pointer_token
+from contracts.openapi.document import OpenAPIDocument, escape_pointer_token
 from contracts.openapi.pacts import Matchers
 from contracts.openapi.schemas import FORMAT_CHECKER, SchemaProblem
-
-if TYPE_CHECKING:
-    from contracts.openapi.checker import InteractionCheck, OpenAPIChecker
 
 Path = tuple[str | int, ...]
 _TOKEN = re.compile(r"\.([^.\[\]]+)|\[(\d+|\*)\]|\['([^']+)'\]|\[\"([^\"]+)\"\]")
@@ -106,8 +103,8 @@ def _array_bounds(matchers: Matchers) -> tuple[int | None, int | None] | None:
 class SchemaWalker:
     """Finds the subschema governing a location of a body (through properties, items, allOf, $refs)."""
 
-    def __init__(self, checker: OpenAPIChecker) -> None:
-        self.document = checker.document
+    def __init__(self, document: OpenAPIDocument) -> None:
+        self.document = document
 
     def at(self, schema: Any, uri: str, pointer: str, path: Path) -> tuple[Any, str, str] | None:
         node, uri, pointer = self._deref(schema, uri, pointer)
@@ -163,8 +160,7 @@ def _fullmatch(regex: str, value: str) -> bool:
 
 
 def adjust(
-    check: InteractionCheck,
-    checker: OpenAPIChecker,
+    document: OpenAPIDocument,
     problems: list[SchemaProblem],
     schema: Any,
     schema_uri: str,
@@ -185,7 +181,7 @@ def adjust(
         ):
             continue
         kept.append(problem)
-    walker = SchemaWalker(checker)
+    walker = SchemaWalker(document)
     for tokens, (low, high) in length_rules:
         for path, value in _expand(body, tokens):
             if not isinstance(value, list):

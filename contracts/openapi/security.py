@@ -10,14 +10,12 @@ TLS, API keys in cookies) count as satisfied, as in the comparator.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from contracts.findings import Severity
+from contracts.openapi.context import InteractionCheck
 from contracts.openapi.operations import Operation
 from contracts.openapi.querystrings import parse_flat, query_string
-
-if TYPE_CHECKING:
-    from contracts.openapi.checker import InteractionCheck
 
 
 def security_names(operation: Operation, schemes: Mapping[str, Any], where: str) -> set[str]:
@@ -36,18 +34,17 @@ def security_names(operation: Operation, schemes: Mapping[str, Any], where: str)
 
 def _satisfied(check: InteractionCheck, scheme: Mapping[str, Any], query: Mapping[str, Any]) -> str | None:
     """None when the request satisfies the scheme, else "header" or "query" (what is missing)."""
-    request = check.interaction.request
     kind = str(scheme.get("type", "")).lower()
-    auth = request.header("authorization")
+    auth = check.request_header("authorization")
     if kind == "apikey":
         location = str(scheme.get("in", "")).lower()
         name = str(scheme.get("name", ""))
         if location == "header":
-            return None if request.header(name) is not None else "header"
+            return None if check.request_header(name) is not None else "header"
         if location == "query":
             return None if name in query else "query"
         return None
-    if kind in {"basic", "http"} and check.checker.index.config.get("no-authorization-schema"):
+    if kind in {"basic", "http"} and check.engine.index.config.get("no-authorization-schema"):
         return None if auth is not None else "header"  # quirk: any Authorization header will do
     if kind == "basic":
         return None if (auth or "").lower().startswith("basic ") else "header"
@@ -58,9 +55,9 @@ def _satisfied(check: InteractionCheck, scheme: Mapping[str, Any], query: Mappin
 
 
 def check_security(check: InteractionCheck, operation: Operation, schemes: Mapping[str, Any]) -> None:
-    if not check.valid_request or not operation.security:
+    if not check.valid_request or not check.complete_request or not operation.security:
         return
-    query = parse_flat(query_string(check.interaction.request.query))
+    query = parse_flat(query_string(check.query))
     missing: dict[str, str] = {}
     for requirement in operation.security:
         if not isinstance(requirement, Mapping):
@@ -77,14 +74,13 @@ def check_security(check: InteractionCheck, operation: Operation, schemes: Mappi
             return
         for name, what in unmet.items():
             missing.setdefault(name, what)
-    request = check.interaction.request
     for name, what in missing.items():
         check.add(
             "request.authorization.missing",
             Severity.ERROR,
             f"Request Authorization {what} is missing but is required by the spec file (security scheme '{name}')",
             f"{check.base}.request.{'headers' if what == 'header' else 'query'}",
-            request.headers if what == "header" else request.query,
+            check.request_headers if what == "header" else check.query,
             operation.location,
             None,
             f"{operation.pointer}/security" if "security" in operation.node else "#/security",

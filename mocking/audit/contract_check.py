@@ -5,21 +5,26 @@ the candidates. The mock's status must be one of theirs, and its body must satis
 them with the mocked status. Bodies are compared by *shape*: a ``type`` rule is added at the body
 root, so example values do not have to be equal, but types, required keys and the pact's own rules
 (regex, integer, ...) still apply. Header differences are ignored (mocks rarely bother with them).
+
+Findings are the engine's `contracts.findings.Finding` (source ``pact-mock-validation``) with the
+engine's rule codes: ``request.path-or-method.unknown`` (no verified interaction and no spec),
+``request.path-or-method.unverified`` (a warning: the spec has the last word on the path),
+``response.status.unknown`` and ``response.body.incompatible``; ``specDetails.contract`` names the
+verified interaction the mock was compared with.
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from brokerclient.contract_source import ContractSet
+from contracts.findings import Finding, MockDetails, Severity, SpecDetails
 from contracts.matching import CompiledResponse, compile_response
 from contracts.mismatches import Mismatch, MismatchKind
 from contracts.model import actual_request, actual_response
-from mocking.audit.findings import DriftKind, Finding
 from mocking.audit.recorder import RecordedMock
 from mocking.server.dispatch import DispatchTable
 from mocking.server.interactions import MockInteraction, prepare_contracts
@@ -64,22 +69,56 @@ class PactIndex:
         return found
 
 
-_TYPE_MESSAGE = re.compile(
-    r"type mismatch|\((String|Integer|Decimal|Boolean|Null|Array|Object)\) to "
-    r"(be the same type|be an? (integer|decimal|number|null)|match a boolean)",
-    re.IGNORECASE,
-)
+PACT_SOURCE = "pact-mock-validation"
+BASE = "[root].interactions[0]"  # the mock, read as a one-interaction pact (as the spec check does)
 
 
-def _drift_kind(mismatch: Mismatch) -> DriftKind:
-    text = mismatch.message.lower()
-    if mismatch.kind is MismatchKind.BODY_TYPE:
-        return DriftKind.CONTENT_TYPE
-    if "missing" in text:
-        return DriftKind.MISSING_FIELD
-    if _TYPE_MESSAGE.search(mismatch.message):
-        return DriftKind.WRONG_TYPE
-    return DriftKind.CONTRACT_MISMATCH
+def _finding(
+    code: str,
+    severity: Severity,
+    message: str,
+    mock: RecordedMock,
+    location: str,
+    value: Any,
+    *,
+    contract: str,
+    expected: Any = None,
+    interaction: MockInteraction | None = None,
+) -> Finding:
+    return Finding(
+        code=code,
+        severity=severity,
+        message=message,
+        mock=MockDetails(mock.describe(), None, f"{BASE}.{location}", value, mock.location),
+        spec=SpecDetails(
+            location=f"[root].interactions[{interaction.index}]" if interaction else "[root].interactions",
+            path_name=interaction.path if interaction else None,
+            path_method=interaction.method if interaction else None,
+            value=expected,
+            contract=contract,
+        ),
+        source=PACT_SOURCE,
+    )
+
+
+def _mismatch_finding(mock: RecordedMock, interaction: MockInteraction, mismatch: Mismatch) -> Finding:
+    code = (
+        "response.content-type.incompatible"
+        if mismatch.kind is MismatchKind.BODY_TYPE
+        else "response.body.incompatible"
+    )
+    where = mismatch.path[1:] if mismatch.path.startswith("$") else ""
+    return _finding(
+        code,
+        Severity.ERROR,
+        f"Response body differs from the verified pact: {mismatch.message}",
+        mock,
+        f"response.body{where}",
+        mismatch.actual,
+        contract=f"pact {interaction.id}",
+        expected=mismatch.expected,
+        interaction=interaction,
+    )
 
 
 def _paths(path: str, base_paths: list[str]) -> list[str]:
@@ -107,16 +146,21 @@ def check_mock_against_pacts(
     if not candidates:
         known = sorted({f"{i.method} {i.path}" for i in index.interactions})
         closest = difflib.get_close_matches(f"{mock.method} {path}", known, n=3, cutoff=0.3)
+        hint = f" (closest verified: {', '.join(closest)})" if closest else ""
+        if spec_present:  # the spec documents or rejects the path; the pacts only say nobody verified it
+            code, severity = "request.path-or-method.unverified", Severity.WARNING
+        else:
+            code, severity = "request.path-or-method.unknown", Severity.ERROR
         return [
-            Finding(
-                DriftKind.NOT_COVERED if spec_present else DriftKind.UNKNOWN_PATH,
-                "warning" if spec_present else "error",
-                f"verified pacts of {provider}",
-                "request",
-                f"no verified interaction covers {mock.method} {path}"
-                + (f"; closest: {', '.join(closest)}" if closest else ""),
+            _finding(
+                code,
+                severity,
+                f"No verified interaction covers {mock.method} {path}{hint}",
+                mock,
+                "request.path",
+                path,
+                contract=f"verified pacts of {provider}",
                 expected=closest,
-                actual=f"{mock.method} {path}",
             )
         ]
     if mock.status is None:
@@ -124,14 +168,17 @@ def check_mock_against_pacts(
     statuses = sorted({c.interaction.response.status for c in candidates})
     if mock.status not in statuses:
         return [
-            Finding(
-                DriftKind.UNKNOWN_STATUS,
-                "warning" if spec_present else "error",
-                f"verified pacts of {provider}",
+            _finding(
+                "response.status.unknown",
+                Severity.WARNING if spec_present else Severity.ERROR,
+                f"Response status code never verified for {mock.method} {path}: {mock.status} "
+                f"(verified: {', '.join(map(str, statuses))})",
+                mock,
                 "response.status",
-                f"status {mock.status} was never verified for {mock.method} {path} (verified: {', '.join(map(str, statuses))})",
+                mock.status,
+                contract=f"verified pacts of {provider}",
                 expected=statuses,
-                actual=mock.status,
+                interaction=candidates[0],
             )
         ]
     best: tuple[MockInteraction, list[Mismatch]] | None = None
@@ -146,16 +193,4 @@ def check_mock_against_pacts(
             return []
     assert best is not None
     interaction, mismatches = best
-    source = f"pact {interaction.id}"
-    return [
-        Finding(
-            _drift_kind(m),
-            "error",
-            source,
-            f"response.{m.kind.value} {m.path}",
-            m.message,
-            expected=m.expected,
-            actual=m.actual,
-        )
-        for m in mismatches
-    ]
+    return [_mismatch_finding(mock, interaction, m) for m in mismatches]

@@ -11,16 +11,30 @@ import pytest
 
 from brokerclient.errors import BrokerClientError
 from brokerclient.option_specs import values_from_pytest
+from contracts.findings import Finding
 from mocking.audit.contract_check import PactIndex, check_mock_against_pacts
-from mocking.audit.findings import DriftKind, Finding
-from mocking.audit.openapi_check import SpecIndex, check_mock_against_spec
 from mocking.audit.pact_writer import write_pacts
 from mocking.audit.recorder import RecordedMock, Recorder
 from mocking.audit.report import AuditResult, CheckedMock, render
+from mocking.audit.spec_check import SpecAudit
 from mocking.audit.targets import AuditTarget, parse_targets, target_for
 from mocking.errors import MockingError
 
-_SPEC_COVERS = {DriftKind.UNKNOWN_PATH, DriftKind.UNKNOWN_METHOD}
+
+def _merged(spec_findings: list[Finding], pact_findings: list[Finding]) -> list[Finding]:
+    """The spec's findings, then the pacts' ones it does not already say (path and status verdicts)."""
+    spec_codes = {f.code for f in spec_findings}
+    merged = list(spec_findings)
+    for finding in pact_findings:
+        if (
+            finding.code.startswith("request.path-or-method.")
+            and "request.path-or-method.unknown" in spec_codes
+        ):
+            continue
+        if finding.code == "response.status.unknown" and finding.code in spec_codes:
+            continue
+        merged.append(finding)
+    return merged
 
 
 class AuditPlugin:
@@ -42,7 +56,7 @@ class AuditPlugin:
         self.libraries = self.recorder.install()
         self.result: AuditResult | None = None
         self.written: list[Path] = []
-        self._spec_indexes: dict[str, SpecIndex] = {}
+        self._spec_audits: dict[str, SpecAudit] = {}
         self._pact_indexes: dict[str, PactIndex] = {}
 
     # ------------------------------------------------------------------------------ hooks
@@ -84,12 +98,12 @@ class AuditPlugin:
 
     # ------------------------------------------------------------------------------ checks
 
-    def _spec_index(self, target: AuditTarget) -> SpecIndex | None:
+    def _spec_audit(self, target: AuditTarget) -> SpecAudit | None:
         if target.spec is None:
             return None
-        if target.provider not in self._spec_indexes:
-            self._spec_indexes[target.provider] = SpecIndex(target.spec, target.base_paths)
-        return self._spec_indexes[target.provider]
+        if target.provider not in self._spec_audits:
+            self._spec_audits[target.provider] = SpecAudit.build(target.spec, target.base_paths)
+        return self._spec_audits[target.provider]
 
     def _pact_index(self, target: AuditTarget) -> PactIndex | None:
         if target.contracts is None:
@@ -113,24 +127,14 @@ class AuditPlugin:
             if target is None:
                 checked.append(CheckedMock(mock, None, note=f"host {mock.host}"))
                 continue
-            findings: list[Finding] = []
-            spec_index = self._spec_index(target)
-            if spec_index is not None:
-                findings.extend(check_mock_against_spec(mock, spec_index, target.spec_source or "spec"))
+            spec_audit = self._spec_audit(target)
+            findings = spec_audit.check(mock) if spec_audit is not None else []
             pact_index = self._pact_index(target)
             if pact_index is not None:
-                spec_kinds = {f.kind for f in findings}
-                for finding in check_mock_against_pacts(
-                    mock, pact_index, spec_present=spec_index is not None, base_paths=target.base_paths
-                ):
-                    if (
-                        finding.kind in (DriftKind.NOT_COVERED, DriftKind.UNKNOWN_PATH)
-                        and spec_kinds & _SPEC_COVERS
-                    ):
-                        continue
-                    if finding.kind is DriftKind.UNKNOWN_STATUS and DriftKind.UNKNOWN_STATUS in spec_kinds:
-                        continue
-                    findings.append(finding)
+                pact_findings = check_mock_against_pacts(
+                    mock, pact_index, spec_present=spec_audit is not None, base_paths=target.base_paths
+                )
+                findings = _merged(findings, pact_findings)
             note = (
                 "dynamic response (callback or side effect): only the request was checked"
                 if mock.dynamic

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from mocking.audit.findings import Finding
+from contracts.findings import Finding, Severity
 from mocking.audit.recorder import RecordedMock
 from mocking.audit.targets import AuditTarget
 
@@ -21,11 +21,11 @@ class CheckedMock:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
+        return [f for f in self.findings if f.severity is Severity.ERROR]
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
+        return [f for f in self.findings if f.severity is Severity.WARNING]
 
 
 @dataclass(slots=True)
@@ -99,6 +99,43 @@ def _short(location: str) -> str:
     return relative if not relative.startswith("..") else location
 
 
+MOCK_BASE = "[root].interactions[0]."
+
+
+def where(finding: Finding) -> str:
+    """Where in the mock: the engine's location without the one-interaction prefix (`response.body.total`)."""
+    location = finding.mock.location
+    return location[len(MOCK_BASE) :] if location.startswith(MOCK_BASE) else location
+
+
+def _shown(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) or (isinstance(value, list) and len(value) <= 8)
+
+
+def explained(finding: Finding) -> str:
+    """The engine's message, with the mock's value (and the spec's, when short) for value problems."""
+    text = finding.message
+    if (
+        finding.code.endswith(".incompatible")
+        and finding.mock.value is not None
+        and _shown(finding.mock.value)
+    ):
+        text += f" (the mock has {finding.mock.value!r}"
+        if finding.spec.value is not None and _shown(finding.spec.value):
+            text += f", the contract: {finding.spec.value!r}"
+        text += ")"
+    return text
+
+
+def according_to(finding: Finding) -> str:
+    """Which contract says so: `OpenAPI orders.yaml GET /orders/{orderId}` or `pact Web: get an order`."""
+    spec = finding.spec
+    if spec.contract is not None:
+        return spec.contract
+    operation = f" {str(spec.path_method).upper()} {spec.path_name}" if spec.path_name else ""
+    return f"OpenAPI {spec.spec_file or 'spec'}{operation} ({spec.pointer or spec.location})"
+
+
 def render(result: AuditResult, writer: Writer, *, strict: bool) -> None:
     writer.write_sep("=", "tether mock audit", bold=True)
     for target in result.targets:
@@ -118,13 +155,13 @@ def render(result: AuditResult, writer: Writer, *, strict: bool) -> None:
             mock = checked.mock
             writer.write_line(f"  {mock.library} mock at {_short(mock.location)}: {mock.describe()}")
             for finding in checked.findings:
-                mark = "x" if finding.severity == "error" else "!"
+                error = finding.severity is Severity.ERROR
                 writer.write_line(
-                    f"    {mark} {finding.kind.value:<17} {finding.location}: {finding.message}",
-                    red=finding.severity == "error",
-                    yellow=finding.severity == "warning",
+                    f"    {'x' if error else '!'} {finding.code} at {where(finding)}: {explained(finding)}",
+                    red=error,
+                    yellow=not error,
                 )
-                writer.write_line(f"      according to {finding.source}")
+                writer.write_line(f"      according to {according_to(finding)}")
     hosts = sorted({c.mock.host or "?" for c in result.not_audited if c.note.startswith("host")})
     notes = [c for c in result.checked if c.note and c.target is not None]
     writer.write_line("")

@@ -41,4 +41,4 @@ def _checker(spec: dict[str, Any]) -> OpenAPIChecker:
 
 
 def check(spec: dict[str, Any], pact: dict[str, Any]) -> dict[str, Any]:
-    return run_checker(_checker(spec), [parse_pact(pact, "pact")], name_files=False).to_json()
+    return run_checker(_checker(spec), [("pact", parse_pact(pact, "pact"))], name_files=False).to_json()

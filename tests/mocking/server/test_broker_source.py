@@ -219,7 +219,8 @@ def test_hand_written_mock():
             f"contract: OrdersApi: 2 verified pact(s) from {seeded_broker.url} (1 skipped)",
             "  skipped pact *: never successfully verified by OrdersApi (pending)*",
             "DRIFT *::test_hand_written_mock",
-            "    x wrong-type        response.body $: Type mismatch: Expected * (Object) to be the same type as * (Array)",
+            "    x response.body.incompatible at response.body: Response body differs from the verified pact: "
+            "Type mismatch: Expected * (Object) to be the same type as * (Array)*",
             "      according to pact Mobile: list products",
         ]
     )
@@ -294,7 +295,8 @@ def test_hand_written(requests_mock):
         [
             f"contract: OrdersApi: OpenAPI {seeded_broker.url} (provider contract of OrdersApi p2) + * verified pact(s)*",
             "DRIFT *::test_hand_written",
-            "    x path-parameter    request.path {orderId}: path parameter orderId='latest': 'latest' is not of type 'integer'",
+            "    x request.path-or-method.unknown at request.path: Path or method not defined in spec file: "
+            "GET /orders/latest (path parameter 'orderId': must be integer)",
         ]
     )
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from contracts.openapi.checker import OpenAPIChecker
+from contracts.model import HttpInteraction, HttpRequest, HttpResponse
+from contracts.openapi.checker import CheckOptions, OpenAPIChecker
 from contracts.openapi.document import parse_openapi
 from contracts.openapi.matchers import parse_rule_path
 from contracts.openapi.media import accept_ranges, find_matching_type
@@ -315,3 +316,68 @@ def test_unknown_paths_come_with_a_hint() -> None:
         "Path or method not defined in spec file: GET /x?y=1 (the query string belongs in the pact's query, not in its path)",
         "Path or method not defined in spec file: GET /zzzzzz",
     ]
+
+
+PARTIAL_SPEC = {
+    "openapi": "3.0.0",
+    "info": {"title": "t", "version": "1"},
+    "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}},
+    "security": [{"key": []}],
+    "paths": {
+        "/items": {
+            "post": {
+                "parameters": [
+                    {"name": "X-Trace", "in": "header", "required": True, "schema": {"type": "string"}},
+                    {"name": "dry", "in": "query", "required": True, "schema": {"type": "boolean"}},
+                    {
+                        "name": "flag",
+                        "in": "query",
+                        "schema": {"anyOf": [{"type": "boolean"}, {"type": "null"}]},
+                    },
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+                "responses": {"201": {"description": "created"}},
+            }
+        }
+    },
+}
+
+
+def _interaction(query: dict[str, list[str]]) -> HttpInteraction:
+    """Built in code from the pact model: the checker takes `contracts.model` objects as they are."""
+    return HttpInteraction(
+        description="create",
+        request=HttpRequest(method="POST", path="/items", query=query),
+        response=HttpResponse(status=201),
+    )
+
+
+def test_what_a_complete_request_lacks_is_missing_but_a_partial_one_only_unknown() -> None:
+    complete = OpenAPIChecker(parse_openapi(PARTIAL_SPEC)).check_interaction(_interaction({"flag": ["true"]}))
+    assert sorted((f.code, f.mock.location) for f in complete) == [
+        ("request.authorization.missing", "[root].interactions[0].request.headers"),
+        ("request.body.incompatible", "[root].interactions[0].request.body"),
+        ("request.header.incompatible", "[root].interactions[0].request.headers.X-Trace"),
+        ("request.query.incompatible", "[root].interactions[0].request.query.dry"),
+    ]
+    partial = OpenAPIChecker(parse_openapi(PARTIAL_SPEC), CheckOptions(partial_request=True))
+    assert partial.check_interaction(_interaction({"flag": ["true"]})) == []
+    (wrong,) = partial.check_interaction(_interaction({"dry": ["maybe"]}), 3, "mocks.py:12")
+    assert (wrong.code, wrong.mock.location, wrong.mock.value, wrong.mock.mock_file) == (
+        "request.query.incompatible",
+        "[root].interactions[3].request.query.dry",
+        "maybe",
+        "mocks.py:12",
+    )
+
+
+def test_text_parameters_are_coerced_inside_any_of_branches() -> None:
+    """FastAPI's `Optional[bool]` query parameter is `anyOf: [boolean, null]`: `true` is a boolean."""
+    checker = OpenAPIChecker(parse_openapi(PARTIAL_SPEC), CheckOptions(partial_request=True))
+    assert checker.check_interaction(_interaction({"flag": ["false"]})) == []
+    (finding,) = checker.check_interaction(_interaction({"flag": ["yes"]}))
+    assert finding.code == "request.query.incompatible"
+    assert finding.message.endswith("must match a schema in anyOf")
