@@ -105,17 +105,27 @@ def test_pending_failures_alone_do_not_fail() -> None:
 
 
 def test_a_run_that_failed_outside_any_interaction() -> None:
-    output = "\nFailed to load pact - No pacts found for provider 'OrdersApi' matching the given selectors\n"
+    """Read from the verifier's structured `errors`, not from its console output."""
+    problem = "No pacts found for provider 'OrdersApi' matching the given selectors"
     raw = {
-        "results": {"interactionResults": [], "notices": [], "errors": []},
-        "output": output,
+        "results": {
+            "interactionResults": [],
+            "notices": [],
+            "errors": [
+                {"interaction": "Failed to load pact", "mismatch": {"type": "error", "message": problem}}
+            ],
+        },
+        "output": "\nThere were 1 pact failures\n",
         "raised": "x",
     }
     result = parse_results(raw, published=True)
     assert not result.success
-    assert result.errors == (
-        "Failed to load pact - No pacts found for provider 'OrdersApi' matching the given selectors",
-    )
+    assert result.errors == (f"Failed to load pact - {problem}",)
+
+
+def test_a_failed_run_without_structured_errors_keeps_what_the_verifier_raised() -> None:
+    raw = {"results": {"interactionResults": [], "errors": []}, "output": "", "raised": "verification failed"}
+    assert parse_results(raw, published=False).errors == ("verification failed",)
 
 
 def test_refused_publication_is_an_error() -> None:
