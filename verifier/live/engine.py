@@ -69,9 +69,8 @@ def _replay(options: ReplayOptions, emit: EventHandler, publications: list[Publi
     emit(PhaseStarted(Phase.REPLAY, options.base_url, total))
     result = run_replay(options, on_event=emit)
     if options.publish is not None:
-        # the Rust verifier publishes the results itself; a refusal is among the replay's errors
-        refused = [e for e in result.errors if "Publishing of verification results failed" in e]
-        publication = Publication("verification results", result.published, "\n".join(refused))
+        # the Rust verifier publishes the results itself
+        publication = Publication("verification results", result.published, "\n".join(result.publish_errors))
         publications.append(publication)
         emit(Published(publication.what, publication.success, publication.detail))
     emit(PhaseFinished(Phase.REPLAY, result.success, len(result.interactions)))

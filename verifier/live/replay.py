@@ -230,6 +230,7 @@ def parse_results(
         notices=notices,
         output=tuple(output),
         published=published and not publish_failed,
+        publish_errors=tuple(publish_failures),
     )
 
 

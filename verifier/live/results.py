@@ -88,6 +88,7 @@ class ReplayResult:
     notices: tuple[str, ...] = ()  # the broker's notices (pending / WIP explanations)
     output: tuple[str, ...] = ()  # the verifier's own report, colours stripped
     published: bool = False
+    publish_errors: tuple[str, ...] = ()  # why the broker refused the results (also among `errors`)
 
     @property
     def success(self) -> bool:

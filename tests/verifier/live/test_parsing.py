@@ -141,6 +141,7 @@ def test_refused_publication_is_an_error() -> None:
     assert result.errors == (
         "Publishing of verification results failed with an error: Request Failed - 400 Bad Request",
     )
+    assert result.publish_errors == result.errors
 
 
 def test_state_change_failures_are_reported() -> None:
