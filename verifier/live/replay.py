@@ -97,6 +97,9 @@ def run_replay(
             except TimeoutError as exc:
                 process.kill()
                 raise ReplayError(f"the pact verifier did not finish within {timeout:.0f}s") from exc
+            except BaseException:  # an event handler failed, or Ctrl-C: the worker must not outlive us
+                process.kill()
+                raise
             finally:
                 returncode = process.wait()
                 reader.join()

@@ -72,47 +72,16 @@ def run_self_check(
     stream, written to a pipe), on the calling thread."""
     spec = check_spec(options.spec)
     emit = on_event or (lambda _event: None)
+    timeout = (options.max_time or 600) + 120
     with tempfile.TemporaryDirectory(prefix="tether-selfcheck-") as tmp:
-        json_report, junit_report, console = (
-            Path(tmp, "run.json"),
-            Path(tmp, "junit.xml"),
-            Path(tmp, "st.txt"),
-        )
+        reports = Path(tmp)
         read_fd, write_fd = os.pipe()
-        args = [
-            *schemathesis_command(),
-            "--no-color",
-            "run",
-            spec,
-            "--url",
-            options.base_url,
-            "--phases",
-            ",".join(options.phases),
-            "--max-examples",
-            str(options.max_examples),
-            "--report",
-            "json,junit,ndjson",
-            "--report-json-path",
-            str(json_report),
-            "--report-junit-path",
-            str(junit_report),
-            # the engine's events, one JSON object per line, as they happen: /dev/fd/N opens the pipe
-            "--report-ndjson-path",
-            f"/dev/fd/{write_fd}",
-        ]
-        if options.max_time is not None:
-            args += ["--max-time", str(options.max_time)]
-        if options.seed is not None:
-            args += ["--seed", str(options.seed)]
-        for header in options.headers:
-            args += ["--header", header]
-        timeout = (options.max_time or 600) + 120
-        with open(console, "w+", encoding="utf-8", errors="replace") as output:
+        with open(reports / "st.txt", "w+", encoding="utf-8", errors="replace") as console:
             try:
                 process = subprocess.Popen(
-                    args,
+                    _st_args(options, spec, reports, write_fd),
                     cwd=tmp,
-                    stdout=output,
+                    stdout=console,
                     stderr=subprocess.STDOUT,
                     env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"},
                     pass_fds=(write_fd,),
@@ -137,21 +106,56 @@ def run_self_check(
                         event = self_check_event(line, options.phases)
                         if event is not None:
                             emit(event)
-                returncode = process.wait()
+            except BaseException:  # an event handler failed, or Ctrl-C: `st` must not outlive us
+                process.kill()
+                raise
             finally:
                 watchdog.cancel()
+                returncode = process.wait()
             if expired.is_set():
                 raise SelfCheckError(f"schemathesis did not finish within {timeout}s")
-            output.seek(0)
-            lines = output.read().splitlines()
-        report_text = "\n".join(lines)
-        if not json_report.exists():
+            console.seek(0)
+            lines = console.read().splitlines()
+        if not (reports / "run.json").exists():
             raise SelfCheckError(
                 f"schemathesis (exit code {returncode}) wrote no report:\n" + "\n".join(lines[-30:])
             )
-        run = json.loads(json_report.read_text(encoding="utf-8"))
-        operations = parse_junit(junit_report.read_text(encoding="utf-8")) if junit_report.exists() else ()
-    return build_result(options.spec, run, operations, report_text, returncode=returncode)
+        run = json.loads((reports / "run.json").read_text(encoding="utf-8"))
+        junit = reports / "junit.xml"
+        operations = parse_junit(junit.read_text(encoding="utf-8")) if junit.exists() else ()
+    return build_result(options.spec, run, operations, "\n".join(lines), returncode=returncode)
+
+
+def _st_args(options: SelfCheckOptions, spec: str, reports: Path, events_fd: int) -> list[str]:
+    args = [
+        *schemathesis_command(),
+        "--no-color",
+        "run",
+        spec,
+        "--url",
+        options.base_url,
+        "--phases",
+        ",".join(options.phases),
+        "--max-examples",
+        str(options.max_examples),
+        "--report",
+        "json,junit,ndjson",
+        "--report-json-path",
+        str(reports / "run.json"),
+        "--report-junit-path",
+        str(reports / "junit.xml"),
+        # schemathesis' engine events, one JSON object per line, flushed as they happen; /dev/fd/N
+        # (Linux, macOS) opens the pipe the parent reads
+        "--report-ndjson-path",
+        f"/dev/fd/{events_fd}",
+    ]
+    if options.max_time is not None:
+        args += ["--max-time", str(options.max_time)]
+    if options.seed is not None:
+        args += ["--seed", str(options.seed)]
+    for header in options.headers:
+        args += ["--header", header]
+    return args
 
 
 def self_check_event(line: str, phases: tuple[str, ...]) -> Event | None:
