@@ -44,7 +44,10 @@ def run(options: ProviderVerificationOptions, on_event: EventHandler = _ignore) 
     if options.replay is not None:
         check_replay_inputs(options.replay)
     publications: list[Publication] = []
-    replay = _replay(options.replay, on_event, publications) if options.replay is not None else None
+    replay: ReplayResult | None = None
+    if options.replay is not None:
+        replay, publication = _replay(options.replay, on_event)
+        publications.extend([publication] if publication is not None else [])
     self_check = _self_check(options.self_check, on_event) if options.self_check is not None else None
     if self_check is not None and options.publish is not None and options.broker is not None:
         publication = _publish(options.broker, options.provider, options.publish, self_check, on_event)
@@ -60,7 +63,7 @@ def run(options: ProviderVerificationOptions, on_event: EventHandler = _ignore) 
     )
 
 
-def _replay(options: ReplayOptions, emit: EventHandler, publications: list[Publication]) -> ReplayResult:
+def _replay(options: ReplayOptions, emit: EventHandler) -> tuple[ReplayResult, Publication | None]:
     total = (
         expected_interactions(options.pact_sources, options.provider, options.selection.consumers)
         if options.pact_sources
@@ -68,13 +71,12 @@ def _replay(options: ReplayOptions, emit: EventHandler, publications: list[Publi
     )
     emit(PhaseStarted(Phase.REPLAY, options.base_url, total))
     result = run_replay(options, on_event=emit)
-    if options.publish is not None:
-        # the Rust verifier publishes the results itself
+    publication: Publication | None = None
+    if options.publish is not None:  # the Rust verifier publishes the results itself
         publication = Publication("verification results", result.published, "\n".join(result.publish_errors))
-        publications.append(publication)
         emit(Published(publication.what, publication.success, publication.detail))
     emit(PhaseFinished(Phase.REPLAY, result.success, len(result.interactions)))
-    return result
+    return result, publication
 
 
 def _self_check(options: SelfCheckOptions, emit: EventHandler) -> SelfCheckResult:
