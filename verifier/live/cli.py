@@ -1,37 +1,30 @@
 """`tether verify provider`: replay pacts against a running provider and fuzz it against its own spec.
 
+This module parses the options, hands them to ``verifier.live.engine.run``, shows its events
+(``verifier.live.progress``) and renders the result (``verifier.live.report``).
+
 Exit status: 0 verified, 1 a verification failed (replay or self-check), 2 unusable input (an
 option, a file, an unreachable provider or broker).
 """
 
 from __future__ import annotations
 
-import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from brokerclient.errors import BrokerClientError
 from brokerclient.option_specs import BROKER_OPTIONS, SELECTOR_OPTIONS, VERIFICATION_OPTIONS
 from brokerclient.options import click_options, connection_from, selection_from
 from verifier.errors import VerifierError
+from verifier.live import engine
 from verifier.live.options import (
     BrokerOptions,
     LiveOptionsError,
+    ProviderVerificationOptions,
     PublishOptions,
     ReplayOptions,
     SelectionOptions,
@@ -41,16 +34,12 @@ from verifier.live.options import (
     check_pact_source,
     parse_header,
 )
-from verifier.live.publish import publish_self_check
-from verifier.live.replay import expected_interactions, run_replay
+from verifier.live.progress import event_view
 from verifier.live.report import FORMATS, print_text
-from verifier.live.results import ProviderVerification, ReplayResult, SelfCheckResult
-from verifier.live.selfcheck import check_spec, run_self_check
-from verifier.live.state_relay import StateChange
+from verifier.live.results import ProviderVerification
+from verifier.live.selfcheck import check_spec
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
-# `st run` prints one line as each phase ends, e.g. " ✅  Coverage (in 0.34s)"
-_PHASE_LINE = re.compile(r"^\s*\S+\s+(Examples|Coverage|Fuzzing|Stateful)\s+\(in ")
 
 
 @click.command(name="provider")
@@ -109,41 +98,19 @@ def provider_command(**raw: Any) -> None:
 
     Exit status: 0 verified, 1 verification failed, 2 unusable input.
     """
-    stderr = Console(stderr=True, soft_wrap=True)
     try:
-        replay_options, check_options, publish = _options(raw)
+        options = _options(raw)
     except (VerifierError, BrokerClientError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     try:
-        replay: ReplayResult | None = None
-        self_check: SelfCheckResult | None = None
-        with _progress(stderr) as progress:
-            if replay_options is not None:
-                replay = _replay(replay_options, progress, stderr)
-            if check_options is not None:
-                self_check = _self_check(check_options, progress, stderr)
-        if self_check is not None and publish is not None and raw["broker_url"]:
-            publish_self_check(_broker(raw), raw["provider"], publish, self_check)
-            self_check = _published(self_check)
+        with event_view(Console(stderr=True, soft_wrap=True)) as on_event:
+            result = engine.run(options, on_event)
     except (VerifierError, BrokerClientError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    result = ProviderVerification(
-        provider=raw["provider"],
-        base_url=raw["provider_base_url"],
-        provider_version=raw["provider_version"],
-        replay=replay,
-        self_check=self_check,
-    )
     _emit(result, raw["fmt"], raw["output"])
-    sys.exit(0 if result.success else 1)
-
-
-def _published(check: SelfCheckResult) -> SelfCheckResult:
-    from dataclasses import replace
-
-    return replace(check, published=True)
+    sys.exit(result.exit_status)
 
 
 def _broker(raw: dict[str, Any]) -> BrokerOptions:
@@ -153,9 +120,7 @@ def _broker(raw: dict[str, Any]) -> BrokerOptions:
     return broker
 
 
-def _options(
-    raw: dict[str, Any],
-) -> tuple[ReplayOptions | None, SelfCheckOptions | None, PublishOptions | None]:
+def _options(raw: dict[str, Any]) -> ProviderVerificationOptions:
     base_url = check_http_url("--provider-base-url", raw["provider_base_url"])
     broker = _broker(raw) if raw["broker_url"] else None
     headers = tuple(parse_header(h) for h in raw["headers"])
@@ -246,72 +211,15 @@ def _options(
                 raise LiveOptionsError(
                     f"--{name.replace('_', '-')} tunes the self-check: give --openapi SPEC too"
                 )
-    if broker is not None and (from_broker or publish is not None):
-        broker.check_reachable()
-    return replay, check, publish
-
-
-@contextmanager
-def _progress(console: Console) -> Iterator[Progress | None]:
-    if not console.is_terminal:
-        yield None
-        return
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
+    return ProviderVerificationOptions(
+        provider=raw["provider"],
+        base_url=base_url,
+        provider_version=raw["provider_version"],
+        replay=replay,
+        self_check=check,
+        publish=publish,
+        broker=broker,
     )
-    with progress:
-        yield progress
-
-
-def _replay(options: ReplayOptions, progress: Progress | None, console: Console) -> ReplayResult:
-    total = (
-        expected_interactions(options.pact_sources, options.provider, options.selection.consumers)
-        if options.pact_sources
-        else None
-    )
-    if progress is None:
-        console.print(
-            f"Replaying pacts against {options.provider} at {options.base_url} ...",
-            highlight=False,
-            markup=False,
-        )
-        return run_replay(options)
-    task = progress.add_task(f"Replaying pacts against {escape(options.provider)}", total=total)
-
-    def advance(change: StateChange) -> None:
-        label = change.state or "(no provider state)"
-        progress.update(task, advance=1, description=f"Replaying pacts: given {escape(label)}")
-
-    result = run_replay(options, on_interaction=advance)
-    count = len(result.interactions)
-    progress.update(task, completed=count, total=count, description=f"Replayed {count} interactions")
-    return result
-
-
-def _self_check(options: SelfCheckOptions, progress: Progress | None, console: Console) -> SelfCheckResult:
-    if progress is None:
-        console.print(
-            f"Running schemathesis ({', '.join(options.phases)}) against {options.base_url} ...",
-            highlight=False,
-        )
-        return run_self_check(options)
-    task = progress.add_task("Schemathesis: loading the spec", total=len(options.phases))
-
-    finished: set[str] = set()
-
-    def on_line(line: str) -> None:
-        match = _PHASE_LINE.match(line)
-        if match and match.group(1) not in finished:
-            finished.add(match.group(1))
-            progress.update(task, completed=len(finished), description=f"Schemathesis: {match.group(1)} done")
-
-    return run_self_check(options, on_line=on_line)
 
 
 def _emit(result: ProviderVerification, fmt: str, output: Path | None) -> None:

@@ -103,6 +103,24 @@ class SelfCheckOptions:
     headers: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ProviderVerificationOptions:
+    """Everything `tether verify provider` was asked to do: what ``verifier.live.engine.run`` takes."""
+
+    provider: str
+    base_url: str
+    provider_version: str | None = None
+    replay: ReplayOptions | None = None  # None: no pacts to replay (--self-check-only, or only --openapi)
+    self_check: SelfCheckOptions | None = None  # None: no --openapi
+    publish: PublishOptions | None = None  # None: no --publish
+    broker: BrokerOptions | None = None
+
+    @property
+    def pacts_from_broker(self) -> bool:
+        """The broker hands out the pacts (pacts-for-verification), rather than files or pact URLs."""
+        return self.replay is not None and self.replay.broker is not None and not self.replay.pact_sources
+
+
 def parse_header(text: str) -> tuple[str, str]:
     """A `--header "Name: value"` option."""
     name, separator, value = text.partition(":")

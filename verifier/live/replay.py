@@ -2,25 +2,30 @@
 
 Tether does not re-implement replay: the Rust reference verifier sends every request, applies
 generators, calls the state-change endpoint and publishes results to the broker. This module
-prepares its configuration, relays state changes (for progress), and turns the verifier's JSON
-results into :class:`~verifier.live.results.ReplayResult`.
+prepares its configuration, follows the replay through the state-change relay and the worker's
+messages (as events, see ``verifier.live.events``), and turns the verifier's JSON results into
+:class:`~verifier.live.results.ReplayResult`.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 
 from verifier.errors import VerifierError
+from verifier.live.events import Event, InteractionStarted, InteractionVerified, StateChangeCalled
 from verifier.live.options import LiveOptionsError, ReplayOptions, local_pacts
 from verifier.live.results import InteractionResult, Mismatch, Outcome, ReplayResult
 from verifier.live.state_relay import StateChange, StateRelay
@@ -55,12 +60,8 @@ def expected_interactions(sources: Iterable[str], provider: str, consumers: Iter
     return total
 
 
-def run_replay(
-    options: ReplayOptions,
-    *,
-    on_interaction: Callable[[StateChange], None] | None = None,
-    timeout: float = 900.0,
-) -> ReplayResult:
+def check_replay_inputs(options: ReplayOptions) -> None:
+    """The provider, the pact URLs and the state-change endpoint answer (LiveOptionsError otherwise)."""
     check_reachable("--provider-base-url", options.base_url, "the provider")
     for source in options.pact_sources:
         if source.startswith(("http://", "https://")):
@@ -69,35 +70,133 @@ def run_replay(
         check_reachable(
             "--state-change-url", options.state_change_url, "the provider's state-change endpoint"
         )
+
+
+def run_replay(
+    options: ReplayOptions,
+    *,
+    on_event: Callable[[Event], None] | None = None,
+    timeout: float = 900.0,
+) -> ReplayResult:
+    """Replay the pacts (after :func:`check_replay_inputs`); ``on_event`` gets ``InteractionStarted`` /
+    ``StateChangeCalled`` as the replay runs and one ``InteractionVerified`` per interaction, on the
+    calling thread."""
+    inbox: queue.Queue[StateChange | dict[str, Any] | None] = queue.Queue()
     with (
         tempfile.TemporaryDirectory(prefix="tether-replay-") as tmp,
-        StateRelay(options.state_change_url, on_interaction) as relay,
+        StateRelay(options.state_change_url, inbox.put) as relay,
     ):
-        config_path, result_path = Path(tmp, "config.json"), Path(tmp, "result.json")
+        config_path = Path(tmp, "config.json")
         config_path.write_text(
             json.dumps({**options.to_json(), "stateRelayUrl": relay.url}), encoding="utf-8"
         )
-        stdout_path = Path(tmp, "stdout.txt")
-        with open(stdout_path, "wb") as stdout:
+        with open(Path(tmp, "stderr.txt"), "w+b") as stderr:
+            process, reader = _start_worker(config_path, stderr, inbox)
             try:
-                process = subprocess.run(
-                    [sys.executable, "-m", "verifier.live.replay_worker", str(config_path), str(result_path)],
-                    stdout=stdout,
-                    stderr=subprocess.PIPE,
-                    env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
-                    timeout=timeout,
-                    check=False,
-                )
-            except subprocess.TimeoutExpired as exc:
+                items, finished = _follow(inbox, _Tracker(on_event), deadline=time.monotonic() + timeout)
+            except TimeoutError as exc:
+                process.kill()
                 raise ReplayError(f"the pact verifier did not finish within {timeout:.0f}s") from exc
-        if process.returncode != 0 or not result_path.exists():
-            stderr = process.stderr.decode(errors="replace").strip()
-            raise ReplayError(
-                f"the pact verifier failed to run (exit code {process.returncode}):\n{_tail(stderr, 30)}"
-            )
-        raw = json.loads(result_path.read_text(encoding="utf-8"))
+            except BaseException:  # an event handler failed, or Ctrl-C: the worker must not outlive us
+                process.kill()
+                raise
+            finally:
+                returncode = process.wait()
+                reader.join()
+            if returncode != 0 or finished is None:
+                stderr.seek(0)
+                text = stderr.read().decode(errors="replace").strip()
+                raise ReplayError(
+                    f"the pact verifier failed to run (exit code {returncode}):\n{_tail(text, 30)}"
+                )
+        raw = {**finished, "results": {**finished.get("results", {}), "interactionResults": items}}
         state_failures = list(relay.failures)
     return parse_results(raw, published=options.publish is not None, state_failures=state_failures)
+
+
+def _start_worker(
+    config_path: Path, stderr: IO[bytes], inbox: queue.Queue[StateChange | dict[str, Any] | None]
+) -> tuple[subprocess.Popen[bytes], threading.Thread]:
+    """The worker writes its messages to a pipe; a thread puts them in `inbox`, then None at its end.
+    Its stdout (where the Rust FFI prints its report) goes nowhere: the report also comes as a message."""
+    read_fd, write_fd = os.pipe()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "verifier.live.replay_worker", str(config_path), str(write_fd)],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
+            pass_fds=(write_fd,),
+        )
+    except OSError:
+        os.close(read_fd)
+        raise
+    finally:
+        os.close(write_fd)
+
+    def read() -> None:
+        with os.fdopen(read_fd, encoding="utf-8", errors="replace") as pipe:
+            for line in pipe:
+                try:
+                    message = json.loads(line)
+                except json.JSONDecodeError:  # a line cut short by a crash: the exit code tells the story
+                    continue
+                if isinstance(message, dict):
+                    inbox.put(message)
+        inbox.put(None)
+
+    reader = threading.Thread(target=read, name="replay-worker-reader", daemon=True)
+    reader.start()
+    return process, reader
+
+
+def _follow(
+    inbox: queue.Queue[StateChange | dict[str, Any] | None], tracker: _Tracker, *, deadline: float
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Hand state changes and results to the tracker until the worker's pipe closes."""
+    items: list[dict[str, Any]] = []
+    finished: dict[str, Any] | None = None
+    while True:
+        try:
+            item = inbox.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty as exc:
+            raise TimeoutError from exc
+        if item is None:
+            return items, finished
+        if isinstance(item, StateChange):
+            tracker.state_change(item)
+        elif "interaction" in item:
+            items.append(item["interaction"])
+            tracker.verified(_interaction(item["interaction"]))
+        elif "finished" in item:
+            finished = item["finished"]
+
+
+class _Tracker:
+    """Turns the relay's calls into events. The Rust verifier calls the state-change endpoint for every
+    interaction (with state '' when it has none): all setups, the request, then all teardowns; a failed
+    setup ends the interaction. So an interaction starts with a setup that follows a teardown, a failed
+    setup, or nothing."""
+
+    def __init__(self, on_event: Callable[[Event], None] | None) -> None:
+        self._emit = on_event or (lambda _event: None)
+        self._previous: StateChange | None = None
+        self._started = 0
+
+    def state_change(self, change: StateChange) -> None:
+        previous = self._previous
+        if change.action == "setup" and (
+            previous is None or previous.action != "setup" or previous.problem is not None
+        ):
+            self._started += 1
+            self._emit(InteractionStarted(self._started, change.state))
+        self._previous = change
+        self._emit(
+            StateChangeCalled(change.state, change.action, change.params, change.status, change.problem)
+        )
+
+    def verified(self, result: InteractionResult) -> None:
+        self._emit(InteractionVerified(result))
 
 
 def parse_results(
@@ -113,13 +212,16 @@ def parse_results(
             errors.append(problem)
     if raw.get("raised") and not any(i.blocks for i in interactions):
         # the run failed outside any interaction: no pacts, an unreadable source, a broker error...
-        errors.extend(_failure_lines(output) or [str(raw["raised"])])
+        errors.extend(_run_errors(results) or [str(raw["raised"])])
     if not interactions and not errors:
         errors.append(
             "no interactions were verified: the pact sources hold no HTTP interaction for this provider"
         )
     notices = tuple(_notice_text(n) for n in results.get("notices", []) if _notice_text(n))
-    # the Rust verifier's own wording when the broker refuses the results
+    # The one place we read the verifier's console: its JSON results (pact_ffi's verifier-results
+    # schema: result, notices, errors, pendingErrors, interactionResults, output) have no field for
+    # the publication, and the Rust verifier only reports a refused publication in its output, in
+    # this wording (a fixed substring, no pattern).
     publish_failures = [
         line.strip() for line in output if "Publishing of verification results failed" in line
     ]
@@ -131,6 +233,7 @@ def parse_results(
         notices=notices,
         output=tuple(output),
         published=published and not publish_failed,
+        publish_errors=tuple(publish_failures),
     )
 
 
@@ -171,11 +274,16 @@ def _notice_text(notice: Any) -> str:
     return str(notice)
 
 
-_FAILURE = re.compile(r"(error|failed|no pacts|not found|could not|unable)", re.IGNORECASE)
-
-
-def _failure_lines(output: list[str]) -> list[str]:
-    return [line.strip() for line in output if line.strip() and _FAILURE.search(line)][:10]
+def _run_errors(results: dict[str, Any]) -> list[str]:
+    """The verifier's structured errors of the run (``{"interaction": "Failed to load pact", "mismatch":
+    {"type": "error", "message": ...}}``), worded as its report words them."""
+    problems: list[str] = []
+    for entry in results.get("errors") or []:
+        mismatch = entry.get("mismatch") if isinstance(entry, dict) else None
+        if isinstance(mismatch, dict) and mismatch.get("type") == "error":
+            where, message = str(entry.get("interaction") or ""), str(mismatch.get("message") or "")
+            problems.append(f"{where} - {message}" if where and message else where or message)
+    return problems
 
 
 def _tail(text: str, lines: int) -> str:

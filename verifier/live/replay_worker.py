@@ -1,8 +1,13 @@
 """Runs pact-python's ``Verifier`` (the Rust reference verifier) in a child process.
 
-``python -m verifier.live.replay_worker CONFIG.json RESULT.json``: CONFIG is
-``ReplayOptions.to_json()`` plus ``stateRelayUrl``; RESULT receives the Verifier's own JSON
-results (``Verifier.results``), its plain-text report and whether ``verify()`` raised.
+``python -m verifier.live.replay_worker CONFIG.json FD``: CONFIG is ``ReplayOptions.to_json()``
+plus ``stateRelayUrl``; FD is the write end of a pipe from the parent, which receives one JSON
+message per line (see :func:`messages`): one ``{"interaction": ...}`` per entry of the Verifier's
+own JSON results (``Verifier.results["interactionResults"]``), then ``{"finished": {"results":
+..., "output": ..., "raised": ...}}`` with the rest of the results, its plain-text report and
+whether ``verify()`` raised. The Rust verifier returns its results when the whole replay ends, so
+the interaction messages arrive together at the end; the state-change relay is what follows the
+replay as it runs.
 
 A child process keeps the FFI's direct writes to file descriptor 1 out of Tether's own output
 (``--format json`` on stdout stays clean) and lets the parent stop a hung verification.
@@ -13,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -79,22 +85,28 @@ def build_verifier(config: dict[str, Any]) -> Any:
     return verifier
 
 
+def messages(results: dict[str, Any], output: str, raised: str | None) -> Iterator[dict[str, Any]]:
+    """The worker's messages to its parent, in order."""
+    for item in results.get("interactionResults") or []:
+        yield {"interaction": item}
+    rest = {key: value for key, value in results.items() if key != "interactionResults"}
+    yield {"finished": {"results": rest, "output": output, "raised": raised}}
+
+
 def main(argv: list[str]) -> int:
-    config_path, result_path = Path(argv[0]), Path(argv[1])
+    config_path, fd = Path(argv[0]), int(argv[1])
     os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
     config = json.loads(config_path.read_text(encoding="utf-8"))
-    verifier = build_verifier(config)
-    raised: str | None = None
-    try:
-        verifier.verify()
-    except RuntimeError as exc:  # the Verifier raises RuntimeError for any failed verification
-        raised = str(exc)
-    result = {
-        "results": verifier.results,
-        "output": verifier.output(strip_ansi=True),
-        "raised": raised,
-    }
-    result_path.write_text(json.dumps(result), encoding="utf-8")
+    with os.fdopen(fd, "w", encoding="utf-8") as pipe:
+        verifier = build_verifier(config)
+        raised: str | None = None
+        try:
+            verifier.verify()
+        except RuntimeError as exc:  # the Verifier raises RuntimeError for any failed verification
+            raised = str(exc)
+        for message in messages(verifier.results or {}, verifier.output(strip_ansi=True), raised):
+            pipe.write(json.dumps(message) + "\n")
+            pipe.flush()
     return 0
 
 

@@ -68,6 +68,18 @@ class InteractionResult:
 
 
 @dataclass(frozen=True)
+class PactResult:
+    """The interactions of one consumer's pact with the provider."""
+
+    consumer: str
+    interactions: tuple[InteractionResult, ...]
+
+    @property
+    def success(self) -> bool:
+        return bool(self.interactions) and not any(i.blocks for i in self.interactions)
+
+
+@dataclass(frozen=True)
 class ReplayResult:
     """What pact-python's Verifier reported for every interaction of every pact it replayed."""
 
@@ -76,6 +88,7 @@ class ReplayResult:
     notices: tuple[str, ...] = ()  # the broker's notices (pending / WIP explanations)
     output: tuple[str, ...] = ()  # the verifier's own report, colours stripped
     published: bool = False
+    publish_errors: tuple[str, ...] = ()  # why the broker refused the results (also among `errors`)
 
     @property
     def success(self) -> bool:
@@ -84,6 +97,13 @@ class ReplayResult:
     @property
     def consumers(self) -> list[str]:
         return sorted({i.consumer for i in self.interactions})
+
+    @property
+    def pacts(self) -> tuple[PactResult, ...]:
+        return tuple(
+            PactResult(consumer, tuple(i for i in self.interactions if i.consumer == consumer))
+            for consumer in self.consumers
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -165,19 +185,34 @@ class SelfCheckResult:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """Something sent to the broker: the replay's verification results, or the provider contract."""
+
+    what: str  # "verification results" | "provider contract"
+    success: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class ProviderVerification:
-    """The whole outcome of `tether verify provider`."""
+    """The whole outcome of `tether verify provider` (what ``verifier.live.engine.run`` returns)."""
 
     provider: str
     base_url: str
     provider_version: str | None
     replay: ReplayResult | None
     self_check: SelfCheckResult | None
+    publications: tuple[Publication, ...] = ()
 
     @property
     def success(self) -> bool:
         parts = [p.success for p in (self.replay, self.self_check) if p is not None]
         return bool(parts) and all(parts)
+
+    @property
+    def exit_status(self) -> int:
+        """0 verified, 1 a verification failed (unusable input never gets this far: it is exit 2)."""
+        return 0 if self.success else 1
 
     def to_json(self) -> dict[str, Any]:
         interactions = self.replay.interactions if self.replay else ()

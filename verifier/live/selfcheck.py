@@ -3,8 +3,9 @@
 Schemathesis 4 has no public engine API, so Tether drives its CLI, ``st run``, in a child process
 (in a scratch directory, so its cache never leaks between runs) and reads the two machine reports
 it writes: the JSON run report (phases, counts, failure codes, warnings) and the JUnit report (one
-test case per API operation, with the failure text). ``st``'s console output is streamed for
-progress and kept as the human-readable report that is published as the self-verification.
+test case per API operation, with the failure text). Progress comes from a third report, its NDJSON
+event stream, which ``st`` writes to a pipe as it runs. ``st``'s console output is kept as the
+human-readable report that is published as the self-verification.
 
 Tether's verdict is schemathesis' exit code, with one addition: an operation the spec documents
 that only ever answers ``405 Method Not Allowed`` (schemathesis reports it as the
@@ -20,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ import defusedxml.ElementTree as SafeET
 from contracts.errors import ContractError
 from contracts.openapi.document import load_openapi
 from verifier.errors import VerifierError
+from verifier.live.events import Event, SelfCheckOperation, SelfCheckPhaseFinished, SelfCheckPhaseStarted
 from verifier.live.options import LiveOptionsError, SelfCheckOptions
 from verifier.live.results import OperationResult, Outcome, SelfCheckFailure, SelfCheckResult
 
@@ -63,68 +66,128 @@ def check_spec(spec: str) -> str:
 def run_self_check(
     options: SelfCheckOptions,
     *,
-    on_line: Callable[[str], None] | None = None,
+    on_event: Callable[[Event], None] | None = None,
 ) -> SelfCheckResult:
+    """Run ``st run``; ``on_event`` gets its phases and operations as they finish (from its NDJSON event
+    stream, written to a pipe), on the calling thread."""
     spec = check_spec(options.spec)
+    emit = on_event or (lambda _event: None)
+    timeout = (options.max_time or 600) + 120
     with tempfile.TemporaryDirectory(prefix="tether-selfcheck-") as tmp:
-        json_report, junit_report = Path(tmp, "run.json"), Path(tmp, "junit.xml")
-        args = [
-            *schemathesis_command(),
-            "--no-color",
-            "run",
-            spec,
-            "--url",
-            options.base_url,
-            "--phases",
-            ",".join(options.phases),
-            "--max-examples",
-            str(options.max_examples),
-            "--report",
-            "json,junit",
-            "--report-json-path",
-            str(json_report),
-            "--report-junit-path",
-            str(junit_report),
-        ]
-        if options.max_time is not None:
-            args += ["--max-time", str(options.max_time)]
-        if options.seed is not None:
-            args += ["--seed", str(options.seed)]
-        for header in options.headers:
-            args += ["--header", header]
-        lines: list[str] = []
-        timeout = (options.max_time or 600) + 120
-        process = subprocess.Popen(
-            args,
-            cwd=tmp,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"},
-            text=True,
-            errors="replace",
-        )
-        if process.stdout is None:  # pragma: no cover - Popen with stdout=PIPE always sets it
-            raise SelfCheckError("schemathesis started without an output pipe")
-        try:
-            for line in process.stdout:
-                lines.append(line.rstrip("\n"))
-                if on_line is not None:
-                    on_line(line.rstrip("\n"))
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired as exc:
-            process.kill()
-            process.wait()
-            raise SelfCheckError(f"schemathesis did not finish within {timeout}s") from exc
-        finally:
-            process.stdout.close()
-        report_text = "\n".join(lines)
-        if not json_report.exists():
+        reports = Path(tmp)
+        read_fd, write_fd = os.pipe()
+        with open(reports / "st.txt", "w+", encoding="utf-8", errors="replace") as console:
+            try:
+                process = subprocess.Popen(
+                    _st_args(options, spec, reports, write_fd),
+                    cwd=tmp,
+                    stdout=console,
+                    stderr=subprocess.STDOUT,
+                    env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"},
+                    pass_fds=(write_fd,),
+                )
+            except OSError:
+                os.close(read_fd)
+                raise
+            finally:
+                os.close(write_fd)
+            # the pipe closes when `st` exits; a watchdog kills it when it overruns
+            expired = threading.Event()
+
+            def stop() -> None:
+                expired.set()
+                process.kill()
+
+            watchdog = threading.Timer(timeout, stop)
+            watchdog.start()
+            try:
+                with os.fdopen(read_fd, encoding="utf-8", errors="replace") as stream:
+                    for line in stream:
+                        event = self_check_event(line, options.phases)
+                        if event is not None:
+                            emit(event)
+            except BaseException:  # an event handler failed, or Ctrl-C: `st` must not outlive us
+                process.kill()
+                raise
+            finally:
+                watchdog.cancel()
+                returncode = process.wait()
+            if expired.is_set():
+                raise SelfCheckError(f"schemathesis did not finish within {timeout}s")
+            console.seek(0)
+            lines = console.read().splitlines()
+        if not (reports / "run.json").exists():
             raise SelfCheckError(
-                f"schemathesis (exit code {process.returncode}) wrote no report:\n" + "\n".join(lines[-30:])
+                f"schemathesis (exit code {returncode}) wrote no report:\n" + "\n".join(lines[-30:])
             )
-        run = json.loads(json_report.read_text(encoding="utf-8"))
-        operations = parse_junit(junit_report.read_text(encoding="utf-8")) if junit_report.exists() else ()
-    return build_result(options.spec, run, operations, report_text, returncode=process.returncode)
+        run = json.loads((reports / "run.json").read_text(encoding="utf-8"))
+        junit = reports / "junit.xml"
+        operations = parse_junit(junit.read_text(encoding="utf-8")) if junit.exists() else ()
+    return build_result(options.spec, run, operations, "\n".join(lines), returncode=returncode)
+
+
+def _st_args(options: SelfCheckOptions, spec: str, reports: Path, events_fd: int) -> list[str]:
+    args = [
+        *schemathesis_command(),
+        "--no-color",
+        "run",
+        spec,
+        "--url",
+        options.base_url,
+        "--phases",
+        ",".join(options.phases),
+        "--max-examples",
+        str(options.max_examples),
+        "--report",
+        "json,junit,ndjson",
+        "--report-json-path",
+        str(reports / "run.json"),
+        "--report-junit-path",
+        str(reports / "junit.xml"),
+        # schemathesis' engine events, one JSON object per line, flushed as they happen; /dev/fd/N
+        # (Linux, macOS) opens the pipe the parent reads
+        "--report-ndjson-path",
+        f"/dev/fd/{events_fd}",
+    ]
+    if options.max_time is not None:
+        args += ["--max-time", str(options.max_time)]
+    if options.seed is not None:
+        args += ["--seed", str(options.seed)]
+    for header in options.headers:
+        args += ["--header", header]
+    return args
+
+
+def self_check_event(line: str, phases: tuple[str, ...]) -> Event | None:
+    """One line of schemathesis' NDJSON event stream as an event, for the phases we asked for
+    (``{"PhaseStarted": {"phase": {"name": ...}}}``, ``{"ScenarioFinished": {"phase": ..., "status": ...,
+    "recorder": {"label": "GET /x"}}}``, ...); None for the others."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(record, dict) or len(record) != 1:
+        return None
+    ((kind, data),) = record.items()
+    if not isinstance(data, dict):
+        return None
+    if kind in ("PhaseStarted", "PhaseFinished"):
+        name = str((data.get("phase") or {}).get("name") or "")
+        if name not in phases:
+            return None
+        if kind == "PhaseStarted":
+            return SelfCheckPhaseStarted(name)
+        return SelfCheckPhaseFinished(name, str(data.get("status") or "unknown"))
+    if kind == "ScenarioFinished" and str(data.get("phase")) in phases:
+        label = (data.get("recorder") or {}).get("label")
+        if label:
+            return SelfCheckOperation(
+                phase=str(data["phase"]),
+                operation=str(label),
+                status=str(data.get("status") or "unknown"),
+                skip_reason=data.get("skip_reason"),
+            )
+    return None
 
 
 def parse_junit(text: str) -> tuple[OperationResult, ...]:

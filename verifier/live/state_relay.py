@@ -2,9 +2,9 @@
 
 The Rust verifier posts every provider-state change (``{"state", "params", "action"}``) to the
 relay, which forwards it unchanged to ``--state-change-url`` and hands the provider's answer back
-(its JSON feeds ProviderState generators). Each *setup* call marks the start of an interaction's
-replay, which is what drives the progress display; without a state-change URL the relay answers
-``{}`` itself.
+(its JSON feeds ProviderState generators). The listener sees every call (setup and teardown) with
+the provider's answer, which is how the engine follows the replay as it happens; without a
+state-change URL the relay answers ``{}`` itself.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -22,8 +22,10 @@ import httpx
 @dataclass(frozen=True)
 class StateChange:
     state: str
-    action: str
+    action: str  # setup | teardown
     params: dict[str, Any]
+    status: int = 200  # what the provider answered (502 when it could not be reached)
+    problem: str | None = None  # why the call failed, when it did
 
 
 StateListener = Callable[[StateChange], None]
@@ -76,26 +78,35 @@ class StateRelay:
             message = json.loads(raw or b"{}")
         except json.JSONDecodeError:
             message = {}
+        if not isinstance(message, dict):
+            message = {}
+        params = message.get("params")
         change = StateChange(
             state=str(message.get("state") or ""),
             action=str(message.get("action") or "setup"),
-            params=message.get("params") if isinstance(message.get("params"), dict) else {},
+            params=params if isinstance(params, dict) else {},
         )
-        if self.listener is not None and change.action == "setup":
-            self.listener(change)
+        status, body, problem = self._forward(change, raw, content_type)
+        if problem is not None:
+            self.failures.append(problem)
+        if self.listener is not None:
+            self.listener(replace(change, status=status, problem=problem))
+        return status, body
+
+    def _forward(self, change: StateChange, raw: bytes, content_type: str) -> tuple[int, bytes, str | None]:
         if self.target_url is None:
-            return 200, b"{}"
+            return 200, b"{}", None
         try:
             response = self._client.post(self.target_url, content=raw, headers={"Content-Type": content_type})
         except httpx.HTTPError as exc:
             problem = (
                 f"state change {change.state!r} ({change.action}): cannot reach {self.target_url}: {exc}"
             )
-            self.failures.append(problem)
-            return 502, json.dumps({"error": problem}).encode()
+            return 502, json.dumps({"error": problem}).encode(), problem
         if response.status_code >= 400:
-            self.failures.append(
+            problem = (
                 f"state change {change.state!r} ({change.action}) answered HTTP {response.status_code}: "
                 f"{response.text[:300]}"
             )
-        return response.status_code, response.content or b"{}"
+            return response.status_code, response.content or b"{}", problem
+        return response.status_code, response.content or b"{}", None

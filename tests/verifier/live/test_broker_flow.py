@@ -21,6 +21,17 @@ from brokerclient.client import BrokerClient
 from tests.examples.servers import DRIFTED_SPEC, MOBILE_PACT, PACTS, SPEC, WEB_PACT
 from tests.support import free_port, npm_tool, running_process, tether_executable
 from tests.verifier.live.cli_runner import provider_args, tether_verify
+from verifier.live import engine
+from verifier.live.events import Event, Phase, PhaseFinished, PhaseStarted, Published
+from verifier.live.options import (
+    BrokerOptions,
+    ProviderVerificationOptions,
+    PublishOptions,
+    ReplayOptions,
+    SelectionOptions,
+    SelfCheckOptions,
+)
+from verifier.live.results import Publication
 
 pytestmark = pytest.mark.npm
 
@@ -298,3 +309,48 @@ def test_a_pact_url_as_a_webhook_hands_out(provider_url: str, broker: str) -> No
     assert report["pactVerification"]["published"] is True
     answer = can_i_deploy(broker, "OrderWeb", "1.0.0", "2.0.3")
     assert answer.returncode == 0, answer.stdout + answer.stderr
+
+
+def test_the_engine_reports_both_publications(provider_url: str, broker: str) -> None:
+    """engine.run directly: pacts from the broker, results and provider contract published back."""
+    access = BrokerOptions(url=broker)
+    publish = PublishOptions(provider_version="4.0.0-engine", provider_branch="main")
+    options = ProviderVerificationOptions(
+        provider="OrdersApi",
+        base_url=provider_url,
+        provider_version="4.0.0-engine",
+        replay=ReplayOptions(
+            provider="OrdersApi",
+            base_url=provider_url,
+            broker=access,
+            selection=SelectionOptions(consumer_version_selectors=({"mainBranch": True},)),
+            state_change_url=f"{provider_url}/_pact/provider-states",
+            publish=publish,
+            provider_branch="main",
+        ),
+        self_check=SelfCheckOptions(
+            spec=str(SPEC), base_url=provider_url, max_examples=2, seed=3, phases=("examples",)
+        ),
+        publish=publish,
+        broker=access,
+    )
+    events: list[Event] = []
+    result = engine.run(options, events.append)
+
+    assert events[0] == PhaseStarted(Phase.REPLAY, provider_url, None)  # the broker decides how many
+    replay_end = events.index(PhaseFinished(Phase.REPLAY, True, 10))
+    assert events[replay_end - 1] == Published("verification results", True, "")
+    assert events[-3:] == [
+        PhaseStarted(Phase.PUBLISH, broker, 1),
+        Published("provider contract", True, "OrdersApi 4.0.0-engine"),
+        PhaseFinished(Phase.PUBLISH, True, 1),
+    ]
+    assert result.publications == (
+        Publication("verification results", True, ""),
+        Publication("provider contract", True, "OrdersApi 4.0.0-engine"),
+    )
+    assert result.exit_status == 0
+    assert result.self_check is not None
+    assert result.self_check.published
+    rows = [r for r in matrix_rows(broker, "4.0.0-engine") if r.get("verificationResult")]
+    assert {r["consumer"]["name"] for r in rows} == {"OrderWeb", "OrderMobile"}

@@ -7,10 +7,11 @@ from typing import Any
 
 from rich.console import Console
 
+from verifier.live.events import SelfCheckOperation, SelfCheckPhaseFinished, SelfCheckPhaseStarted
 from verifier.live.replay import parse_results
 from verifier.live.report import print_text, render_junit
 from verifier.live.results import InteractionResult, Mismatch, Outcome, ProviderVerification, ReplayResult
-from verifier.live.selfcheck import build_result, parse_junit
+from verifier.live.selfcheck import build_result, parse_junit, self_check_event
 
 # the shape of pact-python's Verifier.results (pact_ffi 0.5.12), as captured from real runs
 VERIFIER_RESULTS: dict[str, Any] = {
@@ -105,17 +106,27 @@ def test_pending_failures_alone_do_not_fail() -> None:
 
 
 def test_a_run_that_failed_outside_any_interaction() -> None:
-    output = "\nFailed to load pact - No pacts found for provider 'OrdersApi' matching the given selectors\n"
+    """Read from the verifier's structured `errors`, not from its console output."""
+    problem = "No pacts found for provider 'OrdersApi' matching the given selectors"
     raw = {
-        "results": {"interactionResults": [], "notices": [], "errors": []},
-        "output": output,
+        "results": {
+            "interactionResults": [],
+            "notices": [],
+            "errors": [
+                {"interaction": "Failed to load pact", "mismatch": {"type": "error", "message": problem}}
+            ],
+        },
+        "output": "\nThere were 1 pact failures\n",
         "raised": "x",
     }
     result = parse_results(raw, published=True)
     assert not result.success
-    assert result.errors == (
-        "Failed to load pact - No pacts found for provider 'OrdersApi' matching the given selectors",
-    )
+    assert result.errors == (f"Failed to load pact - {problem}",)
+
+
+def test_a_failed_run_without_structured_errors_keeps_what_the_verifier_raised() -> None:
+    raw = {"results": {"interactionResults": [], "errors": []}, "output": "", "raised": "verification failed"}
+    assert parse_results(raw, published=False).errors == ("verification failed",)
 
 
 def test_refused_publication_is_an_error() -> None:
@@ -131,6 +142,7 @@ def test_refused_publication_is_an_error() -> None:
     assert result.errors == (
         "Publishing of verification results failed with an error: Request Failed - 400 Bad Request",
     )
+    assert result.publish_errors == result.errors
 
 
 def test_state_change_failures_are_reported() -> None:
@@ -257,3 +269,30 @@ def test_the_text_report_prints_names_with_square_brackets_literally() -> None:
     assert "web[/x]" in text
     assert "get [/b] thing" in text
     assert "[red]orders: verification summary" in text
+
+
+def test_schemathesis_event_stream_lines_become_events() -> None:
+    phases = ("examples", "coverage")
+    lines = [
+        '{"Initialize":{"command":"st run","schemathesis_version":"4.32.5","seed":1}}',
+        '{"PhaseStarted":{"id":"a","phase":{"name":"probing","is_enabled":true}}}',
+        '{"PhaseStarted":{"id":"b","phase":{"name":"examples","is_enabled":true}}}',
+        '{"ScenarioFinished":{"id":"c","phase":"examples","status":"skip","skip_reason":"No examples in schema",'
+        '"recorder":{"label":"GET /products"}}}',
+        '{"ScenarioFinished":{"id":"d","phase":"examples","status":"failure","recorder":{"label":"POST /orders",'
+        '"cases":{}}}}',
+        '{"PhaseFinished":{"id":"e","phase":{"name":"examples","is_enabled":true},"status":"failure"}}',
+        '{"PhaseFinished":{"id":"f","phase":{"name":"stateful","is_enabled":false},"status":"skip"}}',
+        '{"ScenarioFinished":{"phase":"examples","status":"succ',  # cut short
+    ]
+    events = [self_check_event(line, phases) for line in lines]
+    assert events == [
+        None,
+        None,
+        SelfCheckPhaseStarted("examples"),
+        SelfCheckOperation("examples", "GET /products", "skip", "No examples in schema"),
+        SelfCheckOperation("examples", "POST /orders", "failure"),
+        SelfCheckPhaseFinished("examples", "failure"),
+        None,
+        None,
+    ]
