@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from brokerclient.client import BrokerClient
+from brokerclient.selectors import ConsumerVersionSelector
 from tests.examples.servers import DRIFTED_SPEC, MOBILE_PACT, PACTS, SPEC, WEB_PACT
 from tests.support import free_port, npm_tool, running_process, tether_executable
 from tests.verifier.live.cli_runner import provider_args, tether_verify
@@ -323,7 +324,7 @@ def test_the_engine_reports_both_publications(provider_url: str, broker: str) ->
             provider="OrdersApi",
             base_url=provider_url,
             broker=access,
-            selection=SelectionOptions(consumer_version_selectors=({"mainBranch": True},)),
+            selection=SelectionOptions(consumer_version_selectors=(ConsumerVersionSelector(main_branch=True),)),
             state_change_url=f"{provider_url}/_pact/provider-states",
             publish=publish,
             provider_branch="main",
