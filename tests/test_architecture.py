@@ -86,7 +86,9 @@ def test_rule_checker_catches_a_violation(tmp_path: Path) -> None:
 
 
 def _import_graph(root: Path, packages: tuple[str, ...]) -> dict[str, set[str]]:
-    modules = {_module_name(p, root): p for package in packages for p in sorted((root / package).rglob("*.py"))}
+    modules = {
+        _module_name(p, root): p for package in packages for p in sorted((root / package).rglob("*.py"))
+    }
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
         targets = {target for target in _imports(path, root) if target in modules and target != name}

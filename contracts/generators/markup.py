@@ -17,6 +17,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from contracts.errors import GeneratorError
+from contracts.generators.json_paths import ANY_INDEX, WILDCARD, parse_json_path
 
 
 def _local(tag: str) -> str:
@@ -34,8 +35,6 @@ def apply_xml_generators(
 ) -> str:
     """``text`` with every path → generator applied; ``producer(definition)`` gives the function that
     turns an example value into a generated one. Raises GeneratorError for text that is not XML."""
-    from contracts.generators.parts import ANY_INDEX, WILDCARD, parse_json_path
-
     try:
         root = SafeET.fromstring(text)
     except (ET.ParseError, DefusedXmlException) as exc:
@@ -85,8 +84,6 @@ def apply_form_generators(
     text: str, generators: Mapping[str, Any], producer: Callable[[Any], Callable[[Any], Any]]
 ) -> str:
     """A form-encoded body with each ``$.field`` generator applied to every value of the field."""
-    from contracts.generators.parts import parse_json_path
-
     pairs = urllib.parse.parse_qsl(text, keep_blank_values=True)
     for path, definition in generators.items():
         tokens = parse_json_path(path)

@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable
 
 from contracts.datetime_patterns import is_valid_date
-from contracts.matching.content_types import sniff_bytes
 from contracts.matching.values import Json, json_equal, kind_name, render, render_spaced, same_kind, text_of
+from contracts.media_types import sniff_bytes
 from contracts.rules import STATUS_CLASSES, Combine, Matcher, MatcherKind, RuleList
 
 # Semantic Versioning 2.0.0, the regex published on semver.org.

@@ -1,7 +1,7 @@
 """Interactions prepared for serving: what the dispatch table indexes and the engine answers with.
 
 Everything that can be computed once is computed here, when the pacts are loaded: the expected
-request in pact-file form, the path pattern used to pre-select candidates, a specificity score used to
+request compiled for matching (from the model, no pact-file dicts), the path pattern used to pre-select candidates, a specificity score used to
 break ties, and the response as ready-to-send bytes (unless the pact asks for generated values).
 """
 
@@ -153,7 +153,6 @@ def prepare_interaction(
     index: int, consumer: str, source: str, pact: Pact, interaction: HttpInteraction
 ) -> MockInteraction:
     request = interaction.request
-    expected = interaction.expected_request()
     pattern = path_pattern(request.path, request.matching_rules)
     specificity = (
         (LITERAL_PATH if pattern.literal is not None else REGEX_PATH if pattern.regexes else 0)
@@ -178,7 +177,7 @@ def prepare_interaction(
         source=source,
         interaction=interaction,
         spec_version=interaction.spec_version or pact.spec_version,
-        compiled=compile_request(expected, interaction.spec_version or pact.spec_version),
+        compiled=compile_request(request, interaction.spec_version or pact.spec_version),
         method=request.method.upper(),
         path=request.path,
         pattern=pattern,

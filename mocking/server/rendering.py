@@ -6,6 +6,7 @@ from typing import Any
 
 from contracts.generators import generate_response
 from contracts.model import Body
+from contracts.pactwriter import dump_response
 from mocking.server.interactions import MockInteraction, PreparedResponse, prepare_response
 
 
@@ -24,7 +25,7 @@ def _body_bytes(body: Any, interaction: MockInteraction) -> bytes:
 
 def render_response(interaction: MockInteraction, base_url: str | None) -> PreparedResponse:
     """The interaction's response with its generators applied (a generator that fails keeps the example)."""
-    expected = interaction.interaction.expected_response()
+    expected = dump_response(interaction.interaction.response, interaction.spec_version)
     generated = generate_response(
         expected, interaction.spec_version, mode="consumer", mock_server_url=base_url
     )
