@@ -144,6 +144,7 @@ def media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
+@functools.lru_cache(maxsize=1024)
 def charset(content_type: str | None, default: str = "utf-8") -> str:
     """The ``charset`` parameter of a content type, or ``default``."""
     if not content_type or ";" not in content_type:
