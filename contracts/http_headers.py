@@ -4,6 +4,7 @@ several times, and the headers whose value is a comma-separated list are split i
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 LIST_HEADERS = frozenset(
     {
@@ -50,14 +51,21 @@ def collect(headers: HeaderInput | None) -> dict[str, list[str]]:
     return collected
 
 
-def find(headers: Mapping[str, str | Sequence[str]], wanted: str) -> str | None:
+def find(headers: Mapping[str, Any], wanted: str) -> str | None:
     """The first value of a header, by case-insensitive name (``wanted`` lower-case), or None."""
     for name, value in headers.items():
-        if name.lower() == wanted:
+        if str(name).lower() == wanted:
             if isinstance(value, str):
                 return value
-            return str(value[0]) if value else None
+            if isinstance(value, list | tuple):
+                return str(value[0]) if value else None
+            return str(value)
     return None
+
+
+def has(headers: Mapping[str, Any], wanted: str) -> bool:
+    """Whether a header is present, by case-insensitive name (``wanted`` lower-case)."""
+    return any(str(name).lower() == wanted for name in headers)
 
 
 def joined(values: Sequence[str]) -> str:

@@ -12,6 +12,7 @@ import base64
 from collections.abc import Mapping
 from typing import Any, cast
 
+from contracts import http_headers
 from contracts.errors import PactFormatError
 from contracts.media_types import is_json_content_type, is_text_content_type
 from contracts.model import (
@@ -22,7 +23,6 @@ from contracts.model import (
     HttpResponse,
     MessagePart,
     decode_base64,
-    header_values,
 )
 from contracts.querystrings import parse_query_string
 
@@ -107,10 +107,7 @@ def _headers(data: Mapping[str, Any], location: str) -> Headers:
 
 
 def _content_type_header(headers: Headers) -> str | None:
-    for name, values in header_values(headers).items():
-        if name.lower() == "content-type" and values:
-            return values[0]
-    return None
+    return http_headers.find(headers, "content-type")
 
 
 _REQUEST_KEYS = {"method", "path", "query", "headers", "body", "matchingRules", "generators"}

@@ -35,6 +35,19 @@ def parse_query_string(text: str) -> dict[str, list[str]]:
     return query
 
 
+def query_pairs(text: str) -> list[tuple[str, str]]:
+    """``a=1&b=2&a=3`` → ``[("a", "1"), ("b", "2"), ("a", "3")]``: every parameter in order (form bodies)."""
+    return [(name, "" if value is None else value) for name, value in _pairs(text)]
+
+
+def format_query_pairs(pairs: Sequence[tuple[str, str | None]]) -> str:
+    """The inverse of :func:`query_pairs`."""
+    return "&".join(
+        quote(name, safe="") if value is None else f"{quote(name, safe='')}={quote(value, safe='')}"
+        for name, value in pairs
+    )
+
+
 def format_query_string(query: Mapping[str, Sequence[str | None]]) -> str:
     """The inverse of :func:`parse_query` (percent-encoding where needed; ``None`` → a bare name)."""
     parts = []

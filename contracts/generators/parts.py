@@ -17,11 +17,13 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from contracts import http_headers
 from contracts.errors import GeneratorError
 from contracts.generators.json_paths import apply_at_path, parse_json_path
 from contracts.generators.markup import apply_form_generators, apply_xml_generators
 from contracts.generators.values import GeneratorContext, GeneratorMode, generate_value
-from contracts.model import format_query_string, is_json_content_type, is_xml_content_type, parse_query_string
+from contracts.media_types import is_json_content_type, is_xml_content_type, media_type
+from contracts.querystrings import format_query_string, parse_query_string
 
 
 def apply_body_generators(
@@ -62,7 +64,7 @@ def _text_body(
     def producer(definition: Any) -> Callable[[Any], Any]:
         return _producer(definition, context, strict)
 
-    media = (content_type or "").split(";", 1)[0].strip().lower()
+    media = media_type(content_type)
     try:
         if is_xml_content_type(content_type) or (not media and text.lstrip().startswith("<")):
             return apply_xml_generators(text, generators, producer)
@@ -78,13 +80,7 @@ def _text_body(
 
 
 def _header(headers: Any, wanted: str) -> str | None:
-    if isinstance(headers, Mapping):
-        for name, value in headers.items():
-            if str(name).lower() == wanted:
-                if isinstance(value, list):
-                    return str(value[0]) if value else None
-                return str(value)
-    return None
+    return http_headers.find(headers, wanted) if isinstance(headers, Mapping) else None
 
 
 def _body_with(

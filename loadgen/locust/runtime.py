@@ -162,7 +162,7 @@ class ContractInteraction:
                 )
         headers = {name: _header_text(value) for name, value in (part.get("headers") or {}).items()}
         body, content_type = _encode_body(part, self.spec_version)
-        if content_type and not any(name.lower() == "content-type" for name in headers):
+        if content_type and not http_headers.has(headers, "content-type"):
             headers["Content-Type"] = content_type
         return PreparedRequest(
             method=str(part.get("method", "GET")).upper(),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from brokerclient.contract_source import ContractSet
+from contracts import http_headers
 from contracts.matching import CompiledRequest, compile_request
 from contracts.model import HttpInteraction, Pact
 
@@ -167,7 +168,7 @@ def prepare_interaction(
     body = response.body.to_bytes() if response.body is not None else b""
     headers = dict(response.headers)
     content_type = response.content_type()
-    if body and content_type and not any(name.lower() == "content-type" for name in headers):
+    if body and content_type and not http_headers.has(headers, "content-type"):
         headers["Content-Type"] = content_type
     elif body and not content_type and response.body is not None and response.body.encoding == "json":
         headers["Content-Type"] = "application/json"

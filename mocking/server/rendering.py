@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts import http_headers
 from contracts.generators import generate_response
 from contracts.model import Body
 from contracts.pactwriter import dump_response
@@ -31,7 +32,7 @@ def render_response(interaction: MockInteraction, base_url: str | None) -> Prepa
     )
     body = _body_bytes(generated.get("body"), interaction) if "body" in generated else b""
     headers = dict(generated.get("headers") or {})
-    if body and not any(name.lower() == "content-type" for name in headers):
+    if body and not http_headers.has(headers, "content-type"):
         content_type = interaction.response.header("content-type")
         if content_type:
             headers["Content-Type"] = content_type
