@@ -20,8 +20,8 @@ _VERSION = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 
 
 def normalise_spec_version(value: object) -> str | None:
-    """``"3.0.0"`` → ``"3"``, ``"V3"`` → ``"3"``, ``"1.1.0"`` → ``"1.1"``, ``"4.0"`` → ``"4"``, ``3`` → ``"3"``;
-    None for anything unknown."""
+    """``"3.0.0"`` → ``"3"``, ``"V3"`` → ``"3"``, ``"1.1.0"`` → ``"1.1"``, ``"4.0"`` → ``"4"``, ``3`` → ``"3"``
+    (patch levels are ignored); None for anything unknown."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
@@ -29,14 +29,10 @@ def normalise_spec_version(value: object) -> str | None:
     match = _VERSION.fullmatch(value.strip().lower().removeprefix("v"))
     if match is None:
         return None
-    major, minor, patch = match.group(1), match.group(2), match.group(3)
-    if major == "1" and minor == "1" and (patch is None or int(patch) == 0):
+    major, minor = match.group(1), match.group(2)
+    if major == "1" and minor == "1":
         return "1.1"
-    if (
-        major in {"1", "2", "3", "4"}
-        and (minor is None or int(minor) == 0)
-        and (patch is None or int(patch) == 0)
-    ):
+    if major in {"1", "2", "3", "4"} and (minor is None or int(minor) == 0):
         return major
     return None
 
