@@ -31,7 +31,8 @@ def _fail(location: str, problem: str) -> PactFormatError:
     return PactFormatError(location, problem)
 
 
-def _object(value: Any, location: str, what: str) -> dict[str, Any]:
+def json_object(value: Any, location: str, what: str) -> dict[str, Any]:
+    """``value`` as a dict, or a PactFormatError naming ``location`` and what was found."""
     if not isinstance(value, Mapping):
         raise _fail(location, f"{what} must be a JSON object, found {json_kind(value)}")
     return dict(value)
@@ -54,12 +55,12 @@ def json_kind(value: Any) -> str:
     return type(value).__name__
 
 
-_MESSAGE_PART_KEYS = {"contents", "metadata", "metaData", "matchingRules", "generators"}
+MESSAGE_PART_KEYS = {"contents", "metadata", "metaData", "matchingRules", "generators"}
 
 
 def _parse_message_part(data: dict[str, Any], location: str, spec_version: str) -> MessagePart:
     metadata_key = "metaData" if "metaData" in data and "metadata" not in data else "metadata"
-    metadata = _object(data.get(metadata_key, {}), f"{location}.{metadata_key}", "message metadata")
+    metadata = json_object(data.get(metadata_key, {}), f"{location}.{metadata_key}", "message metadata")
     content_type = None
     for key in ("contentType", "content-type", "Content-Type"):
         if isinstance(metadata.get(key), str):
@@ -75,8 +76,8 @@ def _parse_message_part(data: dict[str, Any], location: str, spec_version: str) 
         metadata=metadata,
         matching_rules=_rules(data, location, "matchingRules"),
         generators=_rules(data, location, "generators"),
-        written=frozenset(k for k in _MESSAGE_PART_KEYS if k in data),
-        extra={k: v for k, v in data.items() if k not in _MESSAGE_PART_KEYS},
+        written=frozenset(k for k in MESSAGE_PART_KEYS if k in data),
+        extra={k: v for k, v in data.items() if k not in MESSAGE_PART_KEYS},
     )
 
 
@@ -84,14 +85,14 @@ def _rules(data: Mapping[str, Any], location: str, key: str) -> dict[str, Any]:
     value = data.get(key)
     if value is None:
         return {}
-    return _object(value, f"{location}.{key}", key)
+    return json_object(value, f"{location}.{key}", key)
 
 
 def _headers(data: Mapping[str, Any], location: str) -> Headers:
     raw = data.get("headers")
     if raw is None:
         return {}
-    raw = _object(raw, f"{location}.headers", "headers")
+    raw = json_object(raw, f"{location}.headers", "headers")
     headers: Headers = {}
     for name, value in raw.items():
         if isinstance(value, str):
@@ -115,7 +116,7 @@ _RESPONSE_KEYS = {"status", "headers", "body", "matchingRules", "generators"}
 
 
 def _parse_request(data: Any, location: str, spec_version: str) -> HttpRequest:
-    data = _object(data, location, "a request")
+    data = json_object(data, location, "a request")
     method = data.get("method", "GET")
     if not isinstance(method, str) or not method:
         raise _fail(
@@ -168,7 +169,7 @@ def _parse_request(data: Any, location: str, spec_version: str) -> HttpRequest:
 
 
 def _parse_response(data: Any, location: str, spec_version: str) -> HttpResponse:
-    data = _object(data, location, "a response")
+    data = json_object(data, location, "a response")
     status = data.get("status", 200)
     if isinstance(status, str) and status.isdigit():
         raise _fail(f"{location}.status", f"must be a number, not a string: write {status} without quotes")
@@ -265,6 +266,9 @@ def parse_response(data: Any, spec_version: str, location: str = "$") -> HttpRes
     return _parse_response(data, location, spec_version)
 
 
-def parse_message_part(data: Any, spec_version: str, location: str = "$") -> MessagePart:
-    """Message contents, metadata, rules and generators of a ``spec_version`` pact file."""
-    return _parse_message_part(_object(data, location, "a message"), location, spec_version)
+def parse_message_part(
+    data: Any, spec_version: str, location: str = "$", *, what: str = "a message"
+) -> MessagePart:
+    """Message contents, metadata, rules and generators of a ``spec_version`` pact file (``what`` names
+    the part in the error when it is not an object)."""
+    return _parse_message_part(json_object(data, location, what), location, spec_version)

@@ -32,13 +32,9 @@ from contracts.model import (
     SyncMessage,
 )
 from contracts.pact_parts import (
-    _MESSAGE_PART_KEYS,
-    _fail,
-    _object,
-    _parse_message_part,
-    _parse_request,
-    _parse_response,
+    MESSAGE_PART_KEYS,
     json_kind,
+    json_object,
     parse_body,
     parse_message_part,
     parse_request,
@@ -79,6 +75,11 @@ __all__ = [
     "parse_request",
     "parse_response",
 ]
+
+
+def _fail(location: str, problem: str) -> PactFormatError:
+    return PactFormatError(location, problem)
+
 
 INTERACTION_TYPES = (HTTP_INTERACTION, ASYNC_MESSAGE, SYNC_MESSAGE)
 
@@ -206,7 +207,7 @@ def parse_pact(data: Mapping[str, Any]) -> Pact:
     document = dict(data)
     consumer = _name_of(document, "consumer")
     provider = _name_of(document, "provider")
-    metadata = _object(document.get("metadata", {}), "$.metadata", "metadata")
+    metadata = json_object(document.get("metadata", {}), "$.metadata", "metadata")
     spec_version = _declared_spec_version(metadata)[0] or _infer_spec_version(document)
 
     interactions: list[Interaction] = []
@@ -319,7 +320,7 @@ _V4_KEYS = {"type", "description", "key", "pending", "comments", "providerStates
 
 
 def _parse_http_interaction(data: Any, location: str, spec_version: str) -> HttpInteraction:
-    data = _object(data, location, "an interaction")
+    data = json_object(data, location, "an interaction")
     description = _description(data, location)
     if "request" not in data:
         raise _fail(
@@ -331,8 +332,8 @@ def _parse_http_interaction(data: Any, location: str, spec_version: str) -> Http
     common = _v4_common(data, location) if spec_version == "4" else {}
     return HttpInteraction(
         description=description,
-        request=_parse_request(data["request"], f"{location}.request", spec_version),
-        response=_parse_response(data["response"], f"{location}.response", spec_version),
+        request=parse_request(data["request"], spec_version, f"{location}.request"),
+        response=parse_response(data["response"], spec_version, f"{location}.response"),
         provider_states=_provider_states(data, location),
         spec_version=spec_version,
         written=frozenset(k for k in known if k in data),
@@ -342,7 +343,7 @@ def _parse_http_interaction(data: Any, location: str, spec_version: str) -> Http
 
 
 def _parse_v4_interaction(data: Any, location: str) -> Interaction:
-    data = _object(data, location, "an interaction")
+    data = json_object(data, location, "an interaction")
     kind = data.get("type", HTTP_INTERACTION if "request" in data and "response" in data else None)
     if kind == HTTP_INTERACTION:
         return _parse_http_interaction(data, location, "4")
@@ -358,10 +359,10 @@ def _parse_v4_interaction(data: Any, location: str) -> Interaction:
 
 
 def _parse_async_message(data: Any, location: str, spec_version: str) -> AsyncMessage:
-    data = _object(data, location, "a message")
+    data = json_object(data, location, "a message")
     description = _description(data, location)
-    part = _parse_message_part(data, location, spec_version)
-    known = _MESSAGE_PART_KEYS | {"description", "providerStates", "providerState"}
+    part = parse_message_part(data, spec_version, location)
+    known = MESSAGE_PART_KEYS | {"description", "providerStates", "providerState"}
     if spec_version == "4":
         known |= _V4_KEYS
     common = _v4_common(data, location) if spec_version == "4" else {}
@@ -383,18 +384,14 @@ def _parse_sync_message(data: dict[str, Any], location: str) -> SyncMessage:
     description = _description(data, location)
     if "request" not in data:
         raise _fail(f"{location}.request", 'missing; a synchronous message needs a "request" message')
-    request = _parse_message_part(
-        _object(data["request"], f"{location}.request", "request"), f"{location}.request", "4"
-    )
+    request = parse_message_part(data["request"], "4", f"{location}.request", what="request")
     raw_responses = data.get("response", [])
     if not isinstance(raw_responses, list):
         raise _fail(
             f"{location}.response", f"must be an array of response messages, found {json_kind(raw_responses)}"
         )
     responses = [
-        _parse_message_part(
-            _object(item, f"{location}.response[{i}]", "a response message"), f"{location}.response[{i}]", "4"
-        )
+        parse_message_part(item, "4", f"{location}.response[{i}]", what="a response message")
         for i, item in enumerate(raw_responses)
     ]
     known = _V4_KEYS | {"request", "response"}
