@@ -1,9 +1,13 @@
 """Pact matching: does an actual request, response or message satisfy the expected one of a pact?
 
-`expected` and `actual` are the objects a pact (or a Pact specification test case) holds, in any
-specification version's format; `spec_version` is one of "1", "1.1", "2", "3", "4". Each function
-returns the list of mismatches (empty = match). For matching many actual parts against one expectation,
-compile it once with `compile_request` / `compile_response` / `compile_message`.
+The matcher takes model objects (`contracts.model`): compile the expected part once and match actual
+parts built from raw HTTP data, `compile_request(interaction.request, spec_version).match(
+actual_request(method, path, query, headers, body))` (likewise `compile_response` / `actual_response`,
+`compile_message` / `actual_message`, `compile_sync_message`). `spec_version` is one of "1", "1.1", "2",
+"3", "4" (or a spelling such as "V3", "3.0.0"). `match` returns the list of mismatches (empty = match).
+
+`match_request` / `match_response` / `match_message` take pact-file dicts, as the Pact specification test
+cases hold them: they read both into the model (`contracts.pact_parts`) and match, the same single path.
 
 Semantics follow the Pact specification test cases and, where they differ, pact-reference (the Rust
 core the Pact tools share); the conformance tests list each case concerned:
