@@ -1,7 +1,7 @@
 """Applying all generators of a request, response or message part.
 
-Parts are dicts in pact-file shape (as :meth:`contracts.model.HttpInteraction.expected_request`
-returns them). Generator categories: ``path`` (one definition), ``status`` (one definition),
+Parts are dicts in pact-file shape (as :func:`contracts.pactwriter.dump_request` and friends write
+them). Generator categories: ``path`` (one definition), ``status`` (one definition),
 ``header``/``headers``, ``query`` and ``metadata`` (name → definition), ``body``/``content``
 (JSON path → definition; paths with ``*``/``[*]`` are expanded against the existing document, paths
 that do not exist are not created). Body generators apply to JSON, XML and form bodies (see
