@@ -385,7 +385,9 @@ def actual_request(
         path=path,
         query=query_map,
         headers=_actual_headers(collected, spec_version),
-        body=actual_body(body, content_type or http_headers.find(collected, "content-type")),
+        body=actual_body(body, content_type or http_headers.find(collected, "content-type"))
+        if body
+        else None,
         query_text=query_text,
     )
 

@@ -31,6 +31,8 @@ def request_query(request: HttpRequest) -> Query:
     None, ``name=`` the value ""), or the V3+ map."""
     if request.query_text is not None:
         return parse_query(request.query_text)
+    if not request.query:
+        return {}
     return {name: list(values) for name, values in request.query.items()}
 
 
