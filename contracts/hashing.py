@@ -16,8 +16,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from contracts.errors import PactFormatError
-from contracts.model import Pact, normalise_spec_version
-from contracts.pactfile import SPEC_VERSION_KEYS, dump_pact
+from contracts.model import Pact
+from contracts.pactwriter import dump_pact
+from contracts.spec_versions import SPEC_VERSION_KEYS, normalise_spec_version
 
 
 def canonical_json(value: Any) -> str:

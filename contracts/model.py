@@ -4,31 +4,18 @@ Objects here are immutable dataclasses (use :func:`dataclasses.replace` to deriv
 Matching rules and generators are kept exactly as the pact file writes them (their layout differs
 between spec versions; :mod:`contracts.matching` reads them in that form).
 
-**Expected and actual parts.** The matching engine (``contracts.matching.match_request``,
-``match_response``, ``match_message``) compares two dicts shaped like the parts of a pact file of
-the given spec version, exactly as the Pact specification test cases hold them:
+**Expected and actual parts.** The matching engine (``contracts.matching.compile_request(...).match``,
+``compile_response``, ``compile_message``) takes these objects: the expected side is the interaction's
+own :class:`HttpRequest`, :class:`HttpResponse` or :class:`MessagePart`; the actual side is built from
+raw HTTP data by :func:`actual_request`, :func:`actual_response` and :func:`actual_message`, which decode
+JSON, XML, text and form bodies according to the content type::
 
-* request: ``{"method": str, "path": str, "query": <V1/V2: str, V3+: {name: [values]}>,
-  "headers": {name: str | [str]}, "body": <body>, "matchingRules": ..., "generators": ...}``
-* response: ``{"status": int, "headers": ..., "body": <body>, "matchingRules": ..., ...}``
-* message: ``{"contents": <body>, "metadata": {...}, "matchingRules": ...}``
-
-where ``<body>`` is, up to V3, the JSON document itself (object, array, number, ...) or a string
-holding the raw text (XML, plain text, form data), and in V4 the wrapper
-``{"content": ..., "contentType": ..., "encoded": false | "base64"}``. An absent ``body`` key means
-"no body expected / none received"; ``null`` or ``""`` means "must be empty".
-
-The expected side comes from :meth:`HttpInteraction.expected_request`,
-:meth:`HttpInteraction.expected_response` and :meth:`AsyncMessage.expected_message`; the actual side
-from raw HTTP data through :func:`actual_request`, :func:`actual_response` and
-:func:`actual_message`, which decode JSON, XML, text and form bodies according to the content type::
-
-    mismatches = match_request(interaction.expected_request(),
-                               actual_request("GET", "/items", "q=1", headers, b""), pact.spec_version)
+    mismatches = compile_request(interaction.request, pact.spec_version).match(
+        actual_request("GET", "/items", "q=1", headers, b"", spec_version=pact.spec_version))
 
 **Round trips.** Each object parsed from a file remembers which optional keys the file wrote
 (``written``) and keeps keys the model does not know (``extra``), so serialising it again
-(:func:`contracts.pactfile.dump_pact`) gives back the same JSON. Objects built in code have
+(:func:`contracts.pactwriter.dump_pact`) gives back the same JSON. Objects built in code have
 ``written=None`` and serialise in the canonical form of the spec version.
 """
 
@@ -37,17 +24,55 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
-import urllib.parse
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-SPEC_VERSIONS: tuple[str, ...] = ("1", "1.1", "2", "3", "4")
-"""The normalised pact specification versions."""
+from contracts import http_headers
+from contracts.http_headers import HeaderInput
+from contracts.media_types import (
+    charset,
+    is_json_content_type,
+    is_text_content_type,
+    is_xml_content_type,
+    metadata_content_type,
+    sniff_content_type,
+)
+from contracts.querystrings import format_query_string, parse_query_string
+from contracts.spec_versions import SPEC_VERSION_STRINGS, SPEC_VERSIONS, normalise_spec_version, spec_at_least
 
-SPEC_VERSION_STRINGS: dict[str, str] = {"1": "1.0.0", "1.1": "1.1.0", "2": "2.0.0", "3": "3.0.0", "4": "4.0"}
-"""How each spec version is written in ``metadata.pactSpecification.version``."""
+__all__ = [
+    "ASYNC_MESSAGE",
+    "HTTP_INTERACTION",
+    "SPEC_VERSIONS",
+    "SPEC_VERSION_STRINGS",
+    "SYNC_MESSAGE",
+    "AsyncMessage",
+    "Body",
+    "BodyEncoding",
+    "Headers",
+    "HttpInteraction",
+    "HttpRequest",
+    "HttpResponse",
+    "Interaction",
+    "MessagePart",
+    "Pact",
+    "ProviderState",
+    "SyncMessage",
+    "actual_message",
+    "actual_request",
+    "actual_response",
+    "decode_base64",
+    "format_query_string",
+    "header_values",
+    "is_json_content_type",
+    "is_text_content_type",
+    "is_xml_content_type",
+    "normalise_spec_version",
+    "parse_query_string",
+    "sniff_content_type",
+    "spec_at_least",
+]
 
 BodyEncoding: TypeAlias = Literal["json", "text", "base64"]
 Headers: TypeAlias = dict[str, str | list[str]]
@@ -57,70 +82,7 @@ ASYNC_MESSAGE = "Asynchronous/Messages"
 SYNC_MESSAGE = "Synchronous/Messages"
 
 
-def normalise_spec_version(value: object) -> str | None:
-    """``"3.0.0"`` → ``"3"``, ``"1.1.0"`` → ``"1.1"``, ``"4.0"`` → ``"4"``; None for anything unknown."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        return None
-    text = value.strip().lower().removeprefix("v")
-    match = re.fullmatch(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?", text)
-    if match is None:
-        return None
-    major, minor = match.group(1), match.group(2)
-    if major == "1" and minor == "1":
-        return "1.1"
-    if major in {"1", "2", "3", "4"} and (minor is None or int(minor) == 0):
-        return major
-    return None
-
-
-def spec_at_least(spec_version: str, minimum: str) -> bool:
-    """True when ``spec_version`` is ``minimum`` or later (both normalised)."""
-    return SPEC_VERSIONS.index(spec_version) >= SPEC_VERSIONS.index(minimum)
-
-
 # --------------------------------------------------------------------------------------------- bodies
-
-
-def _media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";", 1)[0].strip().lower()
-
-
-def is_json_content_type(content_type: str | None) -> bool:
-    media = _media_type(content_type)
-    return media == "application/json" or media.endswith("+json") or media.endswith("/json")
-
-
-def is_xml_content_type(content_type: str | None) -> bool:
-    media = _media_type(content_type)
-    return media in {"application/xml", "text/xml"} or media.endswith("+xml")
-
-
-def is_text_content_type(content_type: str | None) -> bool:
-    """Content types whose bodies are text (JSON, XML, ``text/*``, form data, JavaScript, ...)."""
-    media = _media_type(content_type)
-    return (
-        media.startswith("text/")
-        or is_json_content_type(media)
-        or is_xml_content_type(media)
-        or media
-        in {
-            "application/x-www-form-urlencoded",
-            "application/javascript",
-            "application/yaml",
-            "application/x-yaml",
-            "application/graphql",
-        }
-    )
-
-
-def _charset(content_type: str | None) -> str:
-    for parameter in (content_type or "").split(";")[1:]:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            return value.strip().strip('"')
-    return "utf-8"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +111,7 @@ class Body:
             text = str(self.content)
             if is_json_content_type(self.content_type) and not _is_json_text(text):
                 text = json.dumps(text)
-            return text.encode(_charset(self.content_type))
+            return text.encode(charset(self.content_type))
         if self.content is None:
             return b""
         return json.dumps(self.content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -166,12 +128,12 @@ class Body:
         content_type = content_type or sniff_content_type(data)
         if is_json_content_type(content_type):
             try:
-                return cls(json.loads(data.decode(_charset(content_type))), content_type, "json")
+                return cls(json.loads(data.decode(charset(content_type))), content_type, "json")
             except (UnicodeDecodeError, ValueError):
                 pass
         if is_text_content_type(content_type):
             try:
-                return cls(data.decode(_charset(content_type)), content_type, "text")
+                return cls(data.decode(charset(content_type)), content_type, "text")
             except (UnicodeDecodeError, LookupError):
                 pass
         return cls(bytes(data), content_type, "base64")
@@ -183,24 +145,6 @@ def _is_json_text(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def sniff_content_type(data: bytes) -> str:
-    """Guess a content type from the first bytes, as pact-reference does when none is declared."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "application/octet-stream"
-    start = text.lstrip()[:20].lower()
-    if start.startswith("<?xml"):
-        return "application/xml"
-    if start.startswith("<!doctype") or start.startswith("<html"):
-        return "text/html"
-    if start.startswith("<"):
-        return "application/xml"
-    if start[:1] in {"{", "[", '"'} or re.match(r"^(-?\d|true\b|false\b|null\b)", start):
-        return "application/json" if _is_json_text(text) else "text/plain"
-    return "text/plain"
 
 
 # ---------------------------------------------------------------------------------------- HTTP parts
@@ -217,29 +161,6 @@ class ProviderState:
 def header_values(headers: Mapping[str, str | Sequence[str]]) -> dict[str, list[str]]:
     """Headers as name → list of values (a written string is one value; it is not split on commas)."""
     return {name: [value] if isinstance(value, str) else list(value) for name, value in headers.items()}
-
-
-def parse_query_string(text: str) -> dict[str, list[str]]:
-    """A V1/V2 query string as name → values, in order; ``+`` is a space, names without ``=`` get ``""``."""
-    result: dict[str, list[str]] = {}
-    for segment in text.lstrip("?").split("&"):
-        if not segment:
-            continue
-        name, _, value = segment.partition("=")
-        result.setdefault(urllib.parse.unquote_plus(name), []).append(urllib.parse.unquote_plus(value))
-    return result
-
-
-def format_query_string(query: Mapping[str, Sequence[str | None]]) -> str:
-    """The inverse of :func:`parse_query_string` (percent-encoding where needed)."""
-    parts = []
-    for name, values in query.items():
-        for value in values:
-            encoded_name = urllib.parse.quote(name, safe="")
-            parts.append(
-                encoded_name if value is None else f"{encoded_name}={urllib.parse.quote(value, safe='')}"
-            )
-    return "&".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,10 +209,7 @@ class HttpResponse:
 def _part_content_type(headers: Mapping[str, str | Sequence[str]], body: Body | None) -> str | None:
     if body is not None and body.content_type:
         return body.content_type
-    for name, values in header_values(headers).items():
-        if name.lower() == "content-type" and values:
-            return values[0]
-    return None
+    return http_headers.find(headers, "content-type")
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,11 +230,7 @@ class MessagePart:
 def _message_content_type(metadata: Mapping[str, Any], contents: Body | None) -> str | None:
     if contents is not None and contents.content_type:
         return contents.content_type
-    for key in ("contentType", "content-type", "Content-Type", "content_type"):
-        value = metadata.get(key)
-        if isinstance(value, str):
-            return value
-    return None
+    return metadata_content_type(metadata)
 
 
 # -------------------------------------------------------------------------------------- interactions
@@ -338,18 +252,6 @@ class HttpInteraction:
     extra: dict[str, Any] = field(default_factory=dict)
 
     interaction_type = HTTP_INTERACTION
-
-    def expected_request(self) -> dict[str, Any]:
-        """The request in the pact-file shape of ``spec_version`` (input of ``match_request``)."""
-        from contracts.pactfile import dump_request
-
-        return dump_request(self.request, self.spec_version)
-
-    def expected_response(self) -> dict[str, Any]:
-        """The response in the pact-file shape of ``spec_version`` (input of ``match_response``)."""
-        from contracts.pactfile import dump_response
-
-        return dump_response(self.response, self.spec_version)
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,15 +276,11 @@ class AsyncMessage:
     def content_type(self) -> str | None:
         return _message_content_type(self.metadata, self.contents)
 
-    def expected_message(self) -> dict[str, Any]:
-        """``{"contents", "metadata", "matchingRules", "generators"}`` in the pact-file shape of
-        ``spec_version`` (input of ``match_message``)."""
-        from contracts.pactfile import dump_message_part
-
-        part = MessagePart(
+    def message_part(self) -> MessagePart:
+        """Contents, metadata, rules and generators as a :class:`MessagePart` (what the matcher compares)."""
+        return MessagePart(
             self.contents, self.metadata, self.matching_rules, self.generators, self.written, {}
         )
-        return dump_message_part(part, self.spec_version)
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,22 +299,6 @@ class SyncMessage:
     extra: dict[str, Any] = field(default_factory=dict)
 
     interaction_type = SYNC_MESSAGE
-
-    def expected_request_message(self) -> dict[str, Any]:
-        """The request message in pact-file shape (input of ``match_message``)."""
-        from contracts.pactfile import dump_message_part
-
-        return dump_message_part(self.request, self.spec_version)
-
-    def expected_response_messages(self) -> list[dict[str, Any]]:
-        """Each response message in pact-file shape (inputs of ``match_message``)."""
-        from contracts.pactfile import dump_message_part
-
-        return [dump_message_part(part, self.spec_version) for part in self.responses]
-
-    def expected_message(self) -> dict[str, Any]:
-        """Same as :meth:`expected_request_message`."""
-        return self.expected_request_message()
 
 
 Interaction: TypeAlias = HttpInteraction | AsyncMessage | SyncMessage
@@ -451,21 +333,9 @@ class Pact:
 # ------------------------------------------------------------------------------------- actual parts
 
 
-def _collect_headers(
-    headers: Mapping[str, str | Sequence[str]] | Iterable[tuple[str, str]] | None,
-) -> dict[str, list[str]]:
-    collected: dict[str, list[str]] = {}
-    if headers is None:
-        return collected
-    items: Iterable[tuple[str, str | Sequence[str]]]
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    for name, value in items:
-        values = [value] if isinstance(value, str) else list(value)
-        collected.setdefault(name, []).extend(values)
-    return collected
-
-
 def _actual_headers(collected: dict[str, list[str]], spec_version: str) -> Headers:
+    """Repeated headers as one comma-joined value up to V3, as a list of values in V4 (as those pact
+    files write them)."""
     headers: Headers = {}
     for name, values in collected.items():
         if len(values) == 1:
@@ -473,100 +343,71 @@ def _actual_headers(collected: dict[str, list[str]], spec_version: str) -> Heade
         elif spec_version == "4":
             headers[name] = list(values)
         else:
-            headers[name] = ", ".join(values)
+            headers[name] = http_headers.joined(values)
     return headers
 
 
-def _find_header(collected: Mapping[str, list[str]], wanted: str) -> str | None:
-    for name, values in collected.items():
-        if name.lower() == wanted and values:
-            return values[0]
-    return None
-
-
-def actual_body(data: bytes | None, content_type: str | None, spec_version: str) -> Any:
-    """The ``body``/``contents`` value of an actual part, or :data:`NO_BODY` when there is none.
-
-    Up to V3: JSON bodies as the decoded document, text bodies (XML, form, plain) as a string,
-    other bytes as their base64 text (as pre-V4 pact files write binary bodies).
-    V4: the wrapper ``{"content", "contentType", "encoded"}``.
-    """
+def actual_body(data: bytes | None, content_type: str | None) -> Body | None:
+    """The body of an actual part decoded by content type (sniffed when None): JSON → the document, text
+    types → str, anything else → bytes. None when there is no body."""
     if not data:
-        return NO_BODY
-    body = Body.from_bytes(data, content_type)
-    if spec_version != "4" and body.encoding == "base64":
-        return base64.b64encode(body.content).decode("ascii")
-    if spec_version == "4":
-        if body.encoding == "base64":
-            return {
-                "content": base64.b64encode(body.content).decode("ascii"),
-                "contentType": body.content_type,
-                "encoded": "base64",
-            }
-        return {"content": body.content, "contentType": body.content_type, "encoded": False}
-    return body.content
-
-
-class _NoBody:
-    def __repr__(self) -> str:
-        return "NO_BODY"
-
-
-NO_BODY: Any = _NoBody()
-"""Returned by :func:`actual_body` when there is no body (the key is then left out)."""
+        return None
+    return Body.from_bytes(data, content_type)
 
 
 def actual_request(
     method: str,
     path: str,
     query: str | Mapping[str, str | Sequence[str]] | None = None,
-    headers: Mapping[str, str | Sequence[str]] | Iterable[tuple[str, str]] | None = None,
+    headers: HeaderInput | None = None,
     body: bytes | None = None,
     content_type: str | None = None,
     *,
     spec_version: str = "4",
-) -> dict[str, Any]:
-    """An actual request for ``match_request`` built from raw HTTP data.
+) -> HttpRequest:
+    """An actual request, built from raw HTTP data, for ``compile_request(...).match``.
 
     ``query`` is the raw query string (without ``?``) or a mapping; ``headers`` a mapping or a list of
-    (name, value) pairs (repeated names become several values); ``content_type`` overrides the
-    ``Content-Type`` header for decoding the body. The result has the shape of a request part of a
-    ``spec_version`` pact (query as a string up to V2, as name → [values] from V3).
+    (name, value) pairs (repeated names become several values: comma-joined up to V3, a list in V4);
+    ``content_type`` overrides the ``Content-Type`` header for decoding the body. Up to V2 the query
+    string is kept as written (``query_text``), as those pact files hold it.
     """
-    collected = _collect_headers(headers)
+    collected = http_headers.collect(headers)
+    query_text: str | None = None
     if isinstance(query, str):
         query_map = parse_query_string(query)
-        query_text = query.lstrip("?")
+        if not spec_at_least(spec_version, "3"):
+            query_text = query.lstrip("?") or None
     else:
         query_map = {k: [v] if isinstance(v, str) else list(v) for k, v in (query or {}).items()}
-        query_text = format_query_string(query_map)
-    result: dict[str, Any] = {"method": method.upper(), "path": path}
-    if spec_at_least(spec_version, "3"):
-        result["query"] = query_map
-    elif query_text:
-        result["query"] = query_text
-    result["headers"] = _actual_headers(collected, spec_version)
-    decoded = actual_body(body, content_type or _find_header(collected, "content-type"), spec_version)
-    if decoded is not NO_BODY:
-        result["body"] = decoded
-    return result
+    return HttpRequest(
+        method=method.upper(),
+        path=path,
+        query=query_map,
+        headers=_actual_headers(collected, spec_version),
+        body=actual_body(body, content_type or http_headers.find(collected, "content-type"))
+        if body
+        else None,
+        query_text=query_text,
+    )
 
 
 def actual_response(
     status: int,
-    headers: Mapping[str, str | Sequence[str]] | Iterable[tuple[str, str]] | None = None,
+    headers: HeaderInput | None = None,
     body: bytes | None = None,
     content_type: str | None = None,
     *,
     spec_version: str = "4",
-) -> dict[str, Any]:
-    """An actual response for ``match_response`` built from raw HTTP data (see :func:`actual_request`)."""
-    collected = _collect_headers(headers)
-    result: dict[str, Any] = {"status": int(status), "headers": _actual_headers(collected, spec_version)}
-    decoded = actual_body(body, content_type or _find_header(collected, "content-type"), spec_version)
-    if decoded is not NO_BODY:
-        result["body"] = decoded
-    return result
+) -> HttpResponse:
+    """An actual response, built from raw HTTP data, for ``compile_response(...).match`` (see
+    :func:`actual_request`)."""
+    collected = http_headers.collect(headers)
+    return HttpResponse(
+        status=int(status),
+        headers=_actual_headers(collected, spec_version),
+        body=actual_body(body, content_type or http_headers.find(collected, "content-type")),
+    )
 
 
 def actual_message(
@@ -575,19 +416,12 @@ def actual_message(
     content_type: str | None = None,
     *,
     spec_version: str = "4",
-) -> dict[str, Any]:
-    """An actual message for ``match_message``: raw contents bytes plus metadata."""
+) -> MessagePart:
+    """An actual message, raw contents bytes plus metadata, for ``compile_message(...).match``."""
     meta = dict(metadata or {})
-    if content_type is None:
-        for key in ("contentType", "content-type", "Content-Type"):
-            if isinstance(meta.get(key), str):
-                content_type = meta[key]
-                break
-    result: dict[str, Any] = {"metadata": meta}
-    decoded = actual_body(contents, content_type, spec_version)
-    if decoded is not NO_BODY:
-        result["contents"] = decoded
-    return result
+    return MessagePart(
+        contents=actual_body(contents, content_type or metadata_content_type(meta)), metadata=meta
+    )
 
 
 def decode_base64(text: str) -> bytes:

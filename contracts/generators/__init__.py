@@ -13,12 +13,12 @@
 from __future__ import annotations
 
 from contracts.generators.examples import example_for_matcher, example_for_rules, matcher_kind, refresh_body
+from contracts.generators.json_paths import parse_json_path
 from contracts.generators.parts import (
     apply_body_generators,
     generate_message,
     generate_request,
     generate_response,
-    parse_json_path,
 )
 from contracts.generators.values import (
     GENERATOR_TYPES,

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+import contracts.generators.dates as dates
 from contracts.errors import GeneratorError
-from contracts.generators import dates
-from contracts.generators.parts import apply_at_path, parse_json_path
+from contracts.generators.json_paths import apply_at_path, parse_json_path
 from contracts.generators.values import string_from_regex
 
 _STATUS_CLASSES = {

@@ -8,7 +8,6 @@ Form paths name a field (``$.quantity``); every value of the field is replaced.
 
 from __future__ import annotations
 
-import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -17,6 +16,8 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from contracts.errors import GeneratorError
+from contracts.generators.json_paths import ANY_INDEX, WILDCARD, parse_json_path
+from contracts.querystrings import format_query_pairs, query_pairs
 
 
 def _local(tag: str) -> str:
@@ -34,8 +35,6 @@ def apply_xml_generators(
 ) -> str:
     """``text`` with every path → generator applied; ``producer(definition)`` gives the function that
     turns an example value into a generated one. Raises GeneratorError for text that is not XML."""
-    from contracts.generators.parts import ANY_INDEX, WILDCARD, parse_json_path
-
     try:
         root = SafeET.fromstring(text)
     except (ET.ParseError, DefusedXmlException) as exc:
@@ -85,13 +84,11 @@ def apply_form_generators(
     text: str, generators: Mapping[str, Any], producer: Callable[[Any], Callable[[Any], Any]]
 ) -> str:
     """A form-encoded body with each ``$.field`` generator applied to every value of the field."""
-    from contracts.generators.parts import parse_json_path
-
-    pairs = urllib.parse.parse_qsl(text, keep_blank_values=True)
+    pairs = query_pairs(text)
     for path, definition in generators.items():
         tokens = parse_json_path(path)
         if len(tokens) != 1 or not isinstance(tokens[0], str):
             continue
         produce = producer(definition)
         pairs = [(name, _text(produce(value)) if name == tokens[0] else value) for name, value in pairs]
-    return urllib.parse.urlencode(pairs)
+    return format_query_pairs(pairs)

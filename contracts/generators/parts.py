@@ -1,7 +1,7 @@
 """Applying all generators of a request, response or message part.
 
-Parts are dicts in pact-file shape (as :meth:`contracts.model.HttpInteraction.expected_request`
-returns them). Generator categories: ``path`` (one definition), ``status`` (one definition),
+Parts are dicts in pact-file shape (as :func:`contracts.pactwriter.dump_request` and friends write
+them). Generator categories: ``path`` (one definition), ``status`` (one definition),
 ``header``/``headers``, ``query`` and ``metadata`` (name → definition), ``body``/``content``
 (JSON path → definition; paths with ``*``/``[*]`` are expanded against the existing document, paths
 that do not exist are not created). Body generators apply to JSON, XML and form bodies (see
@@ -14,85 +14,16 @@ unless ``strict=True``, which raises :class:`contracts.errors.GeneratorError`.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from contracts import http_headers
 from contracts.errors import GeneratorError
+from contracts.generators.json_paths import apply_at_path, parse_json_path
 from contracts.generators.markup import apply_form_generators, apply_xml_generators
 from contracts.generators.values import GeneratorContext, GeneratorMode, generate_value
-from contracts.model import format_query_string, is_json_content_type, is_xml_content_type, parse_query_string
-
-
-class _Wildcard:
-    def __repr__(self) -> str:
-        return "*"
-
-
-class _AnyIndex:
-    def __repr__(self) -> str:
-        return "[*]"
-
-
-WILDCARD: Any = _Wildcard()
-"""``.*``: any key (or any element)."""
-ANY_INDEX: Any = _AnyIndex()
-"""``[*]``: every item of an array (or every repeated XML element)."""
-PathToken = str | int | _Wildcard | _AnyIndex
-
-_SEGMENT = re.compile(
-    r"""\.(?P<name>[^.\[\]]+)|\[(?P<index>\d+)\]|\[\*\]|\[(?P<quote>['"])(?P<quoted>.*?)(?P=quote)\]"""
-)
-
-
-def parse_json_path(path: str) -> list[PathToken]:
-    """``$.a[0].b``, ``$['x y'][*]``, ``$.*``, or ``a.b`` (taken as ``$.a.b``) → tokens."""
-    text = path.strip()
-    if not text.startswith("$"):
-        text = "$" + ("" if text.startswith("[") else ".") + text
-    tokens: list[PathToken] = []
-    position = 1
-    while position < len(text):
-        match = _SEGMENT.match(text, position)
-        if match is None:
-            raise GeneratorError(f"cannot read the body path {path!r} at {text[position:]!r}")
-        if match.group("name") is not None:
-            name = match.group("name")
-            tokens.append(WILDCARD if name == "*" else name)
-        elif match.group("index") is not None:
-            tokens.append(int(match.group("index")))
-        elif match.group("quote") is not None:
-            tokens.append(match.group("quoted"))
-        else:
-            tokens.append(ANY_INDEX)
-        position = match.end()
-    return tokens
-
-
-def apply_at_path(document: Any, tokens: list[PathToken], produce: Callable[[Any], Any]) -> Any:
-    """Replace every value the path reaches in ``document`` (modified in place; returns the root)."""
-    if not tokens:
-        return produce(document)
-    head, rest = tokens[0], tokens[1:]
-    if isinstance(document, dict):
-        if head is WILDCARD or head is ANY_INDEX:
-            keys = list(document)
-        elif isinstance(head, str) and head in document:
-            keys = [head]
-        else:
-            keys = []
-        for key in keys:
-            document[key] = apply_at_path(document[key], rest, produce)
-    elif isinstance(document, list):
-        if head is WILDCARD or head is ANY_INDEX:
-            indexes = range(len(document))
-        elif isinstance(head, int) and head < len(document):
-            indexes = range(head, head + 1)
-        else:
-            indexes = range(0)
-        for index in indexes:
-            document[index] = apply_at_path(document[index], rest, produce)
-    return document
+from contracts.media_types import is_json_content_type, is_xml_content_type, media_type
+from contracts.querystrings import format_query_string, parse_query_string
 
 
 def apply_body_generators(
@@ -133,7 +64,7 @@ def _text_body(
     def producer(definition: Any) -> Callable[[Any], Any]:
         return _producer(definition, context, strict)
 
-    media = (content_type or "").split(";", 1)[0].strip().lower()
+    media = media_type(content_type)
     try:
         if is_xml_content_type(content_type) or (not media and text.lstrip().startswith("<")):
             return apply_xml_generators(text, generators, producer)
@@ -149,13 +80,7 @@ def _text_body(
 
 
 def _header(headers: Any, wanted: str) -> str | None:
-    if isinstance(headers, Mapping):
-        for name, value in headers.items():
-            if str(name).lower() == wanted:
-                if isinstance(value, list):
-                    return str(value[0]) if value else None
-                return str(value)
-    return None
+    return http_headers.find(headers, wanted) if isinstance(headers, Mapping) else None
 
 
 def _body_with(

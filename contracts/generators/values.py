@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from rstr.xeger import Xeger
 
+import contracts.generators.dates as dates
 from contracts.errors import GeneratorError
-from contracts.generators import dates
 
 GeneratorMode = Literal["consumer", "provider"]
 

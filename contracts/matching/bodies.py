@@ -6,15 +6,16 @@ import json
 from email import message_from_bytes
 from email.message import Message
 
-from contracts.matching.content_types import BodyKind, equivalent
 from contracts.matching.json_body import compare_json
 from contracts.matching.json_plan import JsonPlan
 from contracts.matching.matchers import apply_rules, check_bytes, check_string
-from contracts.matching.parts import Body, Presence, load_body, parse_query_string
+from contracts.matching.parts import Body, Presence, value_body
 from contracts.matching.query import compare_query
 from contracts.matching.values import Json
 from contracts.matching.xml_body import compare_xml
+from contracts.media_types import BodyKind, equivalent
 from contracts.mismatches import Mismatch, MismatchKind
+from contracts.querystrings import parse_query
 from contracts.rules import RuleCategory, RuleList
 
 BODY = MismatchKind.BODY
@@ -178,8 +179,8 @@ def _binary(expected: Body, actual: Body, rules: RuleCategory) -> list[Mismatch]
 
 
 def _form(expected: Body, actual: Body, rules: RuleCategory) -> list[Mismatch]:
-    want = parse_query_string(expected.as_text())
-    got = parse_query_string(actual.as_text())
+    want = parse_query(expected.as_text())
+    got = parse_query(actual.as_text())
 
     def rule_for(name: str) -> RuleList | None:
         selected = rules.select((name,)) if rules else None
@@ -226,8 +227,8 @@ def _multipart(expected: Body, actual: Body, rules: RuleCategory, *, strict: boo
             else rules
         )
         part_type = part.get_content_type()
-        want_body = load_body({"b": part.get_payload(decode=True)}, "b", part_type, v4=False)
-        got_body = load_body({"b": other.get_payload(decode=True)}, "b", other.get_content_type(), v4=False)
+        want_body = value_body(part.get_payload(decode=True), part_type)
+        got_body = value_body(other.get_payload(decode=True), other.get_content_type())
         for mismatch in compare_bodies(want_body, got_body, part_rules, strict=strict):
             path = f"$.{name}" + mismatch.path[1:]
             mismatches.append(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from contracts.matching.content_types import params_match
 from contracts.matching.matchers import apply_rules, string_checker
 from contracts.matching.parts import Headers
+from contracts.media_types import params_match
 from contracts.mismatches import Mismatch, MismatchKind
 from contracts.rules import RuleList
 

@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable
 
 from contracts.datetime_patterns import is_valid_date
-from contracts.matching.content_types import sniff_bytes
 from contracts.matching.values import Json, json_equal, kind_name, render, render_spaced, same_kind, text_of
+from contracts.media_types import media_type, sniff_bytes
 from contracts.rules import STATUS_CLASSES, Combine, Matcher, MatcherKind, RuleList
 
 # Semantic Versioning 2.0.0, the regex published on semver.org.
@@ -226,10 +226,7 @@ def check_bytes(matcher: Matcher, expected: bytes, actual: bytes) -> str | None:
 def check_content_type(matcher: Matcher, data: bytes) -> str | None:
     detected = sniff_bytes(data)
     wanted = str(matcher.value)
-    if (
-        detected is not None
-        and detected.split(";")[0].strip().lower() == wanted.split(";")[0].strip().lower()
-    ):
+    if detected is not None and media_type(detected) == media_type(wanted):
         return None
     return (
         f"Expected binary contents to have content type '{wanted}' "

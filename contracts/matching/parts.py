@@ -1,5 +1,9 @@
-"""Normalising the parts of a request, response or message as pact files (any version) and live traffic
-hold them: query strings and maps, header values, and bodies with their presence and content type."""
+"""The parts of a request, response or message as the matcher compares them, read from the model
+(:mod:`contracts.model`): query parameters, folded headers, and bodies with their presence and content type.
+
+Expected parts come from pact files and actual parts from live traffic (``contracts.model.actual_request``
+and friends), so both sides go through the same functions here.
+"""
 
 from __future__ import annotations
 
@@ -7,107 +11,49 @@ import base64
 import binascii
 import enum
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote_plus
 
-from contracts.errors import ContractError
-from contracts.matching.content_types import BodyKind, classify, sniff_text
+from contracts import http_headers
 from contracts.matching.values import Json
-
-# Headers whose value is a comma-separated list ([ref] splits only these).
-LIST_HEADERS = frozenset(
-    {
-        "accept",
-        "accept-encoding",
-        "accept-language",
-        "access-control-allow-headers",
-        "access-control-allow-methods",
-        "access-control-expose-headers",
-        "access-control-request-headers",
-        "allow",
-        "cache-control",
-        "if-match",
-        "if-none-match",
-        "vary",
-    }
-)
+from contracts.media_types import BodyKind, classify, sniff_text
+from contracts.model import Body as ModelBody
+from contracts.model import HttpRequest
+from contracts.querystrings import parse_query
 
 Query = dict[str, list[str | None]]
 Headers = dict[str, tuple[str, list[str]]]  # lower-case name -> (name as written, values)
 
 
-def parse_query_string(text: str) -> Query:
-    """`a=1&b=2&a=3` -> {"a": ["1", "3"], "b": ["2"]}: percent-decoded, empty segments dropped."""
-    query: Query = {}
-    for segment in text.lstrip("?").split("&"):
-        if not segment:
-            continue
-        name, sep, value = segment.partition("=")
-        query.setdefault(unquote_plus(name), []).append(unquote_plus(value) if sep else None)
-    return query
-
-
-def load_query(value: Any) -> Query:
-    """A query as a pact holds it (V1/V2 string, V3/V4 map of lists or strings) or None/absent."""
-    if value is None:
+def request_query(request: HttpRequest) -> Query:
+    """The query parameters of a request: the V1/V2 string as written (a bare ``name`` has the value
+    None, ``name=`` the value ""), or the V3+ map."""
+    if request.query_text is not None:
+        return parse_query(request.query_text)
+    if not request.query:
         return {}
-    if isinstance(value, str):
-        return parse_query_string(value)
-    if isinstance(value, Mapping):
-        query: Query = {}
-        for name, values in value.items():
-            if isinstance(values, list):
-                query[str(name)] = [None if item is None else str(item) for item in values]
-            else:
-                query[str(name)] = [None if values is None else str(values)]
-        return query
-    raise ContractError(
-        f"'query' must be a query string or an object of parameter name -> list of values, "
-        f"got {type(value).__name__}"
-    )
+    return {name: list(values) for name, values in request.query.items()}
 
 
-def header_values(name: str, value: Any) -> list[str]:
-    if isinstance(value, list | tuple):
-        return [str(item).strip() for item in value]
-    text = str(value)
-    if name in LIST_HEADERS:
-        return [item.strip() for item in text.split(",")]
-    return [text.strip()]
-
-
-def load_headers(value: Any) -> Headers:
-    headers: Headers = {}
-    if not value:
-        return headers
-    if isinstance(value, Mapping):
-        items = list(value.items())
-    elif isinstance(value, list | tuple) and all(
-        isinstance(pair, list | tuple) and len(pair) == 2 for pair in value
-    ):
-        items = [(pair[0], pair[1]) for pair in value]
-    else:
-        raise ContractError(
-            f"'headers' must be an object of header name -> value(s) or a list of [name, value] pairs, "
-            f"got {type(value).__name__}"
-        )
-    for name, raw in items:
-        lower = str(name).lower()
-        values = header_values(lower, raw)
-        if lower in headers:
-            headers[lower][1].extend(values)
+def fold_headers(headers: Mapping[str, str | Sequence[str]]) -> Headers:
+    """Headers by lower-case name: (the name as first written, every value), list headers split on commas."""
+    folded: Headers = {}
+    for name, raw in headers.items():
+        lower = name.lower()
+        values = http_headers.split_values(lower, raw)
+        if lower in folded:
+            folded[lower][1].extend(values)
         else:
-            headers[lower] = (str(name), values)
-    return headers
+            folded[lower] = (name, values)
+    return folded
 
 
 def header_content_type(headers: Headers) -> str | None:
     entry = headers.get("content-type")
     if entry is None or not entry[1]:
         return None
-    return ", ".join(entry[1])
+    return http_headers.joined(entry[1])
 
 
 class Presence(enum.Enum):
@@ -164,42 +110,22 @@ class Body:
         return ""
 
 
-_WRAPPER_KEYS = frozenset({"content", "contentType", "encoded", "contentTypeHint"})
+def body_of(body: ModelBody | None, fallback_type: str | None) -> Body:
+    """A model body (or contents) as the matcher compares it; ``fallback_type`` is the part's Content-Type
+    header (or message metadata) for bodies that declare none. None is a missing body."""
+    if body is None:
+        return Body(Presence.MISSING, fallback_type, fallback_type is not None)
+    return value_body(body.content, body.content_type or fallback_type)
 
 
-def is_v4_wrapper(value: Any) -> bool:
-    return (
-        isinstance(value, Mapping)
-        and ("content" in value or "contentType" in value)
-        and all(key in _WRAPPER_KEYS for key in value)
-    )
-
-
-def load_body(holder: Mapping[str, Any], key: str, declared_type: str | None, *, v4: bool) -> Body:
-    """The body under `key` of a pact part (V1-V3 value, or a V4 wrapper when `v4`)."""
-    if key not in holder:
-        return Body(Presence.MISSING, declared_type, declared_type is not None)
-    value = holder[key]
-    content_type = declared_type
-    encoded: Any = False
-    if v4 and is_v4_wrapper(value):
-        content_type = value.get("contentType") or declared_type
-        if "content" not in value:
-            return Body(Presence.MISSING, content_type, content_type is not None)
-        encoded = value.get("encoded", False)
-        value = value["content"]
-    if value is None:
-        return Body(Presence.NULL, content_type, content_type is not None)
-    if value == "" or value == b"":
-        return Body(Presence.EMPTY, content_type, content_type is not None)
+def value_body(value: Any, content_type: str | None) -> Body:
+    """A body from its value: None (must be empty), text or bytes (decoded by content type, sniffed when
+    undeclared), or a JSON document."""
     declared = content_type is not None
-    if isinstance(value, str) and isinstance(encoded, str) and encoded.lower() == "base64":
-        try:
-            value = base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            value = value.encode("utf-8")
-        if not value:
-            return Body(Presence.EMPTY, content_type, declared)
+    if value is None:
+        return Body(Presence.NULL, content_type, declared)
+    if value == "" or value == b"":
+        return Body(Presence.EMPTY, content_type, declared)
     if isinstance(value, bytes | bytearray):
         data = bytes(value)
         if content_type is None:

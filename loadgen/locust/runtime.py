@@ -15,7 +15,6 @@ The response check is compiled once per interaction, so its cost per request is 
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import urllib.error
@@ -23,12 +22,15 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
-from contracts import matching
+from contracts import http_headers
 from contracts.generators import generate_request, refresh_body
+from contracts.matching import compile_response
 from contracts.mismatches import Mismatch
-from contracts.model import actual_response
+from contracts.model import HttpResponse, actual_response
+from contracts.pact_parts import parse_body, parse_response
+from contracts.querystrings import format_query_string
 from loadgen.locust.links import evaluate as evaluate_link
 
 MAX_REPORTED_MISMATCHES = 3
@@ -85,7 +87,7 @@ class ContractInteraction:
     """Values this response supplies to later requests, as OpenAPI runtime expressions."""
     path_template: str | None = None
     """A path filled from chained values (``/orders/{orderId}``), from OpenAPI links."""
-    _checker: Callable[[dict[str, Any]], list[Mismatch]] | None = field(default=None, repr=False)
+    _checker: Callable[[HttpResponse], list[Mismatch]] | None = field(default=None, repr=False)
     _static: PreparedRequest | None = field(default=None, repr=False)
     _variables: tuple[str, ...] | None = field(default=None, repr=False)
     _by_variables: dict[tuple[str, ...], PreparedRequest] = field(default_factory=dict, repr=False)
@@ -116,11 +118,11 @@ class ContractInteraction:
         self._verdicts[key] = verdict
         return verdict
 
-    def actual(self, status: int, headers: Mapping[str, str], body: bytes | None) -> dict[str, Any]:
+    def actual(self, status: int, headers: Mapping[str, str], body: bytes | None) -> HttpResponse:
         pairs = list(headers.items())  # Locust's header objects are not plain mappings
         return actual_response(status, pairs, body or None, spec_version=self.spec_version)
 
-    def check_actual(self, actual: dict[str, Any]) -> list[Mismatch]:
+    def check_actual(self, actual: HttpResponse) -> list[Mismatch]:
         if self._checker is None:
             self._checker = _compile_response_checker(self.response, self.spec_version)
         return self._checker(actual)
@@ -160,7 +162,7 @@ class ContractInteraction:
                 )
         headers = {name: _header_text(value) for name, value in (part.get("headers") or {}).items()}
         body, content_type = _encode_body(part, self.spec_version)
-        if content_type and not any(name.lower() == "content-type" for name in headers):
+        if content_type and not http_headers.has(headers, "content-type"):
             headers["Content-Type"] = content_type
         return PreparedRequest(
             method=str(part.get("method", "GET")).upper(),
@@ -331,12 +333,11 @@ def _resource_name(route_name: str) -> str | None:
 
 def _compile_response_checker(
     expected: dict[str, Any], spec_version: str
-) -> Callable[[dict[str, Any]], list[Mismatch]]:
-    compile_response = getattr(matching, "compile_response", None)
-    if compile_response is not None:
-        compiled = compile_response(expected, spec_version)
-        return lambda actual: list(compiled.match(actual))
-    return lambda actual: matching.match_response(expected, actual, spec_version)
+) -> Callable[[HttpResponse], list[Mismatch]]:
+    """The contract's response (embedded in the locustfile in pact-file form) read into the model once
+    and compiled; each actual response is built from the bytes received (``actual_response``)."""
+    compiled = compile_response(parse_response(expected, spec_version), spec_version)
+    return compiled.match
 
 
 def _apply_generators(part: dict[str, Any], spec_version: str, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -385,26 +386,22 @@ def _encode_query(query: Any) -> str:
         return ""
     if isinstance(query, str):
         return query
-    pairs = [
-        (name, value)
-        for name, values in query.items()
-        for value in (values if isinstance(values, list) else [values])
-    ]
-    return urlencode(pairs)
+    return format_query_string(
+        {
+            str(name): [None if value is None else str(value) for value in values]
+            if isinstance(values, list)
+            else [str(values)]
+            for name, values in query.items()
+        }
+    )
 
 
 def _encode_body(part: Mapping[str, Any], spec_version: str) -> tuple[bytes | None, str | None]:
+    """The bytes of a pact-file body (read into the model: JSON, text, or base64-decoded binary) and the
+    content type to send when the part's headers declare none."""
     if "body" not in part or part["body"] is None:
         return None, None
-    body = part["body"]
-    if spec_version == "4" and isinstance(body, dict) and "content" in body:
-        content_type = body.get("contentType")
-        content = body["content"]
-        if body.get("encoded") in ("base64", True) and isinstance(content, str):
-            return base64.b64decode(content), content_type
-        if isinstance(content, str) and not (content_type or "").endswith("json"):
-            return content.encode(), content_type
-        return json.dumps(content).encode(), content_type or "application/json"
-    if isinstance(body, str):
-        return body.encode(), None
-    return json.dumps(body).encode(), "application/json"
+    declared = http_headers.find(part.get("headers") or {}, "content-type")
+    body = parse_body(part["body"], spec_version, declared)
+    content_type = body.content_type or ("application/json" if body.encoding == "json" else None)
+    return body.to_bytes(), content_type

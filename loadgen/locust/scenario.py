@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from contracts.model import HttpInteraction, Pact
+from contracts.pactwriter import dump_request, dump_response
 from loadgen.locust.errors import ScenarioError
 from loadgen.locust.links import Link
 from loadgen.locust.routes import Route, template_for
@@ -184,8 +185,8 @@ def _task_draft(
         ),
         "route": Route(request.method.upper(), template),
         "spec_version": spec_version,
-        "request": interaction.expected_request(),
-        "response": interaction.expected_response(),
+        "request": dump_request(interaction.request, interaction.spec_version),
+        "response": dump_response(interaction.response, interaction.spec_version),
         "variables": tuple(sorted(_expression_variables(request.generators))),
         "declared": expression is not None or template in openapi_paths,
     }

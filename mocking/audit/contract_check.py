@@ -16,6 +16,7 @@ verified interaction the mock was compared with.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 from dataclasses import dataclass
 from typing import Any
@@ -24,21 +25,20 @@ from brokerclient.contract_source import ContractSet
 from contracts.findings import Finding, MockDetails, Severity, SpecDetails
 from contracts.matching import CompiledResponse, compile_response
 from contracts.mismatches import Mismatch, MismatchKind
-from contracts.model import actual_request, actual_response
+from contracts.model import HttpResponse, actual_request, actual_response
 from mocking.audit.recorder import RecordedMock
 from mocking.server.dispatch import DispatchTable
 from mocking.server.interactions import MockInteraction, prepare_contracts
 
 
-def _shape_only(expected: dict[str, Any], spec_version: str) -> dict[str, Any]:
-    relaxed = copy.deepcopy(expected)
-    rules = relaxed.setdefault("matchingRules", {})
+def _shape_only(expected: HttpResponse, spec_version: str) -> HttpResponse:
+    rules = copy.deepcopy(expected.matching_rules)
     if spec_version in {"1", "1.1", "2"}:
         rules.setdefault("$.body", {"match": "type"})
     else:
         body_rules = rules.setdefault("body", {})
         body_rules.setdefault("$", {"matchers": [{"match": "type"}], "combine": "AND"})
-    return relaxed
+    return dataclasses.replace(expected, matching_rules=rules)
 
 
 @dataclass(slots=True)
@@ -52,9 +52,7 @@ class PactIndex:
     def build(cls, contracts: ContractSet) -> PactIndex:
         interactions = prepare_contracts(contracts)
         responses = {
-            i.index: compile_response(
-                _shape_only(i.interaction.expected_response(), i.spec_version), i.spec_version
-            )
+            i.index: compile_response(_shape_only(i.interaction.response, i.spec_version), i.spec_version)
             for i in interactions
         }
         return cls(contracts, interactions, DispatchTable(interactions), responses)

@@ -31,13 +31,13 @@ import logging
 import socket
 import struct
 import time
-import urllib.parse
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from brokerclient.contract_source import ContractSet
 from brokerclient.errors import BrokerClientError
+from contracts.querystrings import parse_query_string
 from mocking.errors import MockingError
 from mocking.server.engine import DEFAULT_STATE_HEADER, IncomingRequest, MockEngine
 from mocking.server.faults import FaultDecision, FaultPlan
@@ -232,7 +232,7 @@ class MockApp:
     async def _admin(self, scope: Scope, body: bytes, send: Send) -> None:
         route = scope["path"][len(ADMIN_PREFIX) :].strip("/")
         method = scope["method"]
-        query = urllib.parse.parse_qs(scope["query_string"].decode("latin-1"))
+        query = parse_query_string(scope["query_string"].decode("latin-1"))
         document: Any
         status = 200
         if route == "" and method == "GET":

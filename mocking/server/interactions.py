@@ -1,7 +1,7 @@
 """Interactions prepared for serving: what the dispatch table indexes and the engine answers with.
 
 Everything that can be computed once is computed here, when the pacts are loaded: the expected
-request in pact-file form, the path pattern used to pre-select candidates, a specificity score used to
+request compiled for matching (from the model, no pact-file dicts), the path pattern used to pre-select candidates, a specificity score used to
 break ties, and the response as ready-to-send bytes (unless the pact asks for generated values).
 """
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from brokerclient.contract_source import ContractSet
+from contracts import http_headers
 from contracts.matching import CompiledRequest, compile_request
 from contracts.model import HttpInteraction, Pact
 
@@ -153,7 +154,6 @@ def prepare_interaction(
     index: int, consumer: str, source: str, pact: Pact, interaction: HttpInteraction
 ) -> MockInteraction:
     request = interaction.request
-    expected = interaction.expected_request()
     pattern = path_pattern(request.path, request.matching_rules)
     specificity = (
         (LITERAL_PATH if pattern.literal is not None else REGEX_PATH if pattern.regexes else 0)
@@ -168,7 +168,7 @@ def prepare_interaction(
     body = response.body.to_bytes() if response.body is not None else b""
     headers = dict(response.headers)
     content_type = response.content_type()
-    if body and content_type and not any(name.lower() == "content-type" for name in headers):
+    if body and content_type and not http_headers.has(headers, "content-type"):
         headers["Content-Type"] = content_type
     elif body and not content_type and response.body is not None and response.body.encoding == "json":
         headers["Content-Type"] = "application/json"
@@ -178,7 +178,7 @@ def prepare_interaction(
         source=source,
         interaction=interaction,
         spec_version=interaction.spec_version or pact.spec_version,
-        compiled=compile_request(expected, interaction.spec_version or pact.spec_version),
+        compiled=compile_request(request, interaction.spec_version or pact.spec_version),
         method=request.method.upper(),
         path=request.path,
         pattern=pattern,

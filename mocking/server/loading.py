@@ -75,9 +75,7 @@ def load_prepared(loader: Callable[[], ContractSet], *, isolated: bool = True) -
     if kind == "ok":
         assert isinstance(payload, Prepared)
         for interaction in payload.interactions:
-            interaction.compiled = compile_request(
-                interaction.interaction.expected_request(), interaction.spec_version
-            )
+            interaction.compiled = compile_request(interaction.interaction.request, interaction.spec_version)
         return payload
     if kind == "error":
         assert isinstance(payload, MockingError | BrokerClientError)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts import http_headers
 from contracts.generators import generate_response
 from contracts.model import Body
+from contracts.pactwriter import dump_response
 from mocking.server.interactions import MockInteraction, PreparedResponse, prepare_response
 
 
@@ -24,13 +26,13 @@ def _body_bytes(body: Any, interaction: MockInteraction) -> bytes:
 
 def render_response(interaction: MockInteraction, base_url: str | None) -> PreparedResponse:
     """The interaction's response with its generators applied (a generator that fails keeps the example)."""
-    expected = interaction.interaction.expected_response()
+    expected = dump_response(interaction.interaction.response, interaction.spec_version)
     generated = generate_response(
         expected, interaction.spec_version, mode="consumer", mock_server_url=base_url
     )
     body = _body_bytes(generated.get("body"), interaction) if "body" in generated else b""
     headers = dict(generated.get("headers") or {})
-    if body and not any(name.lower() == "content-type" for name in headers):
+    if body and not http_headers.has(headers, "content-type"):
         content_type = interaction.response.header("content-type")
         if content_type:
             headers["Content-Type"] = content_type

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from contracts.generators import generate_request, generate_response
-from contracts.generators.parts import parse_json_path
+from contracts.generators.json_paths import parse_json_path
 from tests.support import SHARED
 
 SUITE = SHARED / "pact-compatibility-suite"

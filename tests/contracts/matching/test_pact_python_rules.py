@@ -17,6 +17,7 @@ import pytest
 
 from contracts.matching import compile_request, compile_response
 from contracts.mismatches import MismatchKind
+from contracts.pact_parts import parse_request, parse_response
 
 os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
 
@@ -73,8 +74,10 @@ def _actual(part: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_the_examples_match_their_own_rules(interaction: dict[str, Any]) -> None:
-    assert compile_request(interaction["request"], "4").match(_actual(interaction["request"])) == []
-    assert compile_response(interaction["response"], "4").match(_actual(interaction["response"])) == []
+    request = compile_request(parse_request(interaction["request"], "4"), "4")
+    response = compile_response(parse_response(interaction["response"], "4"), "4")
+    assert request.match(parse_request(_actual(interaction["request"]), "4")) == []
+    assert response.match(parse_response(_actual(interaction["response"]), "4")) == []
 
 
 def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
@@ -125,26 +128,27 @@ MUTATIONS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
 def test_each_rule_reports_its_mutation(
     interaction: dict[str, Any], change: Callable[[dict[str, Any]], None], path: str, message: str
 ) -> None:
-    compiled = compile_response(interaction["response"], "4")
+    compiled = compile_response(parse_response(interaction["response"], "4"), "4")
     actual = _actual(interaction["response"])
     change(actual["body"]["content"])
-    mismatches = compiled.match(actual)
+    mismatches = compiled.match(parse_response(actual, "4"))
     assert [m.path for m in mismatches] == [path], [str(m) for m in mismatches]
     assert mismatches[0].kind is MismatchKind.BODY
     assert message in mismatches[0].message
 
 
 def test_request_path_query_and_header_rules(interaction: dict[str, Any]) -> None:
-    compiled = compile_request(interaction["request"], "4")
+    compiled = compile_request(parse_request(interaction["request"], "4"), "4")
     actual = _actual(interaction["request"])
-    assert compiled.match({**actual, "path": "/orders/9999", "query": {"page": ["42"]}}) == []
+    good = {**actual, "path": "/orders/9999", "query": {"page": ["42"]}}
+    assert compiled.match(parse_request(good, "4")) == []
     bad = {
         **actual,
         "path": "/orders/x",
         "query": {"page": ["x"]},
         "headers": {**actual["headers"], "X-Trace": ["nope"]},
     }
-    assert [(m.kind, m.path, m.message) for m in compiled.match(bad)] == [
+    assert [(m.kind, m.path, m.message) for m in compiled.match(parse_request(bad, "4"))] == [
         (MismatchKind.PATH, "$", "Expected '/orders/x' to match '/orders/\\d+'"),
         (MismatchKind.QUERY, "page", "Expected 'x' (String) to be an integer"),
         (MismatchKind.HEADER, "X-Trace", "Expected 'nope' to match '\\w+-\\d'"),

@@ -21,6 +21,7 @@ from contracts.model import (
     normalise_spec_version,
 )
 from contracts.pactfile import dump_pact, dumps_pact, loads_pact, parse_pact
+from contracts.pactwriter import dump_message_part, dump_request, dump_response
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
 
@@ -99,7 +100,10 @@ def test_v1_pact_with_query_string_and_snake_case_provider_state() -> None:
     assert interaction.request.query == {"status": ["open"], "page": ["2"], "tag": ["a b", "c&d"]}
     assert interaction.request.query_text == "status=open&page=2&tag=a+b&tag=c%26d"
     assert interaction.response.body == Body([{"id": 1}], "application/json", "json")
-    assert interaction.expected_request()["query"] == "status=open&page=2&tag=a+b&tag=c%26d"
+    assert (
+        dump_request(interaction.request, interaction.spec_version)["query"]
+        == "status=open&page=2&tag=a+b&tag=c%26d"
+    )
 
 
 def test_v2_pact_with_flat_matching_rules_and_provider_state() -> None:
@@ -125,7 +129,10 @@ def test_v2_pact_with_flat_matching_rules_and_provider_state() -> None:
     assert interaction.provider_states == [ProviderState("order 1 exists")]
     assert interaction.response.matching_rules == rules
     assert interaction.response.content_type() == "application/json; charset=utf-8"
-    assert interaction.expected_response() == document["interactions"][0]["response"]
+    assert (
+        dump_response(interaction.response, interaction.spec_version)
+        == document["interactions"][0]["response"]
+    )
 
 
 def test_v3_pact_with_provider_state_params_query_map_and_generators() -> None:
@@ -167,7 +174,10 @@ def test_v3_pact_with_provider_state_params_query_map_and_generators() -> None:
     ]
     assert interaction.request.query == {"dryRun": ["false"], "tag": ["a", "b"]}
     assert interaction.request.generators["path"]["expression"] == "/customers/${id}/orders"
-    assert interaction.expected_request()["query"] == {"dryRun": ["false"], "tag": ["a", "b"]}
+    assert dump_request(interaction.request, interaction.spec_version)["query"] == {
+        "dryRun": ["false"],
+        "tag": ["a", "b"],
+    }
 
 
 def test_v3_message_pact_with_metadata_spelled_both_ways() -> None:
@@ -195,7 +205,7 @@ def test_v3_message_pact_with_metadata_spelled_both_ways() -> None:
     first, second = pact.messages
     assert first.contents == Body({"orderId": 7, "total": 12.5}, "application/json", "json")
     assert first.content_type() == "application/json"
-    assert first.expected_message() == {
+    assert dump_message_part(first.message_part(), first.spec_version) == {
         "contents": {"orderId": 7, "total": 12.5},
         "metaData": {"contentType": "application/json", "topic": "orders"},
         "matchingRules": {"body": {"$.orderId": {"matchers": [{"match": "integer"}]}}},
@@ -334,7 +344,7 @@ def test_v4_pact_with_every_interaction_type() -> None:
     assert invoice.response.body.encoding == "text"
     assert invoice.response.body.to_bytes().startswith(b"<?xml")
     assert isinstance(message, AsyncMessage)
-    assert message.expected_message() == {
+    assert dump_message_part(message.message_part(), message.spec_version) == {
         "contents": {"content": {"orderId": 7}, "contentType": "application/json", "encoded": False},
         "metadata": {"topic": "shipping"},
         "matchingRules": {"content": {"$.orderId": {"combine": "AND", "matchers": [{"match": "integer"}]}}},
@@ -354,7 +364,7 @@ def test_v4_pact_with_every_interaction_type() -> None:
         {"available": 3},
         {"available": 2},
     ]
-    assert sync.expected_response_messages()[1]["contents"]["content"] == {"available": 2}
+    assert dump_message_part(sync.responses[1], sync.spec_version)["contents"]["content"] == {"available": 2}
     assert [i.interaction_type for i in pact.interactions] == [
         "Synchronous/HTTP",
         "Synchronous/HTTP",
@@ -461,9 +471,9 @@ def test_v3_query_given_as_single_strings_is_normalised_to_lists() -> None:
     pact = parse_pact(document)
     (interaction,) = pact.http_interactions
     assert interaction.request.query == {"a": ["1"]}
-    assert interaction.expected_request()["query"] == {"a": ["1"]}
+    assert dump_request(interaction.request, interaction.spec_version)["query"] == {"a": ["1"]}
     assert interaction.response.status == 200
-    assert "status" not in interaction.expected_response()
+    assert "status" not in dump_response(interaction.response, interaction.spec_version)
 
 
 def test_body_from_bytes_decodes_by_content_type() -> None:

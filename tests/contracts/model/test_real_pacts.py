@@ -14,7 +14,7 @@ import pytest
 
 from contracts.generators import generate_message, generate_request, generate_response
 from contracts.hashing import pact_version_sha
-from contracts.matching import match_message, match_request, match_response
+from contracts.matching import compile_message, compile_request, compile_response
 from contracts.model import (
     AsyncMessage,
     HttpInteraction,
@@ -25,6 +25,7 @@ from contracts.model import (
     actual_response,
 )
 from contracts.pactfile import dump_pact, dumps_pact, load_pact, loads_pact, parse_body
+from contracts.pactwriter import dump_message_part, dump_request, dump_response
 from tests.support import REPO_ROOT, need, npm_tool
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
@@ -150,29 +151,23 @@ def _check_examples_match(pact: Pact) -> int:
                 request.content_type(),
                 spec_version=version,
             )
-            assert match_request(interaction.expected_request(), actual, version) == [], (
-                interaction.description
-            )
+            assert compile_request(request, version).match(actual) == [], interaction.description
             body = response.body.to_bytes() if response.body else None
             actual = actual_response(
                 response.status, response.header_values(), body, response.content_type(), spec_version=version
             )
-            assert match_response(interaction.expected_response(), actual, version) == [], (
-                interaction.description
-            )
+            assert compile_response(response, version).match(actual) == [], interaction.description
         elif isinstance(interaction, AsyncMessage):
             contents = interaction.contents.to_bytes() if interaction.contents else None
             actual = actual_message(
                 contents, interaction.metadata, interaction.content_type(), spec_version=version
             )
-            assert match_message(interaction.expected_message(), actual, version) == [], (
-                interaction.description
-            )
+            assert compile_message(interaction, version).match(actual) == [], interaction.description
         elif isinstance(interaction, SyncMessage):
             part = interaction.request
             contents = part.contents.to_bytes() if part.contents else None
             actual = actual_message(contents, part.metadata, part.content_type(), spec_version=version)
-            assert match_message(interaction.expected_request_message(), actual, version) == []
+            assert compile_message(part, version).match(actual) == []
         checked += 1
     return checked
 
@@ -190,7 +185,7 @@ def _check_generated_parts_match(pact: Pact) -> int:
     for interaction in pact.interactions:
         values = {k: v for state in interaction.provider_states for k, v in (state.params or {}).items()}
         if isinstance(interaction, HttpInteraction):
-            expected = interaction.expected_request()
+            expected = dump_request(interaction.request, version)
             generated = generate_request(expected, version, provider_state=values)
             content_type = interaction.request.content_type()
             actual = actual_request(
@@ -202,17 +197,19 @@ def _check_generated_parts_match(pact: Pact) -> int:
                 content_type,
                 spec_version=version,
             )
-            assert match_request(expected, actual, version) == [], interaction.description
-            expected = interaction.expected_response()
+            assert compile_request(interaction.request, version).match(actual) == [], interaction.description
+            expected = dump_response(interaction.response, version)
             generated = generate_response(expected, version, mock_server_url="http://127.0.0.1:1234")
             content_type = interaction.response.content_type()
             body = _wire(generated.get("body"), version, content_type)
             actual = actual_response(
                 generated["status"], generated.get("headers"), body, content_type, spec_version=version
             )
-            assert match_response(expected, actual, version) == [], interaction.description
+            assert compile_response(interaction.response, version).match(actual) == [], (
+                interaction.description
+            )
         elif isinstance(interaction, AsyncMessage):
-            expected = interaction.expected_message()
+            expected = dump_message_part(interaction.message_part(), version)
             generated = generate_message(expected, version)
             content_type = interaction.content_type()
             actual = actual_message(
@@ -221,7 +218,7 @@ def _check_generated_parts_match(pact: Pact) -> int:
                 content_type,
                 spec_version=version,
             )
-            assert match_message(expected, actual, version) == [], interaction.description
+            assert compile_message(interaction, version).match(actual) == [], interaction.description
         else:
             continue
         checked += 1

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from contracts.pactfile import parse_pact
+from contracts.pactwriter import dump_request, dump_response
 from loadgen.locust.errors import ScenarioError
 from loadgen.locust.pyliteral import literal
 from loadgen.locust.render import render_locustfile
@@ -103,8 +104,9 @@ def test_generated_locustfile_is_formatted_lint_clean_and_embeds_the_contract(tm
     }
     product = constants["ORDERWEB_A_REQUEST_FOR_A_PRODUCT"]
     pact = _pacts()[0]
-    assert product["request"] == pact.interactions[0].expected_request()
-    assert product["response"] == pact.interactions[0].expected_response()
+    (first, *_) = pact.http_interactions
+    assert product["request"] == dump_request(first.request, first.spec_version)
+    assert product["response"] == dump_response(first.response, first.spec_version)
     assert product["name"] == "GET /products/{id}"
     assert product["provider_states"] == [{"name": "a product exists", "params": {"id": 10}}]
     assert "class OrderWebUser(FastHttpUser):" in text

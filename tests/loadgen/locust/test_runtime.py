@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from contracts.pactfile import parse_pact
+from contracts.pactwriter import dump_request, dump_response
 from loadgen.locust.runtime import ContractInteraction, failure_message
 from tests.loadgen.locust.pacts import get_product, v4_pact
 
@@ -14,8 +15,8 @@ def _interaction() -> ContractInteraction:
         description=http.description,
         name="GET /products/{id}",
         spec_version="4",
-        request=http.expected_request(),
-        response=http.expected_response(),
+        request=dump_request(http.request, http.spec_version),
+        response=dump_response(http.response, http.spec_version),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 from pathlib import Path
@@ -250,3 +251,51 @@ def test_v2_pact_with_flat_path_rule_is_dispatched_by_regex() -> None:
 @pytest.mark.parametrize("method", ["GET", "get"])
 def test_method_is_case_insensitive(method: str) -> None:
     assert engine_for().handle(IncomingRequest(method, "/orders", query="status=open")).kind == "matched"
+
+
+def test_requests_are_matched_as_model_parts_without_writing_pact_file_dicts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """bytes -> model -> match: a binary V4 body, a bare query flag and repeated headers are matched with no
+    pact-file dict (and no base64 text) in between."""
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+    document = {
+        "consumer": {"name": "Web"},
+        "provider": {"name": "OrdersApi"},
+        "interactions": [
+            {
+                "type": "Synchronous/HTTP",
+                "description": "upload a label",
+                "request": {
+                    "method": "PUT",
+                    "path": "/labels/7",
+                    "query": {"draft": [None]},
+                    "headers": {"Content-Type": ["image/png"], "Accept": ["application/json", "text/plain"]},
+                    "body": {
+                        "content": base64.b64encode(png).decode(),
+                        "contentType": "image/png",
+                        "encoded": "base64",
+                    },
+                },
+                "response": {"status": 204},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "4.0"}},
+    }
+    engine = engine_for(document, strict=True)
+
+    def no_dicts(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the mock server wrote a pact-file dict on the request path")
+
+    for name in ("dump_request", "dump_response", "dump_body"):
+        monkeypatch.setattr(f"contracts.pactwriter.{name}", no_dicts)
+    headers = [("Content-Type", "image/png"), ("Accept", "application/json"), ("Accept", "text/plain")]
+    matched = engine.handle(IncomingRequest("PUT", "/labels/7", "draft", headers, png))
+    assert matched.kind == "matched", matched.report
+    assert matched.response.status == 204
+    other = engine.handle(IncomingRequest("PUT", "/labels/7", "draft", headers, png[:-1] + b"X"))
+    assert other.kind == "no_match"
+    assert other.report is not None
+    [closest] = other.report["closest"]
+    assert [(m["kind"], m["path"]) for m in closest["mismatches"]] == [("body", "$")]
+    assert "[image/png, 16 bytes, starting with 89504e47" in closest["mismatches"][0]["message"]

@@ -1,11 +1,18 @@
-"""Content types: parsing, classification for body dispatch, equivalence, and sniffing."""
+"""Media types, the one home for content-type handling in ``contracts``: parsing, classification
+(which comparison and decoding a body gets), equivalence for matching, charsets, and sniffing the type of
+a body that declares none.
+
+(``contracts.openapi.media`` negotiates Accept lists against an OpenAPI document; it can reuse
+:func:`parse_media_type` and :meth:`MediaType.suffix` for its parameter stripping and vendor suffixes.)"""
 
 from __future__ import annotations
 
 import enum
 import functools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import filetype
 
@@ -130,6 +137,57 @@ def sniff_text(text: str) -> str:
             return "text/plain"
         return "application/json"
     return "text/plain"
+
+
+def media_type(content_type: str | None) -> str:
+    """The bare media type, lower-cased: ``"Application/JSON; charset=utf-8"`` → ``"application/json"``."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+@functools.lru_cache(maxsize=1024)
+def charset(content_type: str | None, default: str = "utf-8") -> str:
+    """The ``charset`` parameter of a content type, or ``default``."""
+    if not content_type or ";" not in content_type:
+        return default
+    return parse_media_type(content_type).params.get("charset") or default
+
+
+def is_json_content_type(content_type: str | None) -> bool:
+    """JSON bodies: ``application/json``, ``+json`` suffixes, ``*/*json*`` subtypes."""
+    return bool(content_type) and classify(content_type) is BodyKind.JSON
+
+
+def is_xml_content_type(content_type: str | None) -> bool:
+    """XML bodies: ``application/xml``, ``text/xml``, ``+xml`` suffixes."""
+    return bool(content_type) and classify(content_type) is BodyKind.XML
+
+
+def is_text_content_type(content_type: str | None) -> bool:
+    """Bodies that are text: JSON, XML, form data, ``text/*`` and textual ``application/*`` types."""
+    return bool(content_type) and classify(content_type) in _TEXT_KINDS
+
+
+_TEXT_KINDS = frozenset({BodyKind.JSON, BodyKind.XML, BodyKind.TEXT, BodyKind.FORM})
+
+
+def sniff_content_type(data: bytes) -> str:
+    """Guess a content type from a body's bytes, as pact-reference does when none is declared:
+    XML, HTML, JSON or plain text for UTF-8 text, ``application/octet-stream`` otherwise."""
+    try:
+        return sniff_text(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "application/octet-stream"
+
+
+_METADATA_CONTENT_TYPE_KEYS = ("contenttype", "content-type", "content_type")
+
+
+def metadata_content_type(metadata: Mapping[str, Any]) -> str | None:
+    """The content type a message's metadata declares (``contentType``, ``content-type``, ...), or None."""
+    for key, value in metadata.items():
+        if isinstance(value, str) and value and key.lower() in _METADATA_CONTENT_TYPE_KEYS:
+            return value
+    return None
 
 
 def sniff_bytes(data: bytes) -> str | None:
