@@ -21,6 +21,7 @@ from contracts.openapi.document import OpenAPIDocument, pointer_to_location
 from contracts.openapi.media import JSON_LIKE, accept_ranges, find_matching_type, is_validatable
 from contracts.openapi.operations import Operation, OperationIndex, Parameter
 from contracts.openapi.pacts import MISSING, HttpInteraction, PactView
+from contracts.openapi.pathstyles import decode_path_value
 from contracts.openapi.querystrings import parse_query, parse_value, query_string
 from contracts.openapi.router import Match
 from contracts.openapi.schemas import Mode, SchemaOptions, SchemaProblem, SchemaValidators, coerce
@@ -333,15 +334,7 @@ class OpenAPIChecker:
         for parameter in operation.parameters:
             if parameter.location != "path" or parameter.name not in match.params:
                 continue
-            raw = match.params[parameter.name]
-            value: Any = raw if "string" in parameter.schema_types else parse_value(raw)
-            if "array" in parameter.schema_types and isinstance(value, str):
-                separator = ","
-                if parameter.explode and (parameter.style or "").lower() == "label":
-                    separator = "."
-                if parameter.explode and (parameter.style or "").lower() == "matrix":
-                    separator = ";"
-                value = value.split(separator)
+            value = decode_path_value(parameter, match.params[parameter.name])
             for problem in self._parameter_problems(parameter, value):
                 found.append((parameter, problem))
         return found

@@ -34,10 +34,22 @@ class Parameter:
 
     @property
     def schema_types(self) -> list[str]:
-        declared = self.schema.get("type") if isinstance(self.schema, Mapping) else None
-        if isinstance(declared, str):
-            return [declared]
-        return [t for t in declared if isinstance(t, str)] if isinstance(declared, list) else []
+        """The types the schema allows: its `type`, else those of its inline `anyOf`/`oneOf` branches
+        (FastAPI's `Optional[X]` is `anyOf: [X, {type: 'null'}]`)."""
+        types = _declared_types(self.schema)
+        if types or not isinstance(self.schema, Mapping):
+            return types
+        for keyword in ("anyOf", "oneOf"):
+            for branch in _list(self.schema.get(keyword)):
+                types.extend(t for t in _declared_types(branch) if t not in types)
+        return types
+
+
+def _declared_types(schema: Any) -> list[str]:
+    declared = schema.get("type") if isinstance(schema, Mapping) else None
+    if isinstance(declared, str):
+        return [declared]
+    return [t for t in declared if isinstance(t, str)] if isinstance(declared, list) else []
 
 
 @dataclass

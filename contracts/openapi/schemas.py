@@ -26,8 +26,9 @@ from enum import Enum
 from typing import Any
 
 import referencing.exceptions
-from jsonschema import Draft4Validator, Draft202012Validator, ValidationError, validators
+from jsonschema import Draft4Validator, Draft7Validator, Draft202012Validator, ValidationError, validators
 
+from contracts.openapi.coercion import coerce
 from contracts.openapi.document import (
     OpenAPIDocument,
     OpenAPIError,
@@ -37,6 +38,16 @@ from contracts.openapi.document import (
 from contracts.openapi.formats import make_format_checker
 
 FORMAT_CHECKER = make_format_checker()
+
+__all__ = [
+    "FORMAT_CHECKER",
+    "Mode",
+    "SchemaOptions",
+    "SchemaProblem",
+    "SchemaValidators",
+    "ajv_message",
+    "coerce",
+]
 
 
 class Mode(Enum):
@@ -155,13 +166,18 @@ class _Caches:
     def __init__(self) -> None:
         self.refs: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.merged: dict[int, dict[str, Any]] = {}
+        self.conditional: set[int] = set()  # ids of `then`/`else` schemas
 
 
 def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _Caches) -> Any:
     base: Any = Draft202012Validator if dialect == "3.1" else Draft4Validator
     base_all_of = base.VALIDATORS["allOf"]
     base_one_of = base.VALIDATORS["oneOf"]
-    nullable = dialect == "3.0"
+    base_any_of = base.VALIDATORS["anyOf"]
+    coercing = mode is Mode.PARAMETER
+    base_if = Draft7Validator.VALIDATORS["if"]
+    # `nullable: true` (OpenAPI 3.0; left over in many 3.1 and 2.0 documents) adds null, as the comparator reads it
+    nullable = True
     strict = mode is Mode.RESPONSE and not options.additional_properties_in_response
     lenient_required = mode is Mode.RESPONSE and not options.required_properties_in_response
 
@@ -177,6 +193,7 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
         if (
             strict
             and types == "object"
+            and not (nullable and schema.get("nullable") is True)  # read as type [object, null]
             and schema.get("additionalProperties", True) is True
             and not any(k in schema for k in ("oneOf", "anyOf", "allOf"))
             and isinstance(instance, dict)
@@ -194,7 +211,7 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
     def required(
         validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]
     ) -> Iterator[ValidationError]:
-        if lenient_required and "oneOf" not in schema:
+        if lenient_required and "oneOf" not in schema and id(schema) not in caches.conditional:
             return
         yield from _required(validator, value, instance, schema)
 
@@ -218,7 +235,10 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
             or not isinstance(instance, dict)
             or not isinstance(branches, list)
         ):
-            yield from base_one_of(validator, branches, instance, schema)
+            if coercing and isinstance(branches, list):
+                yield from _coercing_branches(validator, branches, instance, exactly_one=True)
+            else:
+                yield from base_one_of(validator, branches, instance, schema)
             return
         tag = instance.get(prop)
         if prop not in instance:
@@ -237,6 +257,23 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
             return
         index, chosen = branch
         yield from validator.descend(instance, chosen, schema_path=index)
+
+    def if_(
+        validator: Any, condition: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        # `then`/`else` keep their `required` in responses: choosing one is what the condition is for
+        for branch in ("then", "else"):
+            if isinstance(schema.get(branch), Mapping):
+                caches.conditional.add(id(schema[branch]))
+        yield from base_if(validator, condition, instance, schema)
+
+    def any_of(
+        validator: Any, branches: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        if coercing and isinstance(branches, list):
+            yield from _coercing_branches(validator, branches, instance, exactly_one=False)
+        else:
+            yield from base_any_of(validator, branches, instance, schema)
 
     def ref(
         validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]
@@ -261,9 +298,43 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
             "allOf": all_of,
             "$ref": ref,
             "oneOf": one_of,
+            "anyOf": any_of,
+            # ajv (draft 2019-09) reads these in OpenAPI 3.0 and Swagger 2.0 schemas too
+            **({} if dialect == "3.1" else _LATER_KEYWORDS),
+            "if": if_,
         },
     )
     return extended
+
+
+_LATER_KEYWORDS = {
+    name: Draft7Validator.VALIDATORS[name] for name in ("if", "const", "contains", "propertyNames")
+}
+
+
+def _coercing_branches(
+    validator: Any, branches: list[Any], instance: Any, *, exactly_one: bool
+) -> Iterator[ValidationError]:
+    """anyOf/oneOf over a parameter value: each branch sees the value coerced to its own types."""
+    resolve = lambda s: _deref(validator, s)  # noqa: E731
+    errors: list[ValidationError] = []
+    matched: list[int] = []
+    for index, branch in enumerate(branches):
+        found = list(validator.descend(coerce(instance, branch, resolve), branch, schema_path=index))
+        if found:
+            errors.extend(found)
+        else:
+            matched.append(index)
+            if not exactly_one:
+                return
+    if not matched:
+        keyword = "oneOf" if exactly_one else "anyOf"
+        yield ValidationError(
+            f"must match {'exactly one schema' if exactly_one else 'a schema'} in {keyword}",
+            context=errors,
+        )
+    elif len(matched) > 1:
+        yield ValidationError("must match exactly one schema in oneOf")
 
 
 def _discriminated_branch(
@@ -300,6 +371,9 @@ def _deref(validator: Any, schema: Any) -> Any:
     return schema
 
 
+_SUBSCHEMA_KEYS = frozenset({"items", "additionalProperties", "contains", "propertyNames"})
+
+
 def _merge_all_of(
     validator: Any, schema: Mapping[str, Any], cache: dict[int, dict[str, Any]]
 ) -> dict[str, Any]:
@@ -319,8 +393,13 @@ def _merge_all_of(
             if key == "properties" and isinstance(value, Mapping):
                 props = dict(merged.get("properties", {}))
                 for name, sub in value.items():
-                    props.setdefault(name, sub)
+                    # a property declared by several branches must satisfy all of them
+                    props[name] = {"allOf": [props[name], sub]} if name in props else sub
                 merged["properties"] = props
+            elif (
+                key in _SUBSCHEMA_KEYS and isinstance(value, Mapping) and isinstance(merged.get(key), Mapping)
+            ):
+                merged[key] = {"allOf": [merged[key], value]}
             elif key == "required" and isinstance(value, list):
                 merged["required"] = list(dict.fromkeys([*merged.get("required", []), *value]))
             elif key not in merged:
@@ -366,46 +445,6 @@ def ajv_message(error: ValidationError) -> str:
         bound = value if not isinstance(value, bool) else schema.get(keyword.replace("exclusiveM", "m"))
         return f"must be {op} {bound}"
     return error.message
-
-
-def coerce(value: Any, schema: Any, resolve: Callable[[Any], Any], depth: int = 0) -> Any:
-    """ajv's `coerceTypes`: strings (from paths, queries and headers) become the schema's scalar type."""
-    schema = resolve(schema)
-    if not isinstance(schema, Mapping) or depth > 20:
-        return value
-    types = _types(schema)
-    if isinstance(value, list):
-        items = schema.get("items")
-        return [coerce(v, items, resolve, depth + 1) for v in value] if isinstance(items, Mapping) else value
-    if isinstance(value, dict):
-        props = schema.get("properties")
-        if isinstance(props, Mapping):
-            return {k: coerce(v, props[k], resolve, depth + 1) if k in props else v for k, v in value.items()}
-        return value
-    if not isinstance(value, str):
-        return value
-    if "string" in types:
-        return value
-    for kind in types:
-        if kind == "integer" and re.fullmatch(r"[+-]?\d+", value.strip() or "x"):
-            return int(value)
-        if kind == "number":
-            try:
-                number = float(value)
-            except ValueError:
-                continue
-            if value.strip().lower() in {"nan", "inf", "-inf", "+inf", "infinity", "-infinity"}:
-                continue
-            return (
-                int(number)
-                if number.is_integer() and "." not in value and "e" not in value.lower()
-                else number
-            )
-        if kind == "boolean" and value in {"true", "false"}:
-            return value == "true"
-        if kind == "null" and value == "":
-            return None
-    return value
 
 
 class SchemaValidators:
