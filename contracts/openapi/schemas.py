@@ -357,9 +357,11 @@ class SchemaValidators:
         keyword = str(error.validator)
         uri, pointer = self._where(error.schema, keyword, key)
         if uri is None:
-            uri, pointer = (
-                self.document.base_uri,
-                key + "/" + "/".join(escape_pointer_token(p) for p in error.relative_schema_path),
+            # a schema built while validating (a merged allOf): name the place relative to the validated one
+            key_uri, _, fragment = key.partition("#")
+            uri = key_uri or self.document.base_uri
+            pointer = (
+                "#" + fragment + "".join("/" + escape_pointer_token(p) for p in error.relative_schema_path)
             )
         return SchemaProblem(
             keyword=keyword,

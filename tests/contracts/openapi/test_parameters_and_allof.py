@@ -228,3 +228,20 @@ def test_all_of_branches_declaring_one_property_both_apply() -> None:
         "Response body is incompatible with the response body schema in the spec file: "
         "must NOT have additional properties - extra"
     ]
+
+
+def test_finding_in_a_merged_all_of_names_a_place_in_the_spec() -> None:
+    """A failure inside the object merged from `allOf` branches points at that `allOf` (a spec location,
+    not a document URI glued to a pointer)."""
+    schema = {
+        "allOf": [
+            {"type": "object", "properties": {"a": {"type": "string"}}},
+            {"properties": {"b": {"type": "integer"}}},
+        ]
+    }
+    response = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+    spec = _spec("3.0.3", {"/a": _get([], response)})
+    pact = _pact("/a", headers={"Content-Type": "application/json"}, body={"a": "x", "c": 1})
+    [finding] = check_documents(spec, [pact]).findings
+    details = finding.to_json()["specDetails"]
+    assert details["location"] == "[root].paths./a.get.responses.200.content.application/json.schema.allOf.type"
