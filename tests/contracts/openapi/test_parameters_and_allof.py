@@ -244,4 +244,6 @@ def test_finding_in_a_merged_all_of_names_a_place_in_the_spec() -> None:
     pact = _pact("/a", headers={"Content-Type": "application/json"}, body={"a": "x", "c": 1})
     [finding] = check_documents(spec, [pact]).findings
     details = finding.to_json()["specDetails"]
-    assert details["location"] == "[root].paths./a.get.responses.200.content.application/json.schema.allOf.type"
+    assert (
+        details["location"] == "[root].paths./a.get.responses.200.content.application/json.schema.allOf.type"
+    )
