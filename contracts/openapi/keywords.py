@@ -146,8 +146,19 @@ LATER_KEYWORDS = {
 def coercing_branches(
     validator: Any, branches: list[Any], instance: Any, *, exactly_one: bool
 ) -> Iterator[ValidationError]:
-    """anyOf/oneOf over a parameter value: each branch sees the value coerced to its own types."""
+    """anyOf/oneOf over a parameter value: each branch sees the value coerced to its own types.
+
+    For oneOf, a value that exactly one branch accepts as it was sent (a string) is valid before any
+    coercion: `oneOf: [{type: integer}, {type: string}]` (GitHub's `workflow_id`) accepts `1`, where ajv
+    would coerce it for both branches and refuse it.
+    """
     resolve = lambda s: deref(validator, s)  # noqa: E731
+    if exactly_one and isinstance(instance, str):
+        as_sent = [
+            i for i, branch in enumerate(branches) if validator.evolve(schema=branch).is_valid(instance)
+        ]
+        if len(as_sent) == 1:
+            return
     errors: list[ValidationError] = []
     matched: list[int] = []
     for index, branch in enumerate(branches):

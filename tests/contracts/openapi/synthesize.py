@@ -206,6 +206,9 @@ def interaction(index: OperationIndex, synth: Synthesizer, operation: Operation)
     if headers:
         request["headers"] = headers
     response: dict[str, Any] = {"status": 200}
+    statuses = [s for s in operation.responses if str(s)[:3].isdigit()]
+    if statuses and not any(str(s).startswith("2") for s in statuses):
+        response["status"] = int(str(statuses[0])[:3])
     for status, raw in operation.responses.items():
         if str(status).startswith("2"):
             response["status"] = int(str(status)[:3]) if str(status)[:3].isdigit() else 200

@@ -247,3 +247,34 @@ def test_finding_in_a_merged_all_of_names_a_place_in_the_spec() -> None:
     assert (
         details["location"] == "[root].paths./a.get.responses.200.content.application/json.schema.allOf.type"
     )
+
+
+def test_one_of_integer_or_string_accepts_either() -> None:
+    """GitHub's `workflow_id`: a value exactly one branch accepts as sent is valid, even though coercion
+    would let both branches accept `1`; a value only one branch accepts after coercion is valid too."""
+    spec = _spec(
+        "3.0.3",
+        {
+            "/w/{id}": _get(
+                [
+                    {
+                        "name": "id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
+                    }
+                ]
+            ),
+            "/q": _get(_query_param({"oneOf": [{"type": "integer"}, {"type": "boolean"}]}, "id")),
+        },
+    )
+    assert _findings(spec, _pact("/w/161335")) == []
+    assert _findings(spec, _pact("/w/main.yaml")) == []
+    assert _findings(spec, _pact("/q", "id=1")) == []
+    assert _findings(spec, _pact("/q", "id=true")) == []
+    assert _findings(spec, _pact("/q", "id=x")) == [
+        (
+            "request.query.incompatible",
+            "Value is incompatible with the parameter defined in the spec file: must match exactly one schema in oneOf",
+        )
+    ]
