@@ -175,6 +175,10 @@ POINT = {"type": "object", "properties": {"x": {"type": "integer"}, "y": {"type"
         ("/m/{;id*}", "matrix", True, INTS, "/m/;1;2", "/m/;1;x"),  # unnamed, as the comparator's fixtures
         ("/m/{;id}", "matrix", False, POINT, "/m/;id=x,1,y,2", "/m/;id=x,1,y,z"),
         ("/m/{;id*}", "matrix", True, POINT, "/m/;x=1;y=2", "/m/;x=1;y=z"),
+        # OpenAPI's own spelling: a plain `{id}` in the template, the prefix is part of the value
+        ("/l/{id}", "label", True, INTS, "/l/.1.2.3", "/l/.1.x"),
+        ("/m/{id}", "matrix", False, {"type": "integer"}, "/m/;id=5", "/m/;id=x"),
+        ("/m/{id}", "matrix", True, INTS, "/m/;id=1;id=2", "/m/;id=1;id=x"),
     ],
 )
 def test_label_and_matrix_path_styles(
@@ -278,3 +282,28 @@ def test_one_of_integer_or_string_accepts_either() -> None:
             "Value is incompatible with the parameter defined in the spec file: must match exactly one schema in oneOf",
         )
     ]
+
+
+def test_parameter_schemas_behind_a_ref_keep_their_type() -> None:
+    """A `$ref`'d string parameter with a comma stays a string; one value of a `$ref`'d array is an array."""
+    spec = _spec(
+        "3.0.3",
+        {
+            "/u/{name}": _get(
+                [
+                    {
+                        "name": "name",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"$ref": "#/components/schemas/Name"},
+                    },
+                    {"name": "q", "in": "query", "schema": {"$ref": "#/components/schemas/Name"}},
+                    {"name": "ids", "in": "query", "schema": {"$ref": "#/components/schemas/Ids"}},
+                    {"name": "X-N", "in": "header", "schema": {"$ref": "#/components/schemas/Name"}},
+                ]
+            )
+        },
+        {"Name": {"type": "string"}, "Ids": {"type": "array", "items": {"type": "integer"}}},
+    )
+    assert _findings(spec, _pact("/u/a,b", "q=x,y&ids=1", request_headers={"X-N": "a,b"})) == []
+    assert [c for c, _ in _findings(spec, _pact("/u/a", "ids=1,x"))] == ["request.query.incompatible"]
