@@ -124,11 +124,16 @@ class Synthesizer:
 
     def _matching(self, pattern: str) -> str | None:
         """A string the (ECMAScript) pattern matches, when Python can generate one for it."""
+        bounds = [int(b) for pair in re.findall(r"\{(\d+)(?:,(\d*))?\}", pattern) for b in pair if b]
+        if any(bound > 100 for bound in bounds):
+            return None  # rstr would build (and we would search) strings of thousands of characters
         for _ in range(5):
             try:
                 candidate = self._xeger.xeger(pattern)
             except (re.error, ValueError, IndexError, OverflowError):
                 return None
+            if len(candidate) > 1000 or any(c in candidate for c in "\n\r\u2028\u2029"):
+                continue  # keep values readable, and out of the reach of catastrophic backtracking
             try:
                 if pattern_search(pattern, candidate):
                     return candidate
