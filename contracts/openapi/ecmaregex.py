@@ -5,6 +5,9 @@ OpenAPI and JSON Schema `pattern`s are ECMA-262 regular expressions, not Python 
 We run them with `regress` (Rust's ECMAScript regex engine), as jsonschema itself does for the `regex`
 format when it is installed. ajv compiles patterns with the `u` flag; a pattern only valid without it
 (Annex B syntax browsers accept, e.g. `[\\w-.]`) is run without it rather than refused.
+
+Like ajv's (V8's) engine, regress backtracks: a pattern with nested quantifiers (`(a+)+$`) can take
+exponential time on a long value that almost matches, exactly as it would in the comparator.
 """
 
 from __future__ import annotations
