@@ -19,7 +19,7 @@ import regress
 
 from contracts.errors import ContractError
 
-__all__ = ["InvalidPattern", "compile_pattern", "is_ecma_regex", "pattern_search"]
+__all__ = ["InvalidPattern", "compile_pattern", "find", "is_ecma_regex", "matchable", "pattern_search"]
 
 _Z_ANCHOR = re.compile(r"[^\\]\\Z")
 _PYTHON_ONLY = (
@@ -54,9 +54,25 @@ def compile_pattern(pattern: str) -> regress.Regex:
         raise InvalidPattern(pattern, str(exc)) from exc
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def matchable(text: str) -> str:
+    """`text` as the engine can take it: a lone UTF-16 surrogate (JSON allows `"\\udb87"`) becomes U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def find(regex: regress.Regex, text: str) -> bool:
+    """Whether `regex` matches anywhere in `text`."""
+    try:
+        return regex.find(text) is not None
+    except UnicodeEncodeError:
+        return regex.find(matchable(text)) is not None
+
+
 def pattern_search(pattern: str, text: str) -> bool:
     """Whether `pattern` matches anywhere in `text` (JSON Schema `pattern` semantics)."""
-    return compile_pattern(pattern).find(text) is not None
+    return find(compile_pattern(pattern), text)
 
 
 def is_ecma_regex(text: str) -> bool:
@@ -64,7 +80,7 @@ def is_ecma_regex(text: str) -> bool:
     if _Z_ANCHOR.search(text):
         return False
     try:
-        regress.Regex(text)
+        regress.Regex(matchable(text))
     except regress.RegressError:
         return False
     return True

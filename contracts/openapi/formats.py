@@ -18,7 +18,7 @@ import regress
 from jsonschema import FormatChecker
 
 from contracts.openapi.ajv_format_patterns import AJV_FORMAT_PATTERNS
-from contracts.openapi.ecmaregex import is_ecma_regex
+from contracts.openapi.ecmaregex import find, is_ecma_regex
 
 __all__ = ["FORMAT_NAMES", "is_date", "is_date_time", "is_time", "make_format_checker"]
 
@@ -95,15 +95,13 @@ def _regex_check(name: str) -> Check:
     regex = _ecma(name)
 
     def check(value: object) -> bool:
-        return not isinstance(value, str) or regex.find(value) is not None
+        return not isinstance(value, str) or find(regex, value)
 
     return check
 
 
 def _is_uri(value: object) -> bool:
-    return not isinstance(value, str) or (
-        bool(_NOT_URI_FRAGMENT.search(value)) and _URI.find(value) is not None
-    )
+    return not isinstance(value, str) or (bool(_NOT_URI_FRAGMENT.search(value)) and find(_URI, value))
 
 
 def _is_regex(value: object) -> bool:

@@ -251,3 +251,13 @@ def test_verdicts_are_ajv_formats_verdicts() -> None:
 
 def test_regress_is_the_engine() -> None:
     assert isinstance(compile_pattern("^a$"), regress.Regex)
+
+
+def test_lone_surrogates_are_matched_not_crashed_on() -> None:
+    """JSON allows a lone surrogate escape ("\\udb87"); the engine sees it as U+FFFD instead of failing."""
+    assert pattern_search("^.$", "\udb87")
+    assert not pattern_search("^a", "\udb87")
+    assert FORMAT_CHECKER.conforms("\udb87", "email") is False
+    schema = {"type": "object", "properties": {"code": {"type": "string", "pattern": "^\\d+$"}}}
+    report = check_documents(_spec(schema), [_pact({"code": "\udb87"})])
+    assert [f.code for f in report.findings] == ["request.body.incompatible"]
