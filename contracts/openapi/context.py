@@ -59,22 +59,9 @@ class Engine:
         )
 
     def coerce(self, value: Any, schema: Any, uri: str) -> Any:
-        """ajv's `coerceTypes` for parameter text. Like ajv, which coerces inside each `anyOf`/`oneOf`
-        branch, a typeless schema with branches (FastAPI's `Optional[bool]` is `anyOf: [boolean, null]`)
-        takes the first branch that turns the text into a value."""
-
-        def resolve(node: Any) -> Any:
-            return self.schemas.resolve(node, uri)
-
-        resolved = resolve(schema)
-        if isinstance(value, str) and isinstance(resolved, Mapping) and "type" not in resolved:
-            for keyword in ("anyOf", "oneOf"):
-                branches = resolved.get(keyword)
-                for branch in branches if isinstance(branches, list) else []:
-                    coerced = coerce(value, branch, resolve)
-                    if coerced is not value:
-                        return coerced
-        return coerce(value, schema, resolve)
+        """ajv's `coerceTypes` for parameter text (`contracts.openapi.coercion`); `anyOf`/`oneOf` branches are
+        coerced one at a time while `contracts.openapi.schemas` validates them, as ajv does."""
+        return coerce(value, schema, lambda node: self.schemas.resolve(node, uri))
 
     def parameter_problems(self, parameter: Parameter, value: Any) -> list[SchemaProblem]:
         resolved = parameter.schema

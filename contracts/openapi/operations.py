@@ -32,12 +32,35 @@ class Parameter:
     explode: bool | None = None
     collection_format: str | None = None
 
+    types: list[str] = field(default_factory=list)  # see `allowed_types`
+
     @property
     def schema_types(self) -> list[str]:
-        declared = self.schema.get("type") if isinstance(self.schema, Mapping) else None
-        if isinstance(declared, str):
-            return [declared]
-        return [t for t in declared if isinstance(t, str)] if isinstance(declared, list) else []
+        return self.types
+
+
+def _declared_types(schema: Any) -> list[str]:
+    declared = schema.get("type") if isinstance(schema, Mapping) else None
+    if isinstance(declared, str):
+        return [declared]
+    return [t for t in declared if isinstance(t, str)] if isinstance(declared, list) else []
+
+
+def allowed_types(document: OpenAPIDocument, schema: Any, uri: str, depth: int = 0) -> list[str]:
+    """The types a parameter schema allows, through `$ref`s: its `type` (a `$ref`'s siblings first), else
+    those of its `anyOf`/`oneOf` branches (FastAPI's `Optional[X]` is `anyOf: [X, {type: 'null'}]`)."""
+    if not isinstance(schema, Mapping) or depth > 10:
+        return []
+    types = _declared_types(schema)
+    if not types and isinstance(schema.get("$ref"), str):
+        target = document.resolve(schema, uri)
+        types = allowed_types(document, target.contents, target.uri, depth + 1)
+    if types:
+        return types
+    for keyword in ("anyOf", "oneOf"):
+        for branch in _list(schema.get(keyword)):
+            types.extend(t for t in allowed_types(document, branch, uri, depth + 1) if t not in types)
+    return types
 
 
 @dataclass
@@ -85,6 +108,7 @@ def _parameter(document: OpenAPIDocument, raw: Any, uri: str, pointer: str, inde
         collection_format=node.get("collectionFormat")
         if isinstance(node.get("collectionFormat"), str)
         else None,
+        types=allowed_types(document, schema, resolved.uri),
     )
 
 

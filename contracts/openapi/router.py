@@ -68,7 +68,8 @@ def compile_template(
         full = full.rstrip("/")
     raw_segments = full.split("/")[1:] if full.startswith("/") else full.split("/")
     tail: str | None = None
-    if raw_segments and re.fullmatch(r"{[^{}]+\*}", raw_segments[-1]):
+    # a trailing `{path*}` spans the rest of the path; a label or matrix `{.id*}`/`{;id*}` is one segment
+    if raw_segments and re.fullmatch(r"{[^{}.;][^{}]*\*}", raw_segments[-1]):
         tail = raw_segments[-1][1:-2]
         raw_segments = raw_segments[:-1]
     regexes: list[re.Pattern[str] | None] = []

@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
 
 from contracts.findings import Severity
 from contracts.openapi.context import Engine, InteractionCheck
 from contracts.openapi.operations import Operation, Parameter
-from contracts.openapi.querystrings import parse_value
+from contracts.openapi.pathstyles import decode_path_value
 from contracts.openapi.router import Match
 from contracts.openapi.schemas import SchemaProblem
 
@@ -83,15 +82,7 @@ def path_parameter_problems(
     for parameter in operation.parameters:
         if parameter.location != "path" or parameter.name not in match.params:
             continue
-        raw = match.params[parameter.name]
-        value: Any = raw if "string" in parameter.schema_types else parse_value(raw)
-        if "array" in parameter.schema_types and isinstance(value, str):
-            separator = ","
-            if parameter.explode and (parameter.style or "").lower() == "label":
-                separator = "."
-            if parameter.explode and (parameter.style or "").lower() == "matrix":
-                separator = ";"
-            value = value.split(separator)
+        value = decode_path_value(parameter, match.params[parameter.name])
         for problem in engine.parameter_problems(parameter, value):
             found.append((parameter, problem))
     return found

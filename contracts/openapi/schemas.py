@@ -19,24 +19,49 @@ the PactFlow tools print.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 import referencing.exceptions
-from jsonschema import Draft4Validator, Draft202012Validator, ValidationError, validators
+from jsonschema import Draft4Validator, Draft7Validator, Draft202012Validator, ValidationError, validators
 
+from contracts.openapi.coercion import coerce
 from contracts.openapi.document import (
     OpenAPIDocument,
     OpenAPIError,
     escape_pointer_token,
     pointer_to_location,
 )
+from contracts.openapi.ecmaregex import InvalidPattern
 from contracts.openapi.formats import make_format_checker
+from contracts.openapi.keywords import (
+    LATER_KEYWORDS,
+    RefCycle,
+    additional_properties_keyword,
+    check_ref_chain,
+    coercing_branches,
+    discriminated_branch,
+    is_type,
+    known_property,
+    merge_all_of,
+    pattern_keyword,
+    pattern_properties_keyword,
+    required_keyword,
+)
 
 FORMAT_CHECKER = make_format_checker()
+
+__all__ = [
+    "FORMAT_CHECKER",
+    "Mode",
+    "SchemaOptions",
+    "SchemaProblem",
+    "SchemaValidators",
+    "ajv_message",
+    "coerce",
+]
 
 
 class Mode(Enum):
@@ -62,106 +87,24 @@ class SchemaProblem:
     pointer: str | None  # JSON pointer of the failing keyword inside it
 
 
-def _types(schema: Mapping[str, Any]) -> list[str]:
-    declared = schema.get("type")
-    if isinstance(declared, str):
-        return [declared]
-    if isinstance(declared, list):
-        return [t for t in declared if isinstance(t, str)]
-    return []
-
-
-def _is_type(instance: Any, name: Any) -> bool:
-    """JSON types as JavaScript (and so ajv) sees them: 1.0 is an integer; unknown type names pass."""
-    if name == "object":
-        return isinstance(instance, dict)
-    if name == "array":
-        return isinstance(instance, list)
-    if name == "string":
-        return isinstance(instance, str)
-    if name == "boolean":
-        return isinstance(instance, bool)
-    if name == "null":
-        return instance is None
-    if name == "number":
-        return isinstance(instance, int | float) and not isinstance(instance, bool)
-    if name == "integer":
-        if isinstance(instance, bool):
-            return False
-        return isinstance(instance, int) or (isinstance(instance, float) and instance.is_integer())
-    return True
-
-
-def _known_property(schema: Mapping[str, Any], name: str) -> bool:
-    properties = schema.get("properties")
-    if isinstance(properties, Mapping) and name in properties:
-        return True
-    patterns = schema.get("patternProperties")
-    if isinstance(patterns, Mapping):
-        return any(re.search(pattern, name) for pattern in patterns)
-    return False
-
-
-def _required(
-    validator: Any, required: Any, instance: Any, schema: Mapping[str, Any]
-) -> Iterator[ValidationError]:
-    if not validator.is_type(instance, "object") or not isinstance(required, list):
-        return
-    for name in required:
-        if name not in instance:
-            yield ValidationError(f"must have required property '{name}'")
-
-
-def _additional_properties(
-    validator: Any, additional: Any, instance: Any, schema: Mapping[str, Any]
-) -> Iterator[ValidationError]:
-    if not validator.is_type(instance, "object"):
-        return
-    extras = [name for name in instance if not _known_property(schema, name)]
-    if validator.is_type(additional, "object"):
-        for name in extras:
-            yield from validator.descend(instance[name], additional, path=name)
-    elif additional is False:
-        for name in extras:
-            yield ValidationError(
-                f"must NOT have additional properties - {name}", path=[name], instance=instance[name]
-            )
-
-
-class _RefCycle(Exception):
-    """A chain of schemas that are nothing but ``$ref``s leads back to itself (validation would never end)."""
-
-    def __init__(self, chain: list[str]) -> None:
-        super().__init__(" -> ".join(chain))
-        self.chain = chain
-
-
-def _check_ref_chain(value: str, contents: Any, resolver: Any) -> None:
-    """Follow schemas that are only a ``$ref`` from `value`; raise `_RefCycle` if the chain loops."""
-    chain, seen = [value], {(resolver._base_uri, value)}
-    while isinstance(contents, Mapping) and set(contents) == {"$ref"} and isinstance(contents["$ref"], str):
-        target = contents["$ref"]
-        chain.append(target)
-        if (resolver._base_uri, target) in seen:
-            raise _RefCycle(chain)
-        seen.add((resolver._base_uri, target))
-        resolved = resolver.lookup(target)
-        contents, resolver = resolved.contents, resolved.resolver
-
-
 class _Caches:
     """Per-document caches shared by the validator classes of one `SchemaValidators`."""
 
     def __init__(self) -> None:
         self.refs: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.merged: dict[int, dict[str, Any]] = {}
+        self.conditional: set[int] = set()  # ids of `then`/`else` schemas
 
 
 def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _Caches) -> Any:
     base: Any = Draft202012Validator if dialect == "3.1" else Draft4Validator
     base_all_of = base.VALIDATORS["allOf"]
     base_one_of = base.VALIDATORS["oneOf"]
-    nullable = dialect == "3.0"
+    base_any_of = base.VALIDATORS["anyOf"]
+    coercing = mode is Mode.PARAMETER
+    base_if = Draft7Validator.VALIDATORS["if"]
+    # `nullable: true` (OpenAPI 3.0; left over in many 3.1 and 2.0 documents) adds null, as the comparator reads it
+    nullable = True
     strict = mode is Mode.RESPONSE and not options.additional_properties_in_response
     lenient_required = mode is Mode.RESPONSE and not options.required_properties_in_response
 
@@ -171,18 +114,19 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
         if instance is None and nullable and schema.get("nullable") is True:
             return
         names = [types] if isinstance(types, str) else types if isinstance(types, list) else []
-        if names and not any(_is_type(instance, name) for name in names):
+        if names and not any(is_type(instance, name) for name in names):
             yield ValidationError(f"must be {','.join(str(n) for n in names)}")
             return
         if (
             strict
             and types == "object"
+            and not (nullable and schema.get("nullable") is True)  # read as type [object, null]
             and schema.get("additionalProperties", True) is True
             and not any(k in schema for k in ("oneOf", "anyOf", "allOf"))
             and isinstance(instance, dict)
         ):
             for name in instance:
-                if not _known_property(schema, name):
+                if not known_property(schema, name):
                     yield ValidationError(
                         f"must NOT have additional properties - {name}",
                         path=[name],
@@ -194,9 +138,9 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
     def required(
         validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]
     ) -> Iterator[ValidationError]:
-        if lenient_required and "oneOf" not in schema:
+        if lenient_required and "oneOf" not in schema and id(schema) not in caches.conditional:
             return
-        yield from _required(validator, value, instance, schema)
+        yield from required_keyword(validator, value, instance, schema)
 
     def all_of(
         validator: Any, branches: Any, instance: Any, schema: Mapping[str, Any]
@@ -204,7 +148,7 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
         if not strict:
             yield from base_all_of(validator, branches, instance, schema)
             return
-        merged = _merge_all_of(validator, schema, caches.merged)
+        merged = merge_all_of(validator, schema, caches.merged)
         yield from validator.descend(instance, merged)
 
     def one_of(
@@ -218,7 +162,10 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
             or not isinstance(instance, dict)
             or not isinstance(branches, list)
         ):
-            yield from base_one_of(validator, branches, instance, schema)
+            if coercing and isinstance(branches, list):
+                yield from coercing_branches(validator, branches, instance, exactly_one=True)
+            else:
+                yield from base_one_of(validator, branches, instance, schema)
             return
         tag = instance.get(prop)
         if prop not in instance:
@@ -226,7 +173,7 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
         if not isinstance(tag, str):
             yield ValidationError(f'tag "{prop}" must be string', validator="discriminator")
             return
-        branch = _discriminated_branch(validator, branches, discriminator, prop, tag)
+        branch = discriminated_branch(validator, branches, discriminator, prop, tag)
         if branch is None:
             yield ValidationError(
                 f'value of tag "{prop}" must be in oneOf',
@@ -238,6 +185,23 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
         index, chosen = branch
         yield from validator.descend(instance, chosen, schema_path=index)
 
+    def if_(
+        validator: Any, condition: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        # `then`/`else` keep their `required` in responses: choosing one is what the condition is for
+        for branch in ("then", "else"):
+            if isinstance(schema.get(branch), Mapping):
+                caches.conditional.add(id(schema[branch]))
+        yield from base_if(validator, condition, instance, schema)
+
+    def any_of(
+        validator: Any, branches: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        if coercing and isinstance(branches, list):
+            yield from coercing_branches(validator, branches, instance, exactly_one=False)
+        else:
+            yield from base_any_of(validator, branches, instance, schema)
+
     def ref(
         validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]
     ) -> Iterator[ValidationError]:
@@ -247,7 +211,7 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
         hit = caches.refs.get(key)
         if hit is None:
             resolved = resolver.lookup(value)
-            _check_ref_chain(value, resolved.contents, resolved.resolver)
+            check_ref_chain(value, resolved.contents, resolved.resolver)
             hit = (resolved.contents, resolved.resolver)
             caches.refs[key] = hit
         yield from validator.descend(instance, hit[0], resolver=hit[1])
@@ -257,76 +221,19 @@ def _validator_class(dialect: str, mode: Mode, options: SchemaOptions, caches: _
         {
             "type": type_,
             "required": required,
-            "additionalProperties": _additional_properties,
+            "additionalProperties": additional_properties_keyword,
             "allOf": all_of,
             "$ref": ref,
             "oneOf": one_of,
+            "anyOf": any_of,
+            "pattern": pattern_keyword,  # ECMAScript regular expressions, not Python's
+            "patternProperties": pattern_properties_keyword,
+            # ajv (draft 2019-09) reads these in OpenAPI 3.0 and Swagger 2.0 schemas too
+            **({} if dialect == "3.1" else LATER_KEYWORDS),
+            "if": if_,
         },
     )
     return extended
-
-
-def _discriminated_branch(
-    validator: Any, branches: list[Any], discriminator: Mapping[str, Any], prop: str, tag: str
-) -> tuple[int, Any] | None:
-    """The oneOf branch a discriminator value selects: by `mapping`, by the branch's const/enum for the
-    property, or by the referenced schema's name."""
-    mapping = discriminator.get("mapping")
-    target = mapping.get(tag) if isinstance(mapping, Mapping) else None
-    for index, branch in enumerate(branches):
-        ref = branch.get("$ref") if isinstance(branch, Mapping) else None
-        if target is not None:
-            if ref == target or (
-                isinstance(ref, str) and not target.startswith("#") and ref.endswith("/" + target)
-            ):
-                return index, branch
-            continue
-        resolved = _deref(validator, branch)
-        properties = resolved.get("properties") if isinstance(resolved, Mapping) else None
-        spec = _deref(validator, properties.get(prop)) if isinstance(properties, Mapping) else None
-        if isinstance(spec, Mapping) and ("const" in spec or "enum" in spec):
-            if spec.get("const") == tag or tag in (spec.get("enum") or []):
-                return index, branch
-        elif isinstance(ref, str) and ref.rsplit("/", 1)[-1] == tag:
-            return index, branch
-    return None
-
-
-def _deref(validator: Any, schema: Any) -> Any:
-    seen = 0
-    while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str) and seen < 50:
-        schema = validator._resolver.lookup(schema["$ref"]).contents
-        seen += 1
-    return schema
-
-
-def _merge_all_of(
-    validator: Any, schema: Mapping[str, Any], cache: dict[int, dict[str, Any]]
-) -> dict[str, Any]:
-    """OpenAPI reads `allOf` as one object made of all branches; merge them (through `$ref`s).
-    The cache is keyed by the schema's id: the document keeps every schema alive as long as the cache."""
-    cached = cache.get(id(schema))
-    if cached is not None:
-        return cached
-    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-    for branch in schema.get("allOf", []):
-        resolved = _deref(validator, branch)
-        if not isinstance(resolved, Mapping):
-            continue
-        if "allOf" in resolved:
-            resolved = _merge_all_of(validator, resolved, cache)
-        for key, value in resolved.items():
-            if key == "properties" and isinstance(value, Mapping):
-                props = dict(merged.get("properties", {}))
-                for name, sub in value.items():
-                    props.setdefault(name, sub)
-                merged["properties"] = props
-            elif key == "required" and isinstance(value, list):
-                merged["required"] = list(dict.fromkeys([*merged.get("required", []), *value]))
-            elif key not in merged:
-                merged[key] = value
-    cache[id(schema)] = merged
-    return merged
 
 
 def ajv_message(error: ValidationError) -> str:
@@ -366,46 +273,6 @@ def ajv_message(error: ValidationError) -> str:
         bound = value if not isinstance(value, bool) else schema.get(keyword.replace("exclusiveM", "m"))
         return f"must be {op} {bound}"
     return error.message
-
-
-def coerce(value: Any, schema: Any, resolve: Callable[[Any], Any], depth: int = 0) -> Any:
-    """ajv's `coerceTypes`: strings (from paths, queries and headers) become the schema's scalar type."""
-    schema = resolve(schema)
-    if not isinstance(schema, Mapping) or depth > 20:
-        return value
-    types = _types(schema)
-    if isinstance(value, list):
-        items = schema.get("items")
-        return [coerce(v, items, resolve, depth + 1) for v in value] if isinstance(items, Mapping) else value
-    if isinstance(value, dict):
-        props = schema.get("properties")
-        if isinstance(props, Mapping):
-            return {k: coerce(v, props[k], resolve, depth + 1) if k in props else v for k, v in value.items()}
-        return value
-    if not isinstance(value, str):
-        return value
-    if "string" in types:
-        return value
-    for kind in types:
-        if kind == "integer" and re.fullmatch(r"[+-]?\d+", value.strip() or "x"):
-            return int(value)
-        if kind == "number":
-            try:
-                number = float(value)
-            except ValueError:
-                continue
-            if value.strip().lower() in {"nan", "inf", "-inf", "+inf", "infinity", "-infinity"}:
-                continue
-            return (
-                int(number)
-                if number.is_integer() and "." not in value and "e" not in value.lower()
-                else number
-            )
-        if kind == "boolean" and value in {"true", "false"}:
-            return value == "true"
-        if kind == "null" and value == "":
-            return None
-    return value
 
 
 class SchemaValidators:
@@ -452,7 +319,7 @@ class SchemaValidators:
         try:
             validator = self._validator(mode, key, schema, base)
             errors = list(validator.iter_errors(instance))
-        except _RefCycle as exc:
+        except RefCycle as exc:
             raise OpenAPIError(
                 self.document.source,
                 self._location(key),
@@ -471,6 +338,8 @@ class SchemaValidators:
                 self._location(key),
                 f"$ref '{ref}' (reached from this schema) cannot be resolved",
             ) from exc
+        except InvalidPattern as exc:
+            raise OpenAPIError(self.document.source, self._location(key), str(exc)) from exc
         except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
             raise OpenAPIError(
                 self.document.source,
@@ -488,9 +357,11 @@ class SchemaValidators:
         keyword = str(error.validator)
         uri, pointer = self._where(error.schema, keyword, key)
         if uri is None:
-            uri, pointer = (
-                self.document.base_uri,
-                key + "/" + "/".join(escape_pointer_token(p) for p in error.relative_schema_path),
+            # a schema built while validating (a merged allOf): name the place relative to the validated one
+            key_uri, _, fragment = key.partition("#")
+            uri = key_uri or self.document.base_uri
+            pointer = (
+                "#" + fragment + "".join("/" + escape_pointer_token(p) for p in error.relative_schema_path)
             )
         return SchemaProblem(
             keyword=keyword,
