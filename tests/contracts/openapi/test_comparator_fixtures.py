@@ -68,7 +68,9 @@ def tether_findings(case: str) -> list[dict[str, Any]]:
     spec = parse_document_text((folder / "oas.yaml").read_text("utf-8"), f"{case}/oas.yaml")
     pact = parse_document_text((folder / "pact.json").read_text("utf-8"), f"{case}/pact.json")
     checker = OpenAPIChecker(parse_openapi(spec, source=f"{case}/oas.yaml"))
-    report = run_checker(checker, [parse_pact(pact, f"{case}/pact.json")], name_files=False)
+    report = run_checker(
+        checker, [(f"{case}/pact.json", parse_pact(pact, f"{case}/pact.json"))], name_files=False
+    )
     return [finding.to_json() for finding in report.findings]
 
 

@@ -65,7 +65,9 @@ def _check(path: Path, outcome: Outcome) -> None:
         # every one of GitHub's ~1,200 operations; the first few of the others
         pact = synthesize_pact(document, operations=len(index.operation_keys) if path == GITHUB else 3)
         checker = OpenAPIChecker(document)
-        report = run_checker(checker, [parse_pact(pact, f"{name} (synthesized)")], name_files=False)
+        report = run_checker(
+            checker, [(f"{name} (synthesized)", parse_pact(pact, f"{name} (synthesized)"))], name_files=False
+        )
     except OpenAPIError as exc:
         outcome.rejected[name] = str(exc)
         return
