@@ -3,7 +3,8 @@
 Everything of one request happens in one transaction: pacticipants, the version with its branch and
 tags, each pact (content de-duplicated per consumer/provider by its sha), the integration rows, and
 the events webhooks subscribe to. Re-publishing *different* content for a consumer version that
-already has a pact for that provider is refused (409) unless
+already has a pact for that provider - by overwriting (``PUT``, re-publish) or by merging new
+interactions into it (``PATCH``, ``onConflict: merge``) - is refused (409) unless
 ``allow_dangerous_contract_modification`` is set, in which case the publication gets a new revision.
 """
 
@@ -333,7 +334,7 @@ def publish_pact(
         if previous.id == pact_version.id:
             status = "unchanged"
         else:
-            if status != "merged" and not allow_modification:
+            if not allow_modification:  # a merge changes the published content as much as a PUT does
                 raise modification_conflict(
                     consumer.name, version.number, provider.name, previous, pact_version
                 )
