@@ -16,6 +16,7 @@ from starlette.requests import Request
 from broker.auth import AuthMiddleware
 from broker.db import Database
 from broker.errors import BrokerError
+from broker.json_guard import StrictJsonMiddleware
 from broker.limits import BodyLimitMiddleware
 from broker.origin import SameOriginWritesMiddleware
 from broker.paths import RawPathMiddleware
@@ -43,7 +44,9 @@ def create_app(settings: BrokerSettings | None = None, *, database: Database | N
     app.state.db = db
     _install_error_handlers(app)
 
-    # middleware: the last added runs first (raw path -> size limit -> same-origin writes -> auth -> routes)
+    # middleware: the last added runs first
+    # (raw path -> size limit -> same-origin writes -> auth -> strict JSON bodies -> routes)
+    app.add_middleware(StrictJsonMiddleware)
     app.add_middleware(AuthMiddleware, settings=settings)
     app.add_middleware(SameOriginWritesMiddleware, base_urls=settings.base_urls)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
