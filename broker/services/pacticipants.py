@@ -12,6 +12,8 @@ from broker.clock import now
 from broker.db import insert_ignore
 from broker.errors import Conflict, NotFound, ValidationFailed
 from broker.services.names import check_name
+from broker.services.pacticipant_names import check_pacticipant_name
+from broker.services.url_fields import check_http_url
 from broker.tables.core import Pacticipant
 
 # JSON attribute -> column
@@ -43,7 +45,7 @@ def ensure_pacticipant(
     existing = find_pacticipant(session, name)
     if existing is not None:
         return existing, False
-    check_name(name, field, what="pacticipant name", allow_slash=False)
+    check_pacticipant_name(name, field)
     stamp = now()
     inserted = insert_ignore(
         session, Pacticipant, {"name": name, "created_at": stamp, "updated_at": stamp}, ("name",)
@@ -65,6 +67,8 @@ def _attributes(body: Mapping[str, Any]) -> dict[str, str | None]:
             raise ValidationFailed(f"{key} must be a string or null.", field=key)
         if key == "mainBranch" and value is not None:
             check_name(value, key, what="main branch")
+        if key == "repositoryUrl":
+            check_http_url(value, key)
         values[column] = value
     return values
 
@@ -79,7 +83,7 @@ def _check_body_name(name: str, body: Mapping[str, Any]) -> None:
 
 def create_pacticipant(session: Session, body: Mapping[str, Any]) -> Pacticipant:
     name = body.get("name")
-    check_name(name, "name", what="pacticipant name", allow_slash=False)
+    check_pacticipant_name(name, "name")
     assert isinstance(name, str)
     if find_pacticipant(session, name) is not None:
         raise Conflict(f"A pacticipant named '{name}' already exists.", field="name")

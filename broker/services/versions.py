@@ -17,6 +17,7 @@ from broker.extensions import version_links
 from broker.hal import Urls
 from broker.services.names import check_name
 from broker.services.pacticipants import ensure_pacticipant, get_pacticipant
+from broker.services.url_fields import check_http_url
 from broker.tables.core import Branch, BranchVersion, Pacticipant, PactPublication, PactVersion, Tag, Version
 
 
@@ -262,10 +263,7 @@ def _tag_names(body: Mapping[str, Any]) -> list[str]:
 
 
 def _build_url(body: Mapping[str, Any]) -> str | None:
-    value = body.get("buildUrl")
-    if value is not None and not isinstance(value, str):
-        raise ValidationFailed("buildUrl must be a string.", field="buildUrl")
-    return value
+    return check_http_url(body.get("buildUrl"), "buildUrl")
 
 
 def put_version(
