@@ -6,7 +6,12 @@ Environment variables (all optional):
                                working directory). PostgreSQL: ``postgresql+psycopg://user@host:5432/db``.
 ``TETHER_BASE_URL``            public base URL used in every HAL href (e.g. ``https://broker.example``);
                                several may be given comma-separated, the one matching the request host
-                               wins. Default: the request's own URL (honouring ``X-Forwarded-*``).
+                               wins. Default: the request's own URL (``X-Forwarded-*`` only from
+                               ``TETHER_TRUSTED_PROXIES``). Writes from browsers must come from
+                               one of these origins (the ``Origin`` header).
+``TETHER_TRUSTED_PROXIES``     comma-separated addresses/CIDRs of reverse proxies whose
+                               ``X-Forwarded-Host/-Proto/-Port/-Prefix`` headers are believed.
+                               Default: none (the headers are dropped).
 ``TETHER_BROKER_TOKENS``       bearer tokens with roles: ``token1:read,token2:write,token3:admin``.
 ``TETHER_BROKER_BASIC_AUTH``   basic-auth users with roles: ``alice:secret:write,bob:pw:read``.
 ``TETHER_ALLOW_PUBLIC_READ``   ``true``: reads need no credentials even when auth is configured.
@@ -72,6 +77,7 @@ class BrokerSettings:
     webhook_scheme_allow_list: tuple[str, ...] = ("https",)
     webhook_method_allow_list: tuple[str, ...] = ("POST",)
     webhook_allow_private_addresses: bool = False
+    trusted_proxies: tuple[str, ...] = ()
     migrate_on_start: bool = True
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -110,7 +116,12 @@ class BrokerSettings:
                 values["max_body_bytes"] = int(raw)
             except ValueError:
                 raise ConfigurationError(f"TETHER_MAX_BODY_BYTES must be an integer, not {raw!r}") from None
-        for name in ("webhook_host_allow_list", "webhook_scheme_allow_list", "webhook_method_allow_list"):
+        for name in (
+            "webhook_host_allow_list",
+            "webhook_scheme_allow_list",
+            "webhook_method_allow_list",
+            "trusted_proxies",
+        ):
             raw = env.get(f"TETHER_{name.upper()}")
             if raw is not None:
                 values[name] = _csv(raw)
