@@ -31,6 +31,7 @@ ERROR_JSON = "application/json;charset=utf-8"
 def create_app(settings: BrokerSettings | None = None, *, database: Database | None = None) -> FastAPI:
     settings = settings or BrokerSettings.from_env()
     db = database or Database(settings.database_url)
+    db.session_info["settings"] = settings  # services read the version defaults from the session
     if settings.migrate_on_start:
         db.migrate()
 

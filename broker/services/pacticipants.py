@@ -14,6 +14,7 @@ from broker.errors import Conflict, NotFound, ValidationFailed
 from broker.services.names import check_name
 from broker.services.pacticipant_names import check_pacticipant_name
 from broker.services.url_fields import check_http_url
+from broker.settings import BrokerSettings
 from broker.tables.core import Pacticipant
 
 # JSON attribute -> column
@@ -24,7 +25,6 @@ ATTRIBUTES: dict[str, str] = {
     "repositoryNamespace": "repository_namespace",
     "mainBranch": "main_branch",
 }
-MAIN_BRANCH_CANDIDATES = ("develop", "main", "master")
 
 
 def find_pacticipant(session: Session, name: str) -> Pacticipant | None:
@@ -127,9 +127,19 @@ def delete_pacticipant(session: Session, name: str) -> None:
     session.execute(delete(Pacticipant).where(col(Pacticipant.id) == pacticipant.id))
 
 
+def settings_of(session: Session) -> BrokerSettings:
+    """The application's settings, carried by every session of its ``Database``; defaults otherwise."""
+    settings = session.info.get("settings")
+    return settings if isinstance(settings, BrokerSettings) else BrokerSettings()
+
+
 def set_main_branch_if_unset(session: Session, pacticipant: Pacticipant, branch: str) -> bool:
-    """Auto-detect the main branch from the first develop/main/master branch published."""
-    if pacticipant.main_branch is not None or branch not in MAIN_BRANCH_CANDIDATES:
+    """``auto_detect_main_branch``: the first develop/main/master branch or tag a version of a pacticipant
+    without a main branch gets becomes its main branch (the Ruby broker's ``maybe_set_main_branch``)."""
+    settings = settings_of(session)
+    if not settings.auto_detect_main_branch:
+        return False
+    if pacticipant.main_branch is not None or branch not in settings.main_branch_candidates:
         return False
     pacticipant.main_branch = branch
     pacticipant.updated_at = now()

@@ -29,7 +29,7 @@ from broker.services.names import check_name
 from broker.services.pact_content import PactDocument, parse_pact_document
 from broker.services.pact_merge import merge_documents, modification_conflict
 from broker.services.pacticipant_names import check_pacticipant_name, skeleton
-from broker.services.pacticipants import ensure_pacticipant, set_main_branch_if_unset
+from broker.services.pacticipants import ensure_pacticipant
 from broker.services.url_fields import check_http_url
 from broker.services.versions import ensure_branch_version, ensure_tag, ensure_version
 from broker.services.webhook_events import webhook_notices
@@ -179,19 +179,19 @@ def publish_contracts(
         session.add(version)
         session.flush()
     notices: list[Notice] = []
-    main_branch_set = False
+    had_main_branch = consumer.main_branch is not None
     if request.branch:
-        ensure_branch_version(session, consumer, version, request.branch)
-        main_branch_set = set_main_branch_if_unset(session, consumer, request.branch)
-    for tag in sorted(set(request.tags)):
+        ensure_branch_version(session, consumer, version, request.branch)  # may set the main branch
+    for tag in dict.fromkeys(request.tags):  # in the given order: the first may become the branch
         ensure_tag(session, version, tag)
+    main_branch_set = not had_main_branch and consumer.main_branch is not None
     notices.append(
         Notice(
             "success", _version_notice(consumer.name, version.number, created, request.branch, request.tags)
         )
     )
     if main_branch_set:
-        notices.append(Notice("info", f"Set the main branch of {consumer.name} to {request.branch}."))
+        notices.append(Notice("info", f"Set the main branch of {consumer.name} to {consumer.main_branch}."))
     published: list[PublishedPact] = []
     for contract, document in sorted(contracts, key=lambda item: item[1].provider):
         result = publish_pact(
