@@ -58,14 +58,38 @@ def _clip(text: str) -> str:
 def strict_loads(text: str | bytes, *, field: str = "body", what: str = "The request body") -> Any:
     """Parse JSON, refusing non-finite numbers, oversized integers, lone surrogates and nesting deeper
     than :data:`MAX_DEPTH`. Syntax errors raise ``json.JSONDecodeError`` unchanged (callers word them)."""
+    raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    if max_depth(raw) > MAX_DEPTH:
+        raise ValidationFailed(_too_deep(what), field=field)
     try:
         value = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
     except _Refused as refused:
         raise ValidationFailed(f"{what} {refused}.", field=field) from None
     except RecursionError:
         raise ValidationFailed(_too_deep(what), field=field) from None
-    check_tree(value, field=field, what=what)
+    if _SURROGATE_ESCAPE.search(raw) or (isinstance(text, str) and _SURROGATE.search(text)):
+        check_tree(value, field=field, what=what)  # only then can a string hold a lone surrogate
     return value
+
+
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_BRACKETS = bytes(range(256)).translate(None, b"[]{}")
+_INNERMOST = re.compile(rb"\[\]|\{\}")
+
+
+def max_depth(raw: bytes, limit: int = MAX_DEPTH) -> int:
+    """How deeply arrays and objects nest in a JSON text, up to ``limit + 1``, at C speed: with strings
+    removed and only brackets kept, each pass removes the innermost ``[]``/``{}`` pairs (one level)."""
+    brackets = _STRING.sub(b"", raw).translate(None, _BRACKETS)
+    depth = 0
+    while brackets and depth <= limit:
+        reduced = _INNERMOST.sub(b"", brackets)
+        if reduced == brackets:  # unbalanced: the parser reports the syntax error
+            break
+        brackets = reduced
+        depth += 1
+    return depth
 
 
 def check_tree(value: Any, *, field: str = "body", what: str = "The request body") -> None:
