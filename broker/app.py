@@ -16,6 +16,8 @@ from starlette.requests import Request
 from broker.auth import AuthMiddleware
 from broker.db import Database
 from broker.errors import BrokerError
+from broker.forwarding import ForwardedHeadersMiddleware
+from broker.json_guard import StrictJsonMiddleware
 from broker.limits import BodyLimitMiddleware
 from broker.origin import SameOriginWritesMiddleware
 from broker.paths import RawPathMiddleware
@@ -29,6 +31,7 @@ ERROR_JSON = "application/json;charset=utf-8"
 def create_app(settings: BrokerSettings | None = None, *, database: Database | None = None) -> FastAPI:
     settings = settings or BrokerSettings.from_env()
     db = database or Database(settings.database_url)
+    db.session_info["settings"] = settings  # services read the version defaults from the session
     if settings.migrate_on_start:
         db.migrate()
 
@@ -43,7 +46,9 @@ def create_app(settings: BrokerSettings | None = None, *, database: Database | N
     app.state.db = db
     _install_error_handlers(app)
 
-    # middleware: the last added runs first (raw path -> size limit -> same-origin writes -> auth -> routes)
+    # middleware: the last added runs first (forwarded headers [added last, below] -> webhooks' base
+    # URL -> raw path -> size limit -> same-origin writes -> auth -> strict JSON bodies -> routes)
+    app.add_middleware(StrictJsonMiddleware)
     app.add_middleware(AuthMiddleware, settings=settings)
     app.add_middleware(SameOriginWritesMiddleware, base_urls=settings.base_urls)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -52,6 +57,8 @@ def create_app(settings: BrokerSettings | None = None, *, database: Database | N
     for router in _routers():
         app.include_router(router)
     install_webhooks(app, settings, db)  # event subscribers, base-URL middleware, background worker
+    # outermost, so every other middleware (the webhooks' base URL too) sees only trusted X-Forwarded-*
+    app.add_middleware(ForwardedHeadersMiddleware, trusted_proxies=settings.trusted_proxies)
     return app
 
 

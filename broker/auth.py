@@ -1,8 +1,15 @@
 """Bearer-token and basic authentication with the roles read < write < admin.
 
 With no tokens and no users configured the broker is open. ``required_role`` decides what a request
-needs: reads (GET/HEAD/OPTIONS, and POST ``/pacts/provider/{p}/for-verification``) need ``read``;
-deleting a pacticipant or a version needs ``admin``; every other change needs ``write``.
+needs (the table is in docs/broker-security.md):
+
+* ``read``: GET/HEAD/OPTIONS, and POST ``/pacts/provider/{p}/for-verification`` (a query);
+* ``write``: every other change - publishing, verification results, versions, tags, branches,
+  environments, deployments and releases, webhooks - and deleting a **branch** or a branch's version
+  (the Pact CLI's ``delete-branch``, run from CI with a write token, as the Ruby broker allows);
+* ``admin``: every other DELETE - pacticipants, versions, tags, environments, webhooks - which
+  destroys history that can-i-deploy and the webhooks depend on.
+
 ``/diagnostic/status/heartbeat`` is always public.
 """
 
@@ -22,7 +29,7 @@ from broker.settings import BrokerSettings, Role
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 PUBLIC_PATHS = {"/diagnostic/status/heartbeat"}
 _FOR_VERIFICATION = re.compile(r"^/pacts/provider/[^/]+/for-verification/?$")
-_ADMIN_DELETE = re.compile(r"^/pacticipants/[^/]+(/versions/[^/]+)?/?$")
+_WRITE_DELETE = re.compile(r"^/pacticipants/[^/]+/branches/[^/]+(/versions/[^/]+)?/?$")
 
 
 def required_role(method: str, path: str) -> Role | None:
@@ -31,7 +38,7 @@ def required_role(method: str, path: str) -> Role | None:
         return None
     if method in READ_METHODS or (method == "POST" and _FOR_VERIFICATION.match(path)):
         return Role.READ
-    if method == "DELETE" and _ADMIN_DELETE.match(path):
+    if method == "DELETE" and not _WRITE_DELETE.match(path):
         return Role.ADMIN
     return Role.WRITE
 

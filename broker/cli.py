@@ -56,6 +56,8 @@ def serve(
     """
     import uvicorn
 
+    from broker.server import uvicorn_options
+
     settings = _settings(database_url, base_url)
     # the factory re-reads the environment in each worker; pass resolved values through it
     os.environ["TETHER_DATABASE_URL"] = settings.database_url
@@ -69,7 +71,7 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
-        proxy_headers=True,
+        **uvicorn_options(),
     )
 
 

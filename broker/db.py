@@ -42,6 +42,8 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self.session_info: dict[str, Any] = {}
+        """Copied into every session's ``info`` (the application puts its settings there)."""
         try:
             parsed = make_url(url)
         except ArgumentError:
@@ -67,14 +69,14 @@ class Database:
 
     def read(self, fn: Callable[[Session], T]) -> T:
         # closing the session ends the read transaction; loaded objects stay usable (not expired)
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self.engine, expire_on_commit=False, info=dict(self.session_info)) as session:
             return fn(session)
 
     def write(self, fn: Callable[[Session], T]) -> T:
         attempt = 0
         while True:
             attempt += 1
-            with Session(self.write_engine, expire_on_commit=False) as session:
+            with Session(self.write_engine, expire_on_commit=False, info=dict(self.session_info)) as session:
                 try:
                     result = fn(session)
                     session.commit()
@@ -92,7 +94,7 @@ class Database:
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
         """A plain session for scripts and tests (the caller commits)."""
-        with Session(self.write_engine, expire_on_commit=False) as session:
+        with Session(self.write_engine, expire_on_commit=False, info=dict(self.session_info)) as session:
             yield session
 
     def migrate(self) -> None:

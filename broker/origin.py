@@ -5,6 +5,11 @@ browser), so another site must not be able to make that browser change the broke
 webhook, delete a pacticipant. Browsers send ``Origin`` on cross-site writes; the Pact tools and
 other API clients send none. A write whose ``Origin`` is not the broker's own origin is refused
 with 403 before it reaches authentication or a handler. Reads are never refused.
+
+The broker's own origins are the configured base URLs (``TETHER_BASE_URL``) when there are any - never
+the request's ``Host``, which a DNS-rebinding page controls. Without a base URL the request's host is
+used (``X-Forwarded-Host`` only from ``TETHER_TRUSTED_PROXIES``, see ``broker.forwarding``): set
+``TETHER_BASE_URL`` in production. A malformed ``Origin`` is a 400, not a 500.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _origin_of(url: str) -> str:
+    """``scheme://host[:port]`` (default ports dropped); ``ValueError`` when ``url`` is malformed."""
     parts = urlsplit(url)
     default = {"http": 80, "https": 443}.get(parts.scheme)
     port = parts.port if parts.port and parts.port != default else None
@@ -40,10 +46,16 @@ class SameOriginWritesMiddleware:
         if origin is None:
             await self.app(scope, receive, send)
             return
-        host = headers.get("x-forwarded-host") or headers.get("host", "")
-        scheme = headers.get("x-forwarded-proto") or scope.get("scheme", "http")
-        own = {_origin_of(f"{scheme}://{host}"), *self.allowed}
-        if _origin_of(origin) in own:
+        try:
+            requested = _origin_of(origin) if origin != "null" else "null"
+        except ValueError as exc:
+            await _send(send, 400, f"The Origin header {origin[:100]!r} is not a valid origin: {exc}.")
+            return
+        own = self.allowed
+        if not own:
+            host = headers.get("x-forwarded-host") or headers.get("host", "")
+            own = {_origin_of(f"{scope.get('scheme', 'http')}://{host}")}
+        if requested in own:
             await self.app(scope, receive, send)
             return
         await self._refuse(send, origin)
@@ -53,10 +65,14 @@ class SameOriginWritesMiddleware:
             f"Cross-site request refused: a {origin} page may not change this broker. "
             "Use the broker's own pages, or an API client (which sends no Origin header)."
         )
-        body = json.dumps({"errors": {"origin": [message]}}).encode()
-        headers: list[Any] = [
-            (b"content-type", b"application/json;charset=utf-8"),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        await send({"type": "http.response.start", "status": 403, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await _send(send, 403, message)
+
+
+async def _send(send: Send, status: int, message: str) -> None:
+    body = json.dumps({"errors": {"origin": [message]}}).encode()
+    headers: list[Any] = [
+        (b"content-type", b"application/json;charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -6,7 +6,12 @@ Environment variables (all optional):
                                working directory). PostgreSQL: ``postgresql+psycopg://user@host:5432/db``.
 ``TETHER_BASE_URL``            public base URL used in every HAL href (e.g. ``https://broker.example``);
                                several may be given comma-separated, the one matching the request host
-                               wins. Default: the request's own URL (honouring ``X-Forwarded-*``).
+                               wins. Default: the request's own URL (``X-Forwarded-*`` only from
+                               ``TETHER_TRUSTED_PROXIES``). Writes from browsers must come from
+                               one of these origins (the ``Origin`` header).
+``TETHER_TRUSTED_PROXIES``     comma-separated addresses/CIDRs of reverse proxies whose
+                               ``X-Forwarded-Host/-Proto/-Port/-Prefix`` headers are believed.
+                               Default: none (the headers are dropped).
 ``TETHER_BROKER_TOKENS``       bearer tokens with roles: ``token1:read,token2:write,token3:admin``.
 ``TETHER_BROKER_BASIC_AUTH``   basic-auth users with roles: ``alice:secret:write,bob:pw:read``.
 ``TETHER_ALLOW_PUBLIC_READ``   ``true``: reads need no credentials even when auth is configured.
@@ -21,6 +26,18 @@ Environment variables (all optional):
 ``TETHER_WEBHOOK_METHOD_ALLOW_LIST``   default ``POST``.
 ``TETHER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES``  ``true`` allows loopback/private targets.
 ``TETHER_MIGRATE_ON_START``    default ``true``.
+
+Version defaults, as the Ruby Pact Broker's settings of the same names (and its defaults):
+
+``TETHER_AUTO_DETECT_MAIN_BRANCH``     default ``true``: a pacticipant without a main branch gets one
+                               when a version is given a branch or tag named in
+                               ``TETHER_MAIN_BRANCH_CANDIDATES`` (default ``develop,main,master``):
+                               publication, branch-version and tag PUTs, provider contracts.
+``TETHER_USE_FIRST_TAG_AS_BRANCH``     default ``true``: a tag on a version with no branch, created at
+                               most ``TETHER_USE_FIRST_TAG_AS_BRANCH_TIME_LIMIT`` seconds (default 10)
+                               after the version, also becomes its branch (clients that only tag).
+``TETHER_CREATE_DEPLOYED_VERSIONS_FOR_TAGS``  default ``true``: a tag named like an environment
+                               records the version as deployed to that environment.
 """
 
 from __future__ import annotations
@@ -72,6 +89,12 @@ class BrokerSettings:
     webhook_scheme_allow_list: tuple[str, ...] = ("https",)
     webhook_method_allow_list: tuple[str, ...] = ("POST",)
     webhook_allow_private_addresses: bool = False
+    trusted_proxies: tuple[str, ...] = ()
+    auto_detect_main_branch: bool = True
+    main_branch_candidates: tuple[str, ...] = ("develop", "main", "master")
+    use_first_tag_as_branch: bool = True
+    use_first_tag_as_branch_time_limit: float = 10.0
+    create_deployed_versions_for_tags: bool = True
     migrate_on_start: bool = True
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -101,6 +124,9 @@ class BrokerSettings:
             "check_for_potential_duplicate_pacticipant_names",
             "webhook_allow_private_addresses",
             "migrate_on_start",
+            "auto_detect_main_branch",
+            "use_first_tag_as_branch",
+            "create_deployed_versions_for_tags",
         ):
             raw = env.get(f"TETHER_{name.upper()}")
             if raw is not None:
@@ -110,10 +136,23 @@ class BrokerSettings:
                 values["max_body_bytes"] = int(raw)
             except ValueError:
                 raise ConfigurationError(f"TETHER_MAX_BODY_BYTES must be an integer, not {raw!r}") from None
-        for name in ("webhook_host_allow_list", "webhook_scheme_allow_list", "webhook_method_allow_list"):
+        for name in (
+            "webhook_host_allow_list",
+            "webhook_scheme_allow_list",
+            "webhook_method_allow_list",
+            "trusted_proxies",
+            "main_branch_candidates",
+        ):
             raw = env.get(f"TETHER_{name.upper()}")
             if raw is not None:
                 values[name] = _csv(raw)
+        if raw := env.get("TETHER_USE_FIRST_TAG_AS_BRANCH_TIME_LIMIT"):
+            try:
+                values["use_first_tag_as_branch_time_limit"] = float(raw)
+            except ValueError:
+                raise ConfigurationError(
+                    f"TETHER_USE_FIRST_TAG_AS_BRANCH_TIME_LIMIT must be a number of seconds, not {raw!r}"
+                ) from None
         settings = cls(**values)
         if isinstance(overrides.get("base_urls"), str):
             overrides["base_urls"] = _csv(overrides["base_urls"])

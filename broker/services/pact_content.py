@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from broker.errors import ValidationFailed
+from broker.json_input import strict_loads
 from broker.services.names import check_name
 from contracts.hashing import interaction_id, pact_version_sha
 from contracts.model import normalise_spec_version
@@ -37,7 +38,7 @@ def parse_pact_document(raw: bytes | str, *, field: str = "body") -> PactDocumen
     except UnicodeDecodeError:
         raise ValidationFailed("The pact is not UTF-8 text.", field=field) from None
     try:
-        data = json.loads(text)
+        data = strict_loads(text, field=field, what="The pact")
     except json.JSONDecodeError as exc:
         raise ValidationFailed(
             f"The pact is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.", field=field

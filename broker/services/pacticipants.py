@@ -12,6 +12,9 @@ from broker.clock import now
 from broker.db import insert_ignore
 from broker.errors import Conflict, NotFound, ValidationFailed
 from broker.services.names import check_name
+from broker.services.pacticipant_names import check_pacticipant_name
+from broker.services.url_fields import check_http_url
+from broker.settings import BrokerSettings
 from broker.tables.core import Pacticipant
 
 # JSON attribute -> column
@@ -22,7 +25,6 @@ ATTRIBUTES: dict[str, str] = {
     "repositoryNamespace": "repository_namespace",
     "mainBranch": "main_branch",
 }
-MAIN_BRANCH_CANDIDATES = ("develop", "main", "master")
 
 
 def find_pacticipant(session: Session, name: str) -> Pacticipant | None:
@@ -43,7 +45,7 @@ def ensure_pacticipant(
     existing = find_pacticipant(session, name)
     if existing is not None:
         return existing, False
-    check_name(name, field, what="pacticipant name", allow_slash=False)
+    check_pacticipant_name(name, field)
     stamp = now()
     inserted = insert_ignore(
         session, Pacticipant, {"name": name, "created_at": stamp, "updated_at": stamp}, ("name",)
@@ -65,6 +67,8 @@ def _attributes(body: Mapping[str, Any]) -> dict[str, str | None]:
             raise ValidationFailed(f"{key} must be a string or null.", field=key)
         if key == "mainBranch" and value is not None:
             check_name(value, key, what="main branch")
+        if key == "repositoryUrl":
+            check_http_url(value, key)
         values[column] = value
     return values
 
@@ -79,7 +83,7 @@ def _check_body_name(name: str, body: Mapping[str, Any]) -> None:
 
 def create_pacticipant(session: Session, body: Mapping[str, Any]) -> Pacticipant:
     name = body.get("name")
-    check_name(name, "name", what="pacticipant name", allow_slash=False)
+    check_pacticipant_name(name, "name")
     assert isinstance(name, str)
     if find_pacticipant(session, name) is not None:
         raise Conflict(f"A pacticipant named '{name}' already exists.", field="name")
@@ -123,9 +127,19 @@ def delete_pacticipant(session: Session, name: str) -> None:
     session.execute(delete(Pacticipant).where(col(Pacticipant.id) == pacticipant.id))
 
 
+def settings_of(session: Session) -> BrokerSettings:
+    """The application's settings, carried by every session of its ``Database``; defaults otherwise."""
+    settings = session.info.get("settings")
+    return settings if isinstance(settings, BrokerSettings) else BrokerSettings()
+
+
 def set_main_branch_if_unset(session: Session, pacticipant: Pacticipant, branch: str) -> bool:
-    """Auto-detect the main branch from the first develop/main/master branch published."""
-    if pacticipant.main_branch is not None or branch not in MAIN_BRANCH_CANDIDATES:
+    """``auto_detect_main_branch``: the first develop/main/master branch or tag a version of a pacticipant
+    without a main branch gets becomes its main branch (the Ruby broker's ``maybe_set_main_branch``)."""
+    settings = settings_of(session)
+    if not settings.auto_detect_main_branch:
+        return False
+    if pacticipant.main_branch is not None or branch not in settings.main_branch_candidates:
         return False
     pacticipant.main_branch = branch
     pacticipant.updated_at = now()

@@ -35,6 +35,7 @@ from broker.services.contract_checks import (
 )
 from broker.services.names import check_name
 from broker.services.pacticipants import ensure_pacticipant, get_pacticipant, set_main_branch_if_unset
+from broker.services.url_fields import check_http_url
 from broker.services.versions import ensure_branch_version, ensure_tag, ensure_version
 from broker.tables.core import BranchVersion, Pacticipant, PactPublication, PactVersion, Tag, Version
 from broker.tables.provider_contracts import ProviderContract, ProviderContractCheck
@@ -127,7 +128,7 @@ def parse_upload(body: Any, *, version: str | None = None, legacy: bool = False)
     if not isinstance(tags_raw, list):
         raise ValidationFailed("tags must be a list of strings", field="tags")
     tags = tuple(check_name(tag, "tags", what="tag name") for tag in tags_raw)
-    build_url = None if legacy else _optional_str(body, "buildUrl", "buildUrl")
+    build_url = None if legacy else check_http_url(_optional_str(body, "buildUrl", "buildUrl"), "buildUrl")
     specification = contract.get(spec_key) or "oas"
     if specification != "oas":
         raise ValidationFailed(

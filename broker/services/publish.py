@@ -3,7 +3,8 @@
 Everything of one request happens in one transaction: pacticipants, the version with its branch and
 tags, each pact (content de-duplicated per consumer/provider by its sha), the integration rows, and
 the events webhooks subscribe to. Re-publishing *different* content for a consumer version that
-already has a pact for that provider is refused (409) unless
+already has a pact for that provider - by overwriting (``PUT``, re-publish) or by merging new
+interactions into it (``PATCH``, ``onConflict: merge``) - is refused (409) unless
 ``allow_dangerous_contract_modification`` is set, in which case the publication gets a new revision.
 """
 
@@ -27,7 +28,9 @@ from broker.hal import Urls
 from broker.services.names import check_name
 from broker.services.pact_content import PactDocument, parse_pact_document
 from broker.services.pact_merge import merge_documents, modification_conflict
-from broker.services.pacticipants import ensure_pacticipant, set_main_branch_if_unset
+from broker.services.pacticipant_names import check_pacticipant_name, skeleton
+from broker.services.pacticipants import ensure_pacticipant
+from broker.services.url_fields import check_http_url
 from broker.services.versions import ensure_branch_version, ensure_tag, ensure_version
 from broker.services.webhook_events import webhook_notices
 from broker.tables.core import (
@@ -96,14 +99,13 @@ class PublishOutcome:
 
 
 def _decode_contracts(request: PublishContractsIn) -> list[tuple[ContractIn, PactDocument]]:
-    check_name(request.pacticipant_name, "pacticipantName", what="pacticipant name", allow_slash=False)
+    check_pacticipant_name(request.pacticipant_name, "pacticipantName")
     check_name(request.pacticipant_version_number, "pacticipantVersionNumber", what="version number")
     if request.branch is not None:
         check_name(request.branch, "branch", what="branch name")
     for index, tag in enumerate(request.tags):
         check_name(tag, f"tags[{index}]", what="tag name")
-    if request.build_url is not None and "\n" in request.build_url:
-        raise ValidationFailed("buildUrl must be a single line.", field="buildUrl")
+    check_http_url(request.build_url, "buildUrl")
     if not request.contracts:
         raise ValidationFailed("contracts must contain at least one contract.", field="contracts")
     decoded = []
@@ -139,7 +141,7 @@ def _decode_contracts(request: PublishContractsIn) -> list[tuple[ContractIn, Pac
                 f"The provider name in the pact content ({document.provider!r}) does not match providerName ({contract.provider_name!r}).",
                 field=f"{where}.content",
             )
-        check_name(contract.provider_name, f"{where}.providerName", what="provider name", allow_slash=False)
+        check_pacticipant_name(contract.provider_name, f"{where}.providerName", what="provider name")
         decoded.append((contract, document))
     return decoded
 
@@ -177,19 +179,19 @@ def publish_contracts(
         session.add(version)
         session.flush()
     notices: list[Notice] = []
-    main_branch_set = False
+    had_main_branch = consumer.main_branch is not None
     if request.branch:
-        ensure_branch_version(session, consumer, version, request.branch)
-        main_branch_set = set_main_branch_if_unset(session, consumer, request.branch)
-    for tag in sorted(set(request.tags)):
+        ensure_branch_version(session, consumer, version, request.branch)  # may set the main branch
+    for tag in dict.fromkeys(request.tags):  # in the given order: the first may become the branch
         ensure_tag(session, version, tag)
+    main_branch_set = not had_main_branch and consumer.main_branch is not None
     notices.append(
         Notice(
             "success", _version_notice(consumer.name, version.number, created, request.branch, request.tags)
         )
     )
     if main_branch_set:
-        notices.append(Notice("info", f"Set the main branch of {consumer.name} to {request.branch}."))
+        notices.append(Notice("info", f"Set the main branch of {consumer.name} to {consumer.main_branch}."))
     published: list[PublishedPact] = []
     for contract, document in sorted(contracts, key=lambda item: item[1].provider):
         result = publish_pact(
@@ -232,19 +234,16 @@ def publish_contracts(
     )
 
 
-def _normalised(name: str) -> str:
-    return "".join(ch for ch in name.lower() if ch.isalnum())
-
-
 def _refuse_potential_duplicates(session: Session, names: Sequence[str]) -> None:
-    """A new name that differs from an existing pacticipant only by case or punctuation is most likely
+    """A new name that differs from an existing pacticipant only by case, punctuation, width or
+    look-alike letters (the same :func:`skeleton`) is most likely
     a typo that would split one application's history in two (the Ruby broker's check)."""
     existing = list(session.exec(select(Pacticipant.name)).all())
     known = set(existing)
     for name in names:
         if name in known:
             continue
-        similar = [other for other in existing if _normalised(other) == _normalised(name)]
+        similar = [other for other in existing if skeleton(other) == skeleton(name)]
         if similar:
             text = (
                 f'This is the first time a pact has been published for "{name}". The name "{name}" is very '
@@ -333,7 +332,7 @@ def publish_pact(
         if previous.id == pact_version.id:
             status = "unchanged"
         else:
-            if status != "merged" and not allow_modification:
+            if not allow_modification:  # a merge changes the published content as much as a PUT does
                 raise modification_conflict(
                     consumer.name, version.number, provider.name, previous, pact_version
                 )

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlmodel import Session
@@ -20,6 +19,7 @@ from broker.db import insert_ignore
 from broker.errors import NotFound, ValidationFailed
 from broker.events import BrokerEvent, EventName, emit
 from broker.services.pact_metadata import PactMetadata
+from broker.services.url_fields import check_http_url
 from broker.tables.selectables import (
     BRANCH_VERSION,
     LATEST_VERIFICATION,
@@ -97,10 +97,10 @@ def _validate(body: Any) -> tuple[bool, str, str | None, Any, Any]:
             f"must be a single line of at most {MAX_NUMBER_LENGTH} characters"
         ]
     build_url = body.get("buildUrl")
-    if build_url is not None:
-        parts = urlsplit(build_url) if isinstance(build_url, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-            errors["buildUrl"] = [f"must be an http(s) URL (got {build_url!r})"]
+    try:
+        check_http_url(build_url, "buildUrl")
+    except ValidationFailed as refused:
+        errors.update(refused.errors)
     if errors:
         message = "; ".join(f"{key} {msgs[0]}" for key, msgs in errors.items())
         raise ValidationFailed(message, errors=errors)

@@ -10,14 +10,22 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from broker.clock import now
+from broker.clock import aware, now
 from broker.db import insert_ignore
 from broker.errors import NotFound, ValidationFailed
 from broker.extensions import version_links
 from broker.hal import Urls
+from broker.services.environments import record_deployment
 from broker.services.names import check_name
-from broker.services.pacticipants import ensure_pacticipant, get_pacticipant
+from broker.services.pacticipants import (
+    ensure_pacticipant,
+    get_pacticipant,
+    set_main_branch_if_unset,
+    settings_of,
+)
+from broker.services.url_fields import check_http_url
 from broker.tables.core import Branch, BranchVersion, Pacticipant, PactPublication, PactVersion, Tag, Version
+from broker.tables.environments import Environment
 
 
 @dataclass(frozen=True)
@@ -206,7 +214,42 @@ def ensure_tag(session: Session, version: Version, name: str, *, field: str = "t
     )
     tag = session.exec(select(Tag).where(col(Tag.version_id) == version.id, col(Tag.name) == name)).first()
     assert tag is not None
+    if inserted:
+        _after_new_tag(session, version, name)
     return tag, inserted
+
+
+def _after_new_tag(session: Session, version: Version, name: str) -> None:
+    """The Ruby broker's side effects of tagging: ``auto_detect_main_branch``, ``use_first_tag_as_branch``
+    and ``create_deployed_versions_for_tags`` (each switchable in the settings)."""
+    pacticipant = session.get(Pacticipant, version.pacticipant_id)
+    assert pacticipant is not None
+    set_main_branch_if_unset(session, pacticipant, name)
+    settings = settings_of(session)
+    if settings.use_first_tag_as_branch and _is_first_tag_of_a_new_version_without_branch(
+        session, version, settings.use_first_tag_as_branch_time_limit
+    ):
+        ensure_branch_version(session, pacticipant, version, name)
+    if settings.create_deployed_versions_for_tags:
+        environment = session.execute(select(Environment.uuid).where(col(Environment.name) == name)).scalar()
+        if environment is not None:
+            record_deployment(
+                session,
+                pacticipant=pacticipant.name,
+                version=version.number,
+                env_uuid=environment,
+                application_instance=None,
+            )
+
+
+def _is_first_tag_of_a_new_version_without_branch(session: Session, version: Version, limit: float) -> bool:
+    if (now() - aware(version.created_at)).total_seconds() > limit:
+        return False
+    tags = session.execute(select(func.count()).where(col(Tag.version_id) == version.id)).scalar_one()
+    branches = session.execute(
+        select(func.count()).where(col(BranchVersion.version_id) == version.id)
+    ).scalar_one()
+    return int(tags) == 1 and int(branches) == 0
 
 
 def ensure_branch_version(
@@ -245,6 +288,7 @@ def ensure_branch_version(
         )
     ).first()
     assert row is not None
+    set_main_branch_if_unset(session, pacticipant, branch_name)
     return row, inserted
 
 
@@ -262,10 +306,7 @@ def _tag_names(body: Mapping[str, Any]) -> list[str]:
 
 
 def _build_url(body: Mapping[str, Any]) -> str | None:
-    value = body.get("buildUrl")
-    if value is not None and not isinstance(value, str):
-        raise ValidationFailed("buildUrl must be a string.", field="buildUrl")
-    return value
+    return check_http_url(body.get("buildUrl"), "buildUrl")
 
 
 def put_version(

@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from broker.clock import aware
 from broker.errors import NotFound
+from broker.services.verifications import MAX_ID
 from broker.services.webhook_delivery import PENDING_STATUSES
 from broker.services.webhook_events import default_description
 from broker.services.webhooks import require_pacticipants
@@ -90,6 +91,8 @@ def list_triggered(
     event_names: Sequence[str] | None = None,
     limit: int = 100,
 ) -> list[TriggeredView]:
+    if verification_id is not None and not 0 <= verification_id <= MAX_ID:
+        raise NotFound(f"No verification result {verification_id}: ids are at most {MAX_ID}.")
     query = select(TriggeredWebhook).order_by(col(TriggeredWebhook.id).desc()).limit(limit)
     if webhook_uuid is not None:
         query = query.where(col(TriggeredWebhook.webhook_uuid) == webhook_uuid)

@@ -29,7 +29,7 @@ from broker.tables.core import Pacticipant, PactPublication, PactVersion, Versio
 from broker.tables.webhooks import TriggeredWebhook, Webhook, WebhookEvent, WebhookExecution
 from broker.webhooks.config import WebhookSettings
 from broker.webhooks.delivery import DeliveryOutcome, RenderedRequest, deliver
-from broker.webhooks.redaction import SENSITIVE_HEADER
+from broker.webhooks.redaction import MASK, SENSITIVE_HEADER
 from broker.webhooks.secrets import SecretBox, SecretUnavailable
 from broker.webhooks.targets import TargetPolicy, TargetRefused
 from broker.webhooks.templates import render_text, sample_values
@@ -212,7 +212,35 @@ def _pacticipant_id(session: Session, name: str) -> int | None:
     return session.execute(select(col(Pacticipant.id)).where(col(Pacticipant.name) == name)).scalar()
 
 
+def _unmasked_secrets(row: Webhook, definition: WebhookDefinition) -> tuple[dict[str, str], str | None]:
+    """The headers and password to store: a value equal to the mask that ``GET`` shows keeps the stored
+    secret (so GET-then-PUT round trips), and the mask itself is never stored."""
+    stored_headers = {name.lower(): value for name, value in (row.headers or {}).items()}
+    headers: dict[str, str] = {}
+    for name, value in definition.headers.items():
+        if value == MASK:
+            if name.lower() not in stored_headers:
+                raise ValidationFailed(
+                    f"{MASK!r} is the mask the broker shows instead of a secret, and this webhook has no "
+                    f"stored {name} header to keep; send the real value",
+                    field=f"request.headers.{name}",
+                )
+            value = stored_headers[name.lower()]
+        headers[name] = value
+    password = definition.password
+    if password == MASK:
+        if row.password is None:
+            raise ValidationFailed(
+                f"{MASK!r} is the mask the broker shows instead of a password, and this webhook has no "
+                "stored password to keep; send the real password",
+                field="request.password",
+            )
+        password = row.password
+    return headers, password
+
+
 def _apply(row: Webhook, definition: WebhookDefinition, secrets: SecretBox | None = None) -> None:
+    headers, password = _unmasked_secrets(row, definition)
     row.description = definition.description
     row.consumer_name = definition.consumer_name
     row.provider_name = definition.provider_name
@@ -224,11 +252,11 @@ def _apply(row: Webhook, definition: WebhookDefinition, secrets: SecretBox | Non
     box = secrets or SecretBox(None)
     row.headers = {
         name: (box.seal(value) or "") if SENSITIVE_HEADER.search(name) else value
-        for name, value in definition.headers.items()
+        for name, value in headers.items()
     }
     row.body = definition.body
     row.username = definition.username
-    row.password = box.seal(definition.password)
+    row.password = box.seal(password)
 
 
 def _set_events(session: Session, webhook_id: int, events: Sequence[str]) -> None:

@@ -6,7 +6,8 @@ A target passes when
   (default ``https``);
 * the host list is empty, or the host matches one entry: an exact host name, ``*.domain`` (one
   label), an IP address, a CIDR range, or ``/regex/``;
-* every address the host resolves to is public, unless private addresses are allowed globally or
+* every address the host resolves to is globally routable (``is_global``, after unwrapping the IPv4
+  address inside IPv4-mapped, 6to4, Teredo, NAT64 and IPv4-compatible IPv6 forms), unless private addresses are allowed globally or
   an allow-list entry names the host or covers the address (so ``127.0.0.1`` or ``127.0.0.0/8`` in
   the list is what lets a webhook call loopback).
 
@@ -114,19 +115,53 @@ class TargetPolicy:
         for address in addresses:
             kind = private_kind(address)
             if kind and address not in covered:
+                inner = embedded_ipv4(address)
+                shown = f"{address} (carrying {inner})" if inner != address else str(address)
                 raise TargetRefused(
                     "request.url",
-                    f"host {host!r} resolves to {address}, a {kind} address; webhooks may not call "
+                    f"host {host!r} resolves to {shown}, a {kind} address; webhooks may not call "
                     "private or loopback addresses unless the host or address is in "
                     "TETHER_WEBHOOK_HOST_ALLOW_LIST (or TETHER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true)",
                 )
         return addresses
 
 
+NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def embedded_ipv4(address: IPAddress) -> IPAddress:
+    """The IPv4 address an IPv6 address carries (IPv4-mapped ``::ffff:a.b.c.d``, 6to4 ``2002::/16``,
+    Teredo's client, NAT64 ``64:ff9b::/96``, IPv4-compatible ``::a.b.c.d``), or the address itself.
+    Each of these forms reaches the IPv4 host on a network that routes it, so it is checked as that host."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return address
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    if address in NAT64_PREFIX or (address in IPV4_COMPATIBLE and int(address) > 1):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address
+
+
 def private_kind(address: IPAddress) -> str | None:
-    """Why an address is not public (``loopback``, ``private``, ...), or ``None`` when it is."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """Why an address is not public (``loopback``, ``private``, ``shared (carrier-grade NAT)``, ...),
+    or ``None`` when it is globally routable (``is_global``, after unwrapping embedded IPv4)."""
+    inner = embedded_ipv4(address)
+    for candidate in dict.fromkeys((inner, address)):
+        kind = _not_global_kind(candidate)
+        if kind:
+            return kind
+    return None
+
+
+SHARED_ADDRESS_SPACE = ipaddress.IPv4Network("100.64.0.0/10")
+
+
+def _not_global_kind(address: IPAddress) -> str | None:
     for kind, flag in (
         ("loopback", address.is_loopback),
         ("link-local", address.is_link_local),
@@ -137,6 +172,10 @@ def private_kind(address: IPAddress) -> str | None:
     ):
         if flag:
             return kind
+    if isinstance(address, ipaddress.IPv4Address) and address in SHARED_ADDRESS_SPACE:
+        return "shared (carrier-grade NAT, cloud metadata)"
+    if not address.is_global:
+        return "not globally routable"
     return None
 
 
@@ -180,6 +219,7 @@ def _covers(entry: str, address: IPAddress) -> bool:
         network = ipaddress.ip_network(entry, strict=False)
     except ValueError:
         return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.version == network.version and address in network
+    return any(
+        candidate.version == network.version and candidate in network
+        for candidate in (address, embedded_ipv4(address))
+    )

@@ -22,6 +22,7 @@ import uvicorn
 
 from broker.app import create_app
 from broker.db import Database
+from broker.server import uvicorn_options
 from broker.settings import BrokerSettings
 from tests.support import free_port, running_process, tether_executable
 
@@ -85,7 +86,9 @@ def serve_in_thread(settings: BrokerSettings) -> Iterator[LocalBroker]:
     app = create_app(settings)
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", **uvicorn_options()
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -57,7 +57,11 @@ def test_roles(local_broker_factory: LocalBrokerFactory) -> None:
             httpx.delete(
                 url + "/pacticipants/OrderWeb/versions/1.0.0/tags/x", headers=bearer("w-token")
             ).status_code
-            == 404
+            == 403
+        )
+        assert (
+            httpx.delete(url + "/pacticipants/OrderWeb/branches/main", headers=bearer("w-token")).status_code
+            == 204
         )
         assert httpx.delete(url + "/pacticipants/OrderWeb", headers=bearer("a-token")).status_code == 204
 

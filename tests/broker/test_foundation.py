@@ -185,7 +185,10 @@ def test_bad_settings_are_a_usage_error(tmp_path: Path) -> None:
     assert "unsupported database URL" in result.stderr
 
 
-def test_forwarded_headers_build_the_links(local_broker: LocalBroker) -> None:
+def test_forwarded_headers_build_the_links_behind_a_trusted_proxy(
+    local_broker_factory: LocalBrokerFactory,
+) -> None:
     headers = {"X-Forwarded-Host": "proxy.example", "X-Forwarded-Proto": "https", "X-Forwarded-Port": "8443"}
-    links = httpx.get(local_broker.url + "/", headers=headers).json()["_links"]
+    with local_broker_factory(trusted_proxies=("127.0.0.1",)) as broker:
+        links = httpx.get(broker.url + "/", headers=headers).json()["_links"]
     assert links["pb:pacticipants"]["href"] == "https://proxy.example:8443/pacticipants"

@@ -233,21 +233,59 @@ def test_override_allows_a_new_revision(
     ]
 
 
-def test_merge_adds_interactions_and_refuses_conflicting_ones(local_broker: LocalBroker) -> None:
-    url = local_broker.url
-    assert httpx.post(url + "/contracts/publish", json=publish_body(make_pact())).status_code == 200
+def _addition() -> dict[str, Any]:
     addition = make_pact()
     addition["interactions"] = [
         {"description": "new one", "request": {"method": "GET", "path": "/n"}, "response": {"status": 200}}
     ]
-    response = httpx.post(url + "/contracts/publish", json=publish_body(addition, on_conflict="merge"))
-    assert response.status_code == 200, response.text
-    served = httpx.get(url + "/pacts/provider/OrderApi/consumer/OrderWeb/version/1.0.0").json()
-    assert [i["description"] for i in served["interactions"]] == ["a request for order 1", "new one"]
-    conflicting = make_pact(status=404)
-    response = httpx.post(url + "/contracts/publish", json=publish_body(conflicting, on_conflict="merge"))
-    assert response.status_code == 409
-    assert "already exists with different content" in response.json()["errors"]["contracts"][0]
+    return addition
+
+
+PACT_URL = "/pacts/provider/OrderApi/consumer/OrderWeb/version/1.0.0"
+
+
+def test_merge_is_a_modification_refused_unless_dangerous_modification_is_allowed(
+    local_broker: LocalBroker,
+) -> None:
+    url = local_broker.url
+    assert httpx.post(url + "/contracts/publish", json=publish_body(make_pact())).status_code == 200
+    before = httpx.get(url + PACT_URL).json()
+    merged = httpx.post(url + "/contracts/publish", json=publish_body(_addition(), on_conflict="merge"))
+    assert merged.status_code == 409, merged.text
+    assert (
+        "Cannot change the content of the pact for OrderWeb version 1.0.0"
+        in (merged.json()["errors"]["contracts"][0])
+    )
+    patched = httpx.patch(url + PACT_URL, json=_addition())
+    assert patched.status_code == 409, patched.text
+    assert "TETHER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION=true" in json.dumps(patched.json())
+    after = httpx.get(url + PACT_URL).json()
+    assert [i["description"] for i in after["interactions"]] == ["a request for order 1"]
+    assert after["_links"]["self"] == before["_links"]["self"]
+    assert count(local_broker, "pact_version") == 1
+    assert httpx.patch(url + PACT_URL, json=make_pact()).status_code == 200  # same content: no change
+    created = httpx.patch(url + PACT_URL.replace("1.0.0", "2.0.0"), json=_addition())
+    assert created.status_code == 201  # a PATCH that creates a pact changes nothing published
+
+
+def test_merge_adds_interactions_and_refuses_conflicting_ones_when_modification_is_allowed(
+    local_broker_factory: LocalBrokerFactory,
+) -> None:
+    with local_broker_factory(allow_dangerous_contract_modification=True) as broker:
+        url = broker.url
+        assert httpx.post(url + "/contracts/publish", json=publish_body(make_pact())).status_code == 200
+        body = publish_body(_addition(), on_conflict="merge")
+        response = httpx.post(url + "/contracts/publish", json=body)
+        assert response.status_code == 200, response.text
+        served = httpx.get(url + PACT_URL).json()
+        assert [i["description"] for i in served["interactions"]] == ["a request for order 1", "new one"]
+        conflicting = make_pact(status=404)
+        response = httpx.post(url + "/contracts/publish", json=publish_body(conflicting, on_conflict="merge"))
+        assert response.status_code == 409
+        assert "already exists with different content" in response.json()["errors"]["contracts"][0]
+        patched = httpx.patch(url + PACT_URL, json=make_pact(status=404))
+        assert patched.status_code == 409
+        assert "already exists with different content" in json.dumps(patched.json())
 
 
 def test_events_are_emitted_inside_the_publication(

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from broker.app import create_app
 from broker.db import Database
+from broker.server import uvicorn_options
 from broker.settings import BrokerSettings
 from tests.support import free_port
 
@@ -133,7 +134,9 @@ def broker_in_thread(settings: BrokerSettings) -> Iterator[ThreadBroker]:
     app = create_app(settings)
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **uvicorn_options()
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
