@@ -15,6 +15,9 @@ from loadgen.locust.links import Link
 from loadgen.locust.routes import Route, template_for
 from loadgen.locust.weights import WeightPlan
 
+STATES_TAG = "needs-state"
+"""The tag of every task whose interaction needs a provider state (``--no-states`` excludes it)."""
+
 
 @dataclass(frozen=True)
 class TaskSpec:
@@ -39,9 +42,16 @@ class TaskSpec:
     """Set when the path is filled from chained values (OpenAPI links) rather than pact generators."""
 
     @property
+    def request_name(self) -> str:
+        """The name Locust reports this task's requests under: route template and consumer."""
+        return f"{self.route.name} ({self.consumer})"
+
+    @property
     def tags(self) -> tuple[str, ...]:
         tags = [f"consumer:{self.consumer}", f"interaction:{_slug(self.description)}"]
         tags.extend(f"state:{_slug(state['name'])}" for state in self.provider_states)
+        if self.provider_states:
+            tags.append(STATES_TAG)
         return tuple(tags)
 
 

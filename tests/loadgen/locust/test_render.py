@@ -55,6 +55,7 @@ def test_scenario_has_one_user_per_consumer_and_one_task_per_interaction() -> No
         "consumer:OrderWeb",
         "interaction:a-request-for-a-product",
         "state:a-product-exists",
+        "needs-state",
     )
 
 
@@ -105,9 +106,9 @@ def test_generated_locustfile_is_formatted_lint_clean_and_embeds_the_contract(tm
     pact = _pacts()[0]
     assert product["request"] == pact.interactions[0].expected_request()
     assert product["response"] == pact.interactions[0].expected_response()
-    assert product["name"] == "GET /products/{id}"
+    assert product["name"] == "GET /products/{id} (OrderWeb)"
     assert product["provider_states"] == [{"name": "a product exists", "params": {"id": 10}}]
-    assert "class OrderWebUser(FastHttpUser):" in text
+    assert "class OrderWebUser(ContractUser):" in text
     assert (
         '@task(1)\n    def a_request_for_a_product(self) -> None:\n        """A request for a product (given a product exists)."""'
         in text
