@@ -121,14 +121,19 @@ def locustfile_command(
         if traffic_log:
             draft = build_scenario(loaded, provider=provider, openapi_paths=templates)
             routes = {task.route for task in draft.tasks}
-            counts = count_routes(read_requests(traffic_log), routes, source=str(traffic_log))
+            consumers = [user.consumer for user in draft.users]
+            counts = count_routes(
+                read_requests(traffic_log), routes, source=str(traffic_log), consumers=consumers
+            )
             plan = WeightPlan(
                 source=f"traffic log {traffic_log.name} ({counts.matched} of {counts.total} requests matched a route)",
                 consumers=plan.consumers,
                 interactions=plan.interactions,
                 traffic=counts,
             )
-            _print_unmatched(console, counts.unmatched.most_common(5))
+            _print_unmatched(console, counts.unmatched.most_common(10))
+            for warning in counts.warnings:
+                console.print(f"  warning  {warning}", markup=False, highlight=False, soft_wrap=True)
         scenario = build_scenario(
             loaded,
             provider=provider,
@@ -176,7 +181,10 @@ def _openapi_templates(spec: OpenAPIDocument) -> tuple[str, ...]:
 def _print_unmatched(console: Console, rows: list[tuple[str, int]]) -> None:
     for request, count in rows:
         console.print(
-            f"  traffic without a matching interaction: {request} x{count}", markup=False, highlight=False
+            f"  traffic without a matching interaction: {request} x{count}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
         )
 
 

@@ -270,19 +270,35 @@ def _with_producers(tasks: list[TaskSpec], links: Sequence[Link] = ()) -> tuple[
 
 
 def _route_shares(drafts: dict[str, list[dict[str, Any]]], plan: WeightPlan) -> dict[tuple[str, str], int]:
-    """Traffic counts per interaction: each route's count split evenly between its interactions."""
-    if plan.traffic is None:
+    """Traffic counts per interaction.
+
+    Each counted request is shared evenly by the interactions it fits: same route, the same status
+    when the log has one (else any), the same consumer when the User-Agent named one (else any). A
+    request whose status no interaction of its route expects (a 500 in the log) is shared by all of
+    them. An interaction any request fitted gets at least 1, so a tiny log never yields weight 0
+    for a route it saw; when no request fitted at all, every weight stays 1.
+    """
+    if plan.traffic is None or plan.traffic.matched == 0:
         return {}
-    sharing: dict[Route, list[tuple[str, str]]] = defaultdict(list)
-    for consumer, items in drafts.items():
-        for draft in items:
-            sharing[draft["route"]].append((consumer, draft["description"]))
-    shares: dict[tuple[str, str], int] = {}
-    for route, owners in sharing.items():
-        count = plan.traffic.by_route.get(route, 0)
-        for owner in owners:
-            shares[owner] = max(count // len(owners), 0)
-    return shares
+    owners: list[tuple[tuple[str, str], Route, Any]] = [
+        ((consumer, draft["description"]), draft["route"], draft["response"].get("status"))
+        for consumer, items in drafts.items()
+        for draft in items
+    ]
+    shares: dict[tuple[str, str], float] = {key: 0.0 for key, _, _ in owners}
+    for (route, status, consumer), count in plan.traffic.by_key.items():
+        fitting = [
+            key for key, owner_route, _ in owners if owner_route == route and consumer in (None, key[0])
+        ]
+        exact = [
+            key
+            for key, owner_route, owner_status in owners
+            if key in fitting and (status is None or owner_status == status)
+        ]
+        chosen = exact or fitting
+        for key in chosen:
+            shares[key] += count / len(chosen)
+    return {key: max(1, round(share)) if share > 0 else 0 for key, share in shares.items()}
 
 
 def _slug(text: str) -> str:
