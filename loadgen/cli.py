@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,7 +23,14 @@ from loadgen.errors import LoadgenError
 from loadgen.locust.links import read_links
 from loadgen.locust.render import DEFAULT_WAIT_TIME, render_locustfile, wait_time_call
 from loadgen.locust.routes import Route
-from loadgen.locust.runner import RunOptions, RunResult, check_tags, run_locust, user_classes_for
+from loadgen.locust.runner import (
+    LiveStats,
+    RunOptions,
+    RunResult,
+    check_tags,
+    run_locust,
+    user_classes_for,
+)
 from loadgen.locust.scenario import STATES_TAG, build_scenario
 from loadgen.locust.traffic import count_routes, read_requests
 from loadgen.locust.usercode import write_user_code
@@ -274,6 +283,12 @@ def _print_unmatched(console: Console, rows: list[tuple[str, int]]) -> None:
     type=click.Path(path_type=Path),
     help="Keep Locust's CSV statistics with this prefix.",
 )
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="A live line of requests, failures and p95 while Locust runs "
+    "(default: on a terminal, off under CI=true or when stderr is not a terminal).",
+)
 @click.argument("locust_args", nargs=-1, type=click.UNPROCESSED)
 def run_command(
     locustfile: Path,
@@ -295,6 +310,7 @@ def run_command(
     route_limits: tuple[str, ...],
     html: Path | None,
     csv_prefix: Path | None,
+    progress: bool | None,
     locust_args: tuple[str, ...],
 ) -> None:
     """Run a locustfile headless, print a summary, and exit 1 when a threshold is broken.
@@ -334,6 +350,7 @@ def run_command(
         html=html,
         csv_prefix=csv_prefix,
         extra_args=locust_args,
+        progress=_progress_printer() if _wants_progress(progress) else None,
     )
     thresholds = Thresholds(
         max_drift=max_drift,
@@ -348,9 +365,26 @@ def run_command(
         result = run_locust(options, thresholds)
     except (LoadgenError, BrokerClientError) as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        if options.progress is not None:
+            click.echo("", err=True)
     print_summary(Console(width=max(Console().width, 110)), result)
     if not result.passed:
         sys.exit(1)
+
+
+def _wants_progress(choice: bool | None) -> bool:
+    if choice is not None:
+        return choice
+    in_ci = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+    return not in_ci and sys.stderr.isatty()
+
+
+def _progress_printer() -> Callable[[LiveStats], None]:
+    def show(live: LiveStats) -> None:
+        click.echo(f"\r\x1b[K{live.line}", nl=False, err=True)
+
+    return show
 
 
 def print_summary(console: Console, result: RunResult) -> None:

@@ -8,13 +8,14 @@ and :func:`evaluate` says which thresholds a run broke.
 from __future__ import annotations
 
 import ast
+import csv
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,8 @@ class RunOptions:
     html: Path | None = None
     csv_prefix: Path | None = None
     extra_args: Sequence[str] = ()
+    progress: Callable[[LiveStats], None] | None = None
+    """Called about once a second with the running totals (`tether loadgen run` on a terminal)."""
 
 
 def evaluate(aggregated: EndpointStats, thresholds: Thresholds) -> tuple[Breach, ...]:
@@ -166,9 +169,10 @@ def run_locust(options: RunOptions, thresholds: Thresholds = Thresholds()) -> Ru
 def _run(options: RunOptions, common: list[str], env: dict[str, str], log: Path) -> int:
     with log.open("wb") as out:
         if options.workers <= 0:
-            return subprocess.run(
-                [*locust_command(), *common], env=env, stdout=out, stderr=subprocess.STDOUT, check=False
-            ).returncode
+            single = subprocess.Popen(
+                [*locust_command(), *common], env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+            return _wait(single, options, common)
         port = _free_port()
         master = subprocess.Popen(
             [
@@ -207,7 +211,7 @@ def _run(options: RunOptions, common: list[str], env: dict[str, str], log: Path)
             for _ in range(options.workers)
         ]
         try:
-            return master.wait()
+            return _wait(master, options, common)
         finally:
             for worker in workers:
                 try:
@@ -215,6 +219,49 @@ def _run(options: RunOptions, common: list[str], env: dict[str, str], log: Path)
                 except subprocess.TimeoutExpired:
                     worker.kill()
                     worker.wait()
+
+
+@dataclass(frozen=True)
+class LiveStats:
+    """The running totals Locust writes to its CSV file once a second."""
+
+    requests: int
+    failures: int
+    p95_ms: str
+
+    @property
+    def line(self) -> str:
+        return f"load: {self.requests} requests, {self.failures} failures, p95 {self.p95_ms} ms"
+
+
+def read_live_stats(stats_csv: Path) -> LiveStats | None:
+    """The Aggregated row of Locust's `*_stats.csv` while it runs; None before it has one."""
+    try:
+        with stats_csv.open(newline="") as handle:
+            rows = [row for row in csv.DictReader(handle) if row.get("Name") == "Aggregated"]
+    except (OSError, csv.Error):
+        return None
+    if not rows:
+        return None
+    row = rows[-1]
+    try:
+        return LiveStats(int(row["Request Count"]), int(row["Failure Count"]), row.get("95%") or "-")
+    except (KeyError, ValueError):
+        return None
+
+
+def _wait(process: subprocess.Popen[bytes], options: RunOptions, common: list[str]) -> int:
+    """Wait for Locust, telling `options.progress` the live totals about once a second."""
+    if options.progress is None:
+        return process.wait()
+    stats_csv = Path(f"{common[common.index('--csv') + 1]}_stats.csv")
+    while True:
+        try:
+            return process.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            live = read_live_stats(stats_csv)
+            if live is not None:
+                options.progress(live)
 
 
 def user_classes_for(locustfile: Path, consumers: Sequence[str]) -> list[str]:

@@ -7,6 +7,10 @@ fail the run; plain `locust -f generated.py` exits with the same verdict as `tet
 
 from __future__ import annotations
 
+import os
+import pty
+import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +18,7 @@ import pytest
 
 from tests.loadgen.locust.pacts import list_items, read_busy_item, read_drifting_item
 from tests.loadgen.locust.runs import final_stats, generate, locust, serve_test_provider, tether
-from tests.support import free_port
+from tests.support import free_port, tether_executable
 
 pytestmark = pytest.mark.slow
 
@@ -116,3 +120,40 @@ def test_plain_locust_exits_with_the_same_verdict(tmp_path: Path, provider_url: 
     assert allowed.returncode == 0, allowed.stderr
     clean = generate(tmp_path / "clean", {"Shop": [list_items()]}, "--wait-time", "constant(0)")
     assert locust(clean, "--host", provider_url, *SHORT).returncode == 0
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run `args` with stderr on a pseudo-terminal; (exit code, what the terminal showed)."""
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(
+        args,
+        stdout=subprocess.DEVNULL,
+        stderr=secondary,
+        env={**os.environ, "PACT_DO_NOT_TRACK": "true", **env},
+    )
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    return process.wait(timeout=180), shown.decode(errors="replace")
+
+
+def test_a_live_progress_line_on_a_terminal_and_none_in_ci(tmp_path: Path, provider_url: str) -> None:
+    out = generate(tmp_path, {"Shop": [list_items()]}, "--wait-time", "constant(0)")
+    args = [*tether_executable(), "loadgen", "run", "--locustfile", str(out), "--host", provider_url, *SHORT]
+    code, shown = _on_a_terminal(args, {"CI": ""})
+    assert code == 0, shown
+    assert re.search(r"\r\x1b\[Kload: [1-9]\d* requests, 0 failures, p95 \d+ ms", shown), shown
+    code, shown = _on_a_terminal(args, {"CI": "true"})
+    assert code == 0, shown
+    assert "load: " not in shown
+    piped = tether(*args[len(tether_executable()) :])
+    assert piped.returncode == 0
+    assert "load: " not in piped.stdout + piped.stderr
