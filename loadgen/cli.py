@@ -20,11 +20,11 @@ from contracts.errors import ContractError
 from contracts.openapi.document import OpenAPIDocument, load_openapi
 from contracts.validation import require_usable
 from loadgen.errors import LoadgenError
+from loadgen.locust.csvstats import LiveStats
 from loadgen.locust.links import read_links
 from loadgen.locust.render import DEFAULT_WAIT_TIME, render_locustfile, wait_time_call
 from loadgen.locust.routes import Route
 from loadgen.locust.runner import (
-    LiveStats,
     RunOptions,
     RunResult,
     check_tags,

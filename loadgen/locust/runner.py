@@ -8,7 +8,6 @@ and :func:`evaluate` says which thresholds a run broke.
 from __future__ import annotations
 
 import ast
-import csv
 import os
 import shutil
 import socket
@@ -19,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loadgen.locust.csvstats import LiveStats, read_figures, read_live_stats
 from loadgen.locust.errors import LoadRunError
 from loadgen.locust.verdict import (
     Breach,
@@ -116,6 +116,11 @@ def run_locust(options: RunOptions, thresholds: Thresholds = Thresholds()) -> Ru
     with tempfile.TemporaryDirectory(prefix="tether-locust-") as scratch:
         prefix = options.csv_prefix or Path(scratch) / "run"
         prefix.parent.mkdir(parents=True, exist_ok=True)
+        figures_file = Path(scratch) / "figures.json"
+        if uses_tether_hooks(options.locustfile):  # it judges itself and writes its final figures
+            judging = [*threshold_arguments(thresholds), "--tether-figures", str(figures_file)]
+        else:  # a hand-written locustfile: judged here, from Locust's CSV files
+            judging = ["--exit-code-on-error", "0"]
         common = [
             "-f",
             str(options.locustfile),
@@ -131,26 +136,23 @@ def run_locust(options: RunOptions, thresholds: Thresholds = Thresholds()) -> Ru
             "--csv",
             str(prefix),
             "--only-summary",
-            *threshold_arguments(thresholds),
             *(["--tags", *options.tags] if options.tags else []),
             *(["--exclude-tags", *options.exclude_tags] if options.exclude_tags else []),
             *(["--html", str(options.html)] if options.html else []),
+            *judging,
             *options.extra_args,
             *options.user_classes,
         ]
         env = {**os.environ, "PACT_DO_NOT_TRACK": "true"}
         log = Path(scratch) / "locust.log"
-        figures_file = Path(scratch) / "figures.json"
-        code = _run(options, [*common, "--tether-figures", str(figures_file)], env, log)
+        code = _run(options, common, env, log)
         tail = _tail(log)
-        if not figures_file.exists():
-            hint = (
-                "; regenerate it with `tether loadgen locustfile`, this one does not take Tether's options"
-                if "unrecognized arguments" in tail
-                else ""
-            )
-            raise LoadRunError(f"Locust exited with {code} and wrote no statistics{hint}:\n{tail}")
-        figures = RunFigures.from_json(figures_file.read_text(encoding="utf-8"))
+        if figures_file.exists():
+            figures = RunFigures.from_json(figures_file.read_text(encoding="utf-8"))
+        elif not uses_tether_hooks(options.locustfile) and Path(f"{prefix}_stats.csv").exists():
+            figures = read_figures(prefix)
+        else:
+            raise LoadRunError(f"Locust exited with {code} and wrote no statistics:\n{tail}")
     breaches = judge(figures, thresholds)
     if code != 0 and not breaches:  # Locust failed for a reason the statistics do not show
         breaches = (Breach("locust_exit", 0, code, detail=f"; its log ends with:\n{tail}"),)
@@ -221,35 +223,6 @@ def _run(options: RunOptions, common: list[str], env: dict[str, str], log: Path)
                     worker.wait()
 
 
-@dataclass(frozen=True)
-class LiveStats:
-    """The running totals Locust writes to its CSV file once a second."""
-
-    requests: int
-    failures: int
-    p95_ms: str
-
-    @property
-    def line(self) -> str:
-        return f"load: {self.requests} requests, {self.failures} failures, p95 {self.p95_ms} ms"
-
-
-def read_live_stats(stats_csv: Path) -> LiveStats | None:
-    """The Aggregated row of Locust's `*_stats.csv` while it runs; None before it has one."""
-    try:
-        with stats_csv.open(newline="") as handle:
-            rows = [row for row in csv.DictReader(handle) if row.get("Name") == "Aggregated"]
-    except (OSError, csv.Error):
-        return None
-    if not rows:
-        return None
-    row = rows[-1]
-    try:
-        return LiveStats(int(row["Request Count"]), int(row["Failure Count"]), row.get("95%") or "-")
-    except (KeyError, ValueError):
-        return None
-
-
 def _wait(process: subprocess.Popen[bytes], options: RunOptions, common: list[str]) -> int:
     """Wait for Locust, telling `options.progress` the live totals about once a second."""
     if options.progress is None:
@@ -289,6 +262,14 @@ def user_classes_for(locustfile: Path, consumers: Sequence[str]) -> list[str]:
             f"{locustfile} has no user class for consumer(s) {', '.join(missing)}; it has: {known}"
         )
     return [by_consumer[name] for name in consumers]
+
+
+def uses_tether_hooks(locustfile: Path) -> bool:
+    """Whether `locustfile` plugs Tether into Locust (every generated one does)."""
+    try:
+        return "loadgen.locust.hooks" in locustfile.read_text(encoding="utf-8")
+    except OSError:
+        return False
 
 
 def check_tags(locustfile: Path, tags: Sequence[str]) -> None:

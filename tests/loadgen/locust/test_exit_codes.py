@@ -157,3 +157,31 @@ def test_a_live_progress_line_on_a_terminal_and_none_in_ci(tmp_path: Path, provi
     piped = tether(*args[len(tether_executable()) :])
     assert piped.returncode == 0
     assert "load: " not in piped.stdout + piped.stderr
+
+
+HAND_WRITTEN = """
+from locust import FastHttpUser, constant, task
+
+
+class Bare(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def items(self) -> None:
+        self.client.get("{path}")
+"""
+
+
+def test_a_hand_written_locustfile_is_judged_from_locusts_csv_files(
+    tmp_path: Path, provider_url: str
+) -> None:
+    good = tmp_path / "good.py"
+    good.write_text(HAND_WRITTEN.replace("{path}", "/items"))
+    code, output = run(good, provider_url)
+    assert code == 0, output
+    assert "all thresholds met" in output
+    busy = tmp_path / "busy.py"
+    busy.write_text(HAND_WRITTEN.replace("{path}", "/busy"))
+    code, output = run(busy, provider_url)
+    assert code == 1, output
+    assert "THRESHOLD BROKEN: availability: error ratio 100.00% is above the allowed 0.00%: /busy x" in output
