@@ -1,8 +1,11 @@
 """Headless Locust runs with thresholds.
 
 Locust has no pass/fail thresholds of its own; CI pipelines wrap it. :func:`run_locust` runs it
-(alone, or as a master with local worker processes), reads its CSV statistics into typed results,
-and :func:`evaluate` says which thresholds a run broke.
+(alone, or as a master with local worker processes) and returns typed results judged by
+:func:`loadgen.locust.verdict.judge`. A generated locustfile judges itself inside Locust with the
+same thresholds (passed as Locust options) and writes its final figures, which are read here; a
+hand-written locustfile is judged here from Locust's CSV files. Locust's exit code is kept: a run
+that Locust failed for a reason the figures do not show never passes.
 """
 
 from __future__ import annotations
