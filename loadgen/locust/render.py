@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from loadgen.locust.errors import ScenarioError
 from loadgen.locust.pyliteral import literal
-from loadgen.locust.scenario import Scenario, TaskSpec, UserSpec
+from loadgen.locust.scenario import STATES_TAG, Scenario, TaskSpec, UserSpec
 
 DEFAULT_WAIT_TIME = "between(1, 3)"
 STATE_CHANGE_ENV = "TETHER_STATE_CHANGE_URL"
@@ -107,6 +107,8 @@ def _module_docstring(scenario: Scenario, command: Sequence[str], filename: str)
             "",
             "Regenerate with:",
             f"    {' '.join(command) or 'tether loadgen locustfile ...'}",
+            "(secrets such as the broker token come from the environment, e.g. TETHER_BROKER_TOKEN,",
+            "and are never written here).",
             "",
             "Every response is checked against its interaction's response contract: a violation is a",
             "Locust failure whose message names the mismatches, and any violation fails the run",
@@ -115,6 +117,10 @@ def _module_docstring(scenario: Scenario, command: Sequence[str], filename: str)
             f"    tether loadgen run --locustfile {filename} --host http://PROVIDER",
             "or with plain Locust, which then exits with the same code:",
             f"    locust -f {filename} --headless --host http://PROVIDER -t 1m",
+            "",
+            f"Tasks whose interaction needs a provider state are tagged {STATES_TAG}: `--exclude-tags",
+            f"{STATES_TAG}` (tether loadgen run --no-states) runs only the others. Every task is also",
+            "tagged consumer:NAME and interaction:NAME for --tags/--exclude-tags.",
             "",
             f"Your own code (auth headers, log-in) goes in {_user_code_name(filename)}, which",
             "regenerating never overwrites; secrets come from the environment.",
