@@ -263,10 +263,30 @@ def _with_producers(tasks: list[TaskSpec], links: Sequence[Link] = ()) -> tuple[
             requires.append((parameter, source.constant_name))
             captures[source.constant_name].append((parameter, link.expression))
             path_template = task.route.template
+        isolated = _isolated(task, creators) if not requires and not task.variables else None
+        if isolated is not None:
+            variable, creator, path_template = isolated
+            requires.append((variable, creator.constant_name))
+            captures[creator.constant_name].append((variable, "$response.body#/id"))
         linked.append(replace(task, requires=tuple(requires), path_template=path_template))
     linked = [replace(task, captures=tuple(captures.get(task.constant_name, ()))) for task in linked]
     producers = {name for task in linked for _, name in task.requires}
     return tuple(sorted(linked, key=lambda task: task.constant_name not in producers))
+
+
+def _isolated(task: TaskSpec, creators: Mapping[str, TaskSpec]) -> tuple[str, TaskSpec, str] | None:
+    """A DELETE of a literal id (``/things/7``) whose collection has a creator (``POST /things``)
+    deletes a resource of its own instead: (variable, creator, path template), e.g.
+    (``things-id``, the POST task, ``/things/{things-id}``). Other users' tasks on thing 7 then
+    never find it gone. None when the task is not such a DELETE."""
+    if task.route.method != "DELETE":
+        return None
+    match = re.fullmatch(r"(?P<collection>.+)/\{[^}/]+\}", task.route.template)
+    creator = creators.get(match["collection"]) if match else None
+    if match is None or creator is None or creator is task or "{" in match["collection"]:
+        return None
+    variable = f"{_slug(match['collection'])}-id"
+    return variable, creator, f"{match['collection']}/{{{variable}}}"
 
 
 def _route_shares(drafts: dict[str, list[dict[str, Any]]], plan: WeightPlan) -> dict[tuple[str, str], int]:

@@ -6,7 +6,7 @@
 - ``GET /drift``: answers 200 with a string id where the contract says integer (contract drift);
 - ``GET /busy``: answers 503, which no contract lists (availability);
 - ``GET|DELETE /things/7``: the resource of the provider state "thing 7 exists", which
-  ``POST /_states`` (re)creates; a DELETE removes it;
+  ``POST /_states`` (re)creates; a DELETE removes it; ``POST /things`` creates another thing;
 - ``GET /secure``: 401 unless ``Authorization: Bearer t0k3n``.
 """
 
@@ -45,6 +45,13 @@ async def states(request: Request) -> JSONResponse:
         things.add(7)
         return JSONResponse({})
     return JSONResponse({"error": f"unknown state {change.get('state')!r}"}, status_code=400)
+
+
+@app.post("/things")
+async def create_thing() -> JSONResponse:
+    thing_id = max(things | {99}) + 1
+    things.add(thing_id)
+    return JSONResponse({"id": thing_id}, status_code=201)
 
 
 @app.get("/things/{thing_id}")

@@ -164,3 +164,22 @@ def test_user_code_survives_regeneration_and_sets_headers_from_the_environment(
     code, output = run(out, provider_url, env={"LOAD_AUTH_TOKEN": ""})
     assert code == 1, output
     assert "contract drift: Shop: read the secure item x" in output
+
+
+def test_a_delete_of_a_literal_id_deletes_a_resource_of_its_own_when_a_creator_exists(
+    tmp_path: Path, provider_url: str
+) -> None:
+    """With two users, one user's DELETE of thing 7 would break the other's read of thing 7 between
+    its state set-up and its request; the DELETE deletes a thing POST /things made instead."""
+    pacts = stateful_pact()
+    pacts["Shop"].append(
+        http("create a thing", "POST", "/things", 201, body={"id": 100}, integer_fields=("$.id",))
+    )
+    out = generate(tmp_path, pacts, *FAST, "--state-change-url", "/_states")
+    assert 'path_template="/things/{things-id}"' in out.read_text()
+    code, output = run(out, provider_url, "-u", "3", "--", "--json-file", tmp_path / "stats")
+    assert code == 0, output
+    stats = final_stats(tmp_path / "stats")
+    assert stats["DELETE /things/{id} (Shop)"][0] > 0
+    assert stats["POST /things (Shop)"][0] >= stats["DELETE /things/{id} (Shop)"][0]
+    assert all(failures == 0 for _, failures in stats.values()), stats
