@@ -81,6 +81,11 @@ def loadgen_group() -> None:
     "run's --host (/_pact/provider-states) or an absolute URL; $TETHER_STATE_CHANGE_URL overrides it at run time.",
 )
 @click.option(
+    "--no-states",
+    is_flag=True,
+    help="Leave out the interactions that need a provider state (a provider without a state-change URL).",
+)
+@click.option(
     "--wait-time",
     default=DEFAULT_WAIT_TIME,
     show_default=True,
@@ -101,6 +106,7 @@ def locustfile_command(
     traffic_log: Path | None,
     openapi: Path | None,
     state_change_url: str | None,
+    no_states: bool,
     wait_time: str,
     out: Path,
 ) -> None:
@@ -128,7 +134,9 @@ def locustfile_command(
         plan = load_weights_file(weights) if weights else WeightPlan()
         loaded = [item.pact for item in contracts.pacts]
         if traffic_log:
-            draft = build_scenario(loaded, provider=provider, openapi_paths=templates)
+            draft = build_scenario(
+                loaded, provider=provider, openapi_paths=templates, with_states=not no_states
+            )
             routes = {task.route for task in draft.tasks}
             consumers = [user.consumer for user in draft.users]
             counts = count_routes(
@@ -151,6 +159,7 @@ def locustfile_command(
             links=links,
             sources=[f"{item.source} ({item.reason})" for item in contracts.pacts],
             state_change_url=state_change_url,
+            with_states=not no_states,
         )
     except (LoadgenError, BrokerClientError, ContractError) as exc:
         raise InputError(str(exc)) from exc

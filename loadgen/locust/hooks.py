@@ -193,12 +193,18 @@ def _judge_the_run(environment: Any, **_: Any) -> None:
     if isinstance(environment.runner, WorkerRunner):
         return  # the master judges the whole run
     figures = figures_of(environment)
-    target = getattr(environment.parsed_options, "tether_figures", None)
+    options = environment.parsed_options
+    target = getattr(options, "tether_figures", None)
     if target:
         Path(target).write_text(figures.to_json(), encoding="utf-8")
-    breaches = judge(figures, thresholds_from(environment.parsed_options))
+    if not getattr(options, "headless", True) and figures.aggregated.requests == 0 and not figures.exceptions:
+        return  # the web UI was closed before a test ran: nothing to judge
+    breaches = judge(figures, thresholds_from(options))
     for line in verdict_lines(figures, breaches):
-        logger.error("%s", line) if line.startswith("THRESHOLD") else logger.warning("%s", line)
+        if line.startswith("THRESHOLD"):
+            logger.error("%s", line)
+        else:
+            logger.warning("%s", line)
     if breaches:
         environment.process_exit_code = 1
     elif environment.process_exit_code is None and not locust_log.unhandled_greenlet_exception:

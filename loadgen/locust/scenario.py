@@ -108,8 +108,10 @@ def build_scenario(
     links: Sequence[Link] = (),
     sources: Sequence[str] = (),
     state_change_url: str | None = None,
+    with_states: bool = True,
 ) -> Scenario:
-    """Build the scenario for `provider` from its pacts (other providers' pacts are refused)."""
+    """Build the scenario for `provider` from its pacts (other providers' pacts are refused);
+    without `with_states`, only the interactions that need no provider state."""
     plan = plan or WeightPlan()
     skipped: list[str] = []
     by_consumer: dict[str, list[tuple[HttpInteraction, str]]] = defaultdict(list)
@@ -120,14 +122,19 @@ def build_scenario(
                 "pass only that provider's pacts (or fix --provider)"
             )
         for interaction in pact.interactions:
-            if isinstance(interaction, HttpInteraction):
+            if isinstance(interaction, HttpInteraction) and interaction.provider_states and not with_states:
+                skipped.append(
+                    f"{pact.consumer}: {interaction.description!r} needs a provider state (--no-states)"
+                )
+            elif isinstance(interaction, HttpInteraction):
                 by_consumer[pact.consumer].append((interaction, pact.spec_version))
             else:
                 skipped.append(
                     f"{pact.consumer}: {interaction.description!r} is a message interaction (not HTTP load)"
                 )
     if not by_consumer:
-        raise ScenarioError(f"no HTTP interactions for provider {provider!r} in the given pacts")
+        needing = " that need no provider state" if not with_states else ""
+        raise ScenarioError(f"no HTTP interactions{needing} for provider {provider!r} in the given pacts")
 
     drafts = {
         consumer: [
