@@ -289,12 +289,17 @@ class ScenarioContext:
 
 def _post_state(url: str, name: str, params: Mapping[str, Any], headers: Mapping[str, str]) -> dict[str, Any]:
     payload = json.dumps({"state": name, "params": dict(params), "action": "setup"}).encode()
-    request = urllib.request.Request(
-        url, data=payload, headers={**headers, "Content-Type": "application/json"}
-    )
     try:
+        request = urllib.request.Request(
+            url, data=payload, headers={**headers, "Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=10) as reply:
             data = reply.read()
+    except ValueError as exc:  # a relative state-change URL and no --host
+        raise RuntimeError(
+            f"provider-state set-up of {name!r}: {url!r} is not an absolute URL; give --host, or an "
+            "absolute state-change URL ($TETHER_STATE_CHANGE_URL)"
+        ) from exc
     except (urllib.error.URLError, TimeoutError) as exc:
         raise RuntimeError(f"provider-state set-up of {name!r} at {url} failed: {exc}") from exc
     try:
