@@ -104,7 +104,9 @@ def main() -> None:
         (work / "target.py").write_text(TARGET)
         (work / "bare.py").write_text(BARE)
         pact = parse_pact(v4_pact("Shop", [list_products(), get_product(10)]))
-        (work / "generated.py").write_text(render_locustfile(build_scenario([pact], provider=PROVIDER)))
+        (work / "generated.py").write_text(
+            render_locustfile(build_scenario([pact], provider=PROVIDER), wait_time="constant(0)")
+        )
         port = 18_765
         target = subprocess.Popen(
             [*pinned(1), sys.executable, "-m", "uvicorn", "target:app", "--port", str(port), "--log-level", "warning",

@@ -12,19 +12,24 @@ from typing import Any
 INDENT = "    "
 
 
-def literal(value: Any, *, indent: int = 0, width: int = 100) -> str:
-    """`value` as a Python expression, exploded one item per line when it does not fit in `width`."""
+def literal(value: Any, *, indent: int = 0, width: int = 100, prefix: int = 0) -> str:
+    """`value` as a Python expression, exploded one item per line when it does not fit in `width`.
+
+    `prefix` counts the other characters on the value's first line (a ``key=`` before it, a comma
+    after it), so no flat line is longer than `width` and `ruff format` keeps the layout.
+    """
     flat = _flat(value)
-    if len(flat) + indent * len(INDENT) <= width or not isinstance(value, dict | list | tuple) or not value:
+    fits = len(flat) + indent * len(INDENT) + prefix <= width
+    if fits or not isinstance(value, dict | list | tuple) or not value:
         return flat
     inner = INDENT * (indent + 1)
     if isinstance(value, dict):
-        items = [
-            f"{inner}{_string(str(k))}: {literal(v, indent=indent + 1, width=width)},"
-            for k, v in value.items()
-        ]
+        items = []
+        for k, v in value.items():
+            key = _string(str(k))
+            items.append(f"{inner}{key}: {literal(v, indent=indent + 1, width=width, prefix=len(key) + 3)},")
         return "{\n" + "\n".join(items) + "\n" + INDENT * indent + "}"
-    items = [f"{inner}{literal(v, indent=indent + 1, width=width)}," for v in value]
+    items = [f"{inner}{literal(v, indent=indent + 1, width=width, prefix=1)}," for v in value]
     return "[\n" + "\n".join(items) + "\n" + INDENT * indent + "]"
 
 

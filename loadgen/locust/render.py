@@ -6,32 +6,89 @@ regenerations as ordinary diffs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from loadgen.locust.errors import ScenarioError
 from loadgen.locust.pyliteral import literal
-from loadgen.locust.scenario import Scenario, TaskSpec, UserSpec
+from loadgen.locust.scenario import STATES_TAG, Scenario, TaskSpec, UserSpec
 
-_IMPORTS = """\
-from __future__ import annotations
+DEFAULT_WAIT_TIME = "between(1, 3)"
+STATE_CHANGE_ENV = "TETHER_STATE_CHANGE_URL"
+_WAIT_TIME = re.compile(
+    r"^\s*(?P<function>between|constant|constant_pacing|constant_throughput)\s*\((?P<args>[^()]*)\)\s*$"
+)
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_SECRET_OPTION = re.compile(r"^--?[\w-]*(?:token|password|secret)[\w-]*", re.IGNORECASE)
 
-from locust import FastHttpUser, tag, task
 
-from loadgen.locust.runtime import ContractInteraction, ScenarioContext
-"""
+def wait_time_call(text: str) -> tuple[str, str]:
+    """(Locust function, call) for a ``--wait-time`` such as ``between(1, 3)`` or ``constant(0)``."""
+    match = _WAIT_TIME.match(text)
+    args = [arg.strip() for arg in match["args"].split(",")] if match else []
+    expected = {"between": 2}.get(match["function"], 1) if match else 0
+    if match is None or len(args) != expected or not all(_NUMBER.match(arg) for arg in args):
+        raise ScenarioError(
+            f"--wait-time {text!r} is not a Locust wait time: use between(MIN, MAX), constant(SECONDS), "
+            "constant_pacing(SECONDS) or constant_throughput(TASKS_PER_SECOND), e.g. constant(0) for throughput"
+        )
+    return match["function"], f"{match['function']}({', '.join(args)})"
+
+
+def redact(command: Sequence[str]) -> list[str]:
+    """`command` without the values of secret options (tokens and passwords come from the environment)."""
+    shown: list[str] = []
+    hide_next = False
+    for word in command:
+        if hide_next:
+            shown.append("***")
+            hide_next = False
+        elif _SECRET_OPTION.match(word):
+            name, equals, _ = word.partition("=")
+            shown.append(f"{name}=***" if equals else name)
+            hide_next = not equals
+        else:
+            shown.append(word)
+    return shown
 
 
 def render_locustfile(
-    scenario: Scenario, *, command: Sequence[str] = (), filename: str = "locustfile.py"
+    scenario: Scenario,
+    *,
+    command: Sequence[str] = (),
+    filename: str = "locustfile.py",
+    wait_time: str = DEFAULT_WAIT_TIME,
 ) -> str:
-    head = _module_docstring(scenario, command, filename) + "\n" + _IMPORTS
+    wait_function, wait_call = wait_time_call(wait_time)
+    head = _module_docstring(scenario, redact(command), filename) + "\n" + _imports(wait_function)
     blocks = [
-        f"STATE_CHANGE_URL: str | None = {literal(scenario.state_change_url)}\n"
-        '"""The provider\'s state-change URL: provider states are set up through it once per user when set."""\n',
+        f"STATE_CHANGE_URL = os.environ.get({literal(STATE_CHANGE_ENV)}, {literal(scenario.state_change_url)})\n"
+        '"""Where provider states are set up before each task that needs them: a path relative to the\n'
+        f'host or an absolute URL (${STATE_CHANGE_ENV} overrides it); None: states are not set up."""\n',
+        "USER_CODE = load_user_code(__file__)\n"
+        f'"""{_user_code_name(filename)}: your code (``on_start`` hooks), never overwritten by Tether."""\n',
+        f"WAIT_TIME = {wait_call}\n",
     ]
     for user in scenario.users:
         blocks.extend(_interaction_constant(task) for task in user.tasks)
         blocks.append(_user_class(user))
     return head + "\n" + "\n\n\n".join(block.rstrip("\n") for block in blocks) + "\n"
+
+
+def _imports(wait_function: str) -> str:
+    return (
+        "from __future__ import annotations\n\n"
+        "import os\n\n"
+        f"from locust import {wait_function}, tag, task\n\n"
+        "from loadgen.locust.hooks import ContractUser\n"
+        "from loadgen.locust.runtime import ContractInteraction\n"
+        "from loadgen.locust.usercode import load_user_code\n"
+    )
+
+
+def _user_code_name(filename: str) -> str:
+    stem = filename[:-3] if filename.endswith(".py") else filename
+    return f"{stem}_hooks.py"
 
 
 def _module_docstring(scenario: Scenario, command: Sequence[str], filename: str) -> str:
@@ -50,10 +107,23 @@ def _module_docstring(scenario: Scenario, command: Sequence[str], filename: str)
             "",
             "Regenerate with:",
             f"    {' '.join(command) or 'tether loadgen locustfile ...'}",
+            "(secrets such as the broker token come from the environment, e.g. TETHER_BROKER_TOKEN,",
+            "and are never written here).",
             "",
             "Every response is checked against its interaction's response contract: a violation is a",
-            "Locust failure whose message names the mismatches. Run it with thresholds:",
+            "Locust failure whose message names the mismatches, and any violation fails the run",
+            "(--max-drift); no answer, timeouts and 5xx the contract does not list are availability",
+            "errors (--max-error-ratio). Run it with thresholds:",
             f"    tether loadgen run --locustfile {filename} --host http://PROVIDER",
+            "or with plain Locust, which then exits with the same code:",
+            f"    locust -f {filename} --headless --host http://PROVIDER -t 1m",
+            "",
+            f"Tasks whose interaction needs a provider state are tagged {STATES_TAG}: `--exclude-tags",
+            f"{STATES_TAG}` (tether loadgen run --no-states) runs only the others. Every task is also",
+            "tagged consumer:NAME and interaction:NAME for --tags/--exclude-tags.",
+            "",
+            f"Your own code (auth headers, log-in) goes in {_user_code_name(filename)}, which",
+            "regenerating never overwrites; secrets come from the environment.",
         ]
     )
     body = "\n".join(line.rstrip() for line in lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
@@ -64,11 +134,11 @@ def _interaction_constant(task: TaskSpec) -> str:
     fields = [
         ("consumer", literal(task.consumer)),
         ("description", literal(task.description, indent=1)),
-        ("name", literal(task.route.name)),
+        ("name", literal(task.request_name)),
         ("spec_version", literal(task.spec_version)),
-        ("provider_states", literal(list(task.provider_states), indent=1)),
-        ("request", literal(task.request, indent=1)),
-        ("response", literal(task.response, indent=1)),
+        ("provider_states", literal(list(task.provider_states), indent=1, prefix=len("provider_states=,"))),
+        ("request", literal(task.request, indent=1, prefix=len("request=,"))),
+        ("response", literal(task.response, indent=1, prefix=len("response=,"))),
     ]
     if task.captures:
         fields.append(("captures", literal(dict(task.captures))))
@@ -84,14 +154,14 @@ def _interaction_constant(task: TaskSpec) -> str:
 def _user_class(user: UserSpec) -> str:
     count = len(user.tasks)
     lines = [
-        f"class {user.class_name}(FastHttpUser):",
+        f"class {user.class_name}(ContractUser):",
         f'    """Traffic of consumer {_doc(user.consumer)}: {count} interaction{"s" if count != 1 else ""}."""',
         "",
         f"    weight = {user.weight}",
         f"    consumer = {literal(user.consumer)}",
-        "",
-        "    def on_start(self) -> None:",
-        "        self.contract = ScenarioContext(self, state_change_url=STATE_CHANGE_URL)",
+        "    wait_time = WAIT_TIME",
+        "    state_change_url = STATE_CHANGE_URL",
+        "    user_code = USER_CODE",
     ]
     for task in user.tasks:
         tags = ", ".join(literal(tag_name) for tag_name in task.tags)

@@ -1,76 +1,37 @@
 """Headless Locust runs with thresholds.
 
 Locust has no pass/fail thresholds of its own; CI pipelines wrap it. :func:`run_locust` runs it
-(alone, or as a master with local worker processes), reads its CSV statistics into typed results,
-and :func:`evaluate` says which thresholds a run broke.
+(alone, or as a master with local worker processes) and returns typed results judged by
+:func:`loadgen.locust.verdict.judge`. A generated locustfile judges itself inside Locust with the
+same thresholds (passed as Locust options) and writes its final figures, which are read here; a
+hand-written locustfile is judged here from Locust's CSV files. Locust's exit code is kept: a run
+that Locust failed for a reason the figures do not show never passes.
 """
 
 from __future__ import annotations
 
 import ast
-import csv
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loadgen.locust.csvstats import LiveStats, read_figures, read_live_stats
 from loadgen.locust.errors import LoadRunError
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    max_fail_ratio: float | None = None
-    max_p95_ms: float | None = None
-    min_rps: float | None = None
-
-
-@dataclass(frozen=True)
-class EndpointStats:
-    method: str
-    name: str
-    requests: int
-    failures: int
-    median_ms: float
-    p95_ms: float
-    p99_ms: float
-    rps: float
-
-    @property
-    def fail_ratio(self) -> float:
-        return self.failures / self.requests if self.requests else 0.0
-
-
-@dataclass(frozen=True)
-class FailureRow:
-    method: str
-    name: str
-    error: str
-    occurrences: int
-
-
-@dataclass(frozen=True)
-class Breach:
-    """A threshold the run broke: which, the limit, and the measured value."""
-
-    threshold: str
-    limit: float
-    measured: float
-
-    @property
-    def message(self) -> str:
-        labels = {
-            "max_fail_ratio": "failure ratio {measured:.2%} is above the allowed {limit:.2%}",
-            "max_p95_ms": "p95 response time {measured:.0f} ms is above the allowed {limit:.0f} ms",
-            "min_rps": "throughput {measured:.1f} requests/s is below the required {limit:.1f}",
-            "no_requests": "no request was made: check --host, the --tag/--consumer filters and the "
-            "provider-state set-up",
-        }
-        return labels[self.threshold].format(measured=self.measured, limit=self.limit)
+from loadgen.locust.verdict import (
+    Breach,
+    EndpointStats,
+    ExceptionRow,
+    FailureRow,
+    RunFigures,
+    Thresholds,
+    judge,
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +42,12 @@ class RunResult:
     failures: tuple[FailureRow, ...]
     breaches: tuple[Breach, ...] = field(default=())
     html_report: Path | None = None
+    exceptions: tuple[ExceptionRow, ...] = ()
+    log_tail: str = ""
+
+    @property
+    def figures(self) -> RunFigures:
+        return RunFigures(self.endpoints, self.aggregated, self.failures, self.exceptions)
 
     @property
     def passed(self) -> bool:
@@ -96,24 +63,46 @@ class RunOptions:
     run_time: str = "30s"
     workers: int = 0
     tags: Sequence[str] = ()
+    exclude_tags: Sequence[str] = ()
     user_classes: Sequence[str] = ()
     html: Path | None = None
     csv_prefix: Path | None = None
     extra_args: Sequence[str] = ()
+    progress: Callable[[LiveStats], None] | None = None
+    """Called about once a second with the running totals (`tether loadgen run` on a terminal)."""
 
 
 def evaluate(aggregated: EndpointStats, thresholds: Thresholds) -> tuple[Breach, ...]:
-    """The thresholds the run broke; a run that made no request at all proves nothing and never passes."""
-    if aggregated.requests == 0:
-        return (Breach("no_requests", 1, 0),)
-    breaches = []
-    if thresholds.max_fail_ratio is not None and aggregated.fail_ratio > thresholds.max_fail_ratio:
-        breaches.append(Breach("max_fail_ratio", thresholds.max_fail_ratio, aggregated.fail_ratio))
-    if thresholds.max_p95_ms is not None and aggregated.p95_ms > thresholds.max_p95_ms:
-        breaches.append(Breach("max_p95_ms", thresholds.max_p95_ms, aggregated.p95_ms))
-    if thresholds.min_rps is not None and aggregated.rps < thresholds.min_rps:
-        breaches.append(Breach("min_rps", thresholds.min_rps, aggregated.rps))
-    return tuple(breaches)
+    """The overall thresholds `aggregated` breaks (no failure rows, no per-route limits)."""
+    return judge(RunFigures(endpoints=(), aggregated=aggregated), thresholds)
+
+
+def threshold_arguments(thresholds: Thresholds) -> list[str]:
+    """The thresholds as the command-line options the generated locustfile adds to Locust, so that
+    Locust's own exit code follows the same verdict."""
+    arguments = ["--max-drift", str(thresholds.max_drift)]
+    optional = (
+        ("--max-error-ratio", thresholds.max_error_ratio),
+        ("--max-fail-ratio", thresholds.max_fail_ratio),
+        ("--max-p95-ms", thresholds.max_p95_ms),
+        ("--max-avg-ms", thresholds.max_avg_ms),
+        ("--min-rps", thresholds.min_rps),
+    )
+    for option, value in optional:
+        arguments.extend([option, "-1" if value is None else str(value)])
+    for limit in thresholds.routes:
+        parts = [limit.name]
+        parts.extend(
+            f"{key}={value}"
+            for key, value in (
+                ("p95", limit.max_p95_ms),
+                ("avg", limit.max_avg_ms),
+                ("fail", limit.max_fail_ratio),
+            )
+            if value is not None
+        )
+        arguments.extend(["--route-limit", " ".join(parts)])
+    return arguments
 
 
 def locust_command() -> list[str]:
@@ -130,6 +119,11 @@ def run_locust(options: RunOptions, thresholds: Thresholds = Thresholds()) -> Ru
     with tempfile.TemporaryDirectory(prefix="tether-locust-") as scratch:
         prefix = options.csv_prefix or Path(scratch) / "run"
         prefix.parent.mkdir(parents=True, exist_ok=True)
+        figures_file = Path(scratch) / "figures.json"
+        if uses_tether_hooks(options.locustfile):  # it judges itself and writes its final figures
+            judging = [*threshold_arguments(thresholds), "--tether-figures", str(figures_file)]
+        else:  # a hand-written locustfile: judged here, from Locust's CSV files
+            judging = ["--exit-code-on-error", "0"]
         common = [
             "-f",
             str(options.locustfile),
@@ -145,37 +139,45 @@ def run_locust(options: RunOptions, thresholds: Thresholds = Thresholds()) -> Ru
             "--csv",
             str(prefix),
             "--only-summary",
-            "--exit-code-on-error",
-            "0",
             *(["--tags", *options.tags] if options.tags else []),
+            *(["--exclude-tags", *options.exclude_tags] if options.exclude_tags else []),
             *(["--html", str(options.html)] if options.html else []),
+            *judging,
             *options.extra_args,
             *options.user_classes,
         ]
         env = {**os.environ, "PACT_DO_NOT_TRACK": "true"}
         log = Path(scratch) / "locust.log"
         code = _run(options, common, env, log)
-        stats_file = Path(f"{prefix}_stats.csv")
-        if not stats_file.exists():
-            raise LoadRunError(f"Locust exited with {code} and wrote no statistics:\n{_tail(log)}")
-        endpoints, aggregated = _read_stats(stats_file)
-        failures = _read_failures(Path(f"{prefix}_failures.csv"))
+        tail = _tail(log)
+        if figures_file.exists():
+            figures = RunFigures.from_json(figures_file.read_text(encoding="utf-8"))
+        elif not uses_tether_hooks(options.locustfile) and Path(f"{prefix}_stats.csv").exists():
+            figures = read_figures(prefix)
+        else:
+            raise LoadRunError(f"Locust exited with {code} and wrote no statistics:\n{tail}")
+    breaches = judge(figures, thresholds)
+    if code != 0 and not breaches:  # Locust failed for a reason the statistics do not show
+        breaches = (Breach("locust_exit", 0, code, detail=f"; its log ends with:\n{tail}"),)
     return RunResult(
         locust_exit_code=code,
-        endpoints=endpoints,
-        aggregated=aggregated,
-        failures=failures,
-        breaches=evaluate(aggregated, thresholds),
+        endpoints=figures.endpoints,
+        aggregated=figures.aggregated,
+        failures=figures.failures,
+        breaches=breaches,
         html_report=options.html,
+        exceptions=figures.exceptions,
+        log_tail=tail,
     )
 
 
 def _run(options: RunOptions, common: list[str], env: dict[str, str], log: Path) -> int:
     with log.open("wb") as out:
         if options.workers <= 0:
-            return subprocess.run(
-                [*locust_command(), *common], env=env, stdout=out, stderr=subprocess.STDOUT, check=False
-            ).returncode
+            single = subprocess.Popen(
+                [*locust_command(), *common], env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+            return _wait(single, options, common)
         port = _free_port()
         master = subprocess.Popen(
             [
@@ -214,7 +216,7 @@ def _run(options: RunOptions, common: list[str], env: dict[str, str], log: Path)
             for _ in range(options.workers)
         ]
         try:
-            return master.wait()
+            return _wait(master, options, common)
         finally:
             for worker in workers:
                 try:
@@ -222,6 +224,20 @@ def _run(options: RunOptions, common: list[str], env: dict[str, str], log: Path)
                 except subprocess.TimeoutExpired:
                     worker.kill()
                     worker.wait()
+
+
+def _wait(process: subprocess.Popen[bytes], options: RunOptions, common: list[str]) -> int:
+    """Wait for Locust, telling `options.progress` the live totals about once a second."""
+    if options.progress is None:
+        return process.wait()
+    stats_csv = Path(f"{common[common.index('--csv') + 1]}_stats.csv")
+    while True:
+        try:
+            return process.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            live = read_live_stats(stats_csv)
+            if live is not None:
+                options.progress(live)
 
 
 def user_classes_for(locustfile: Path, consumers: Sequence[str]) -> list[str]:
@@ -251,63 +267,40 @@ def user_classes_for(locustfile: Path, consumers: Sequence[str]) -> list[str]:
     return [by_consumer[name] for name in consumers]
 
 
+def uses_tether_hooks(locustfile: Path) -> bool:
+    """Whether `locustfile` plugs Tether into Locust (every generated one does)."""
+    try:
+        return "loadgen.locust.hooks" in locustfile.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def check_tags(locustfile: Path, tags: Sequence[str]) -> None:
+    """Refuse tags no task of `locustfile` has: a misspelt tag would run nothing, or everything."""
+    if not tags:
+        return
+    try:
+        tree = ast.parse(locustfile.read_text(encoding="utf-8"), filename=str(locustfile))
+    except (OSError, SyntaxError) as exc:
+        raise LoadRunError(f"cannot read locustfile {locustfile}: {exc}") from exc
+    known: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tag":
+            known.update(
+                arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            )
+    unknown = [name for name in tags if name not in known]
+    if unknown:
+        raise LoadRunError(
+            f"no task of {locustfile} has the tag(s) {', '.join(unknown)}; its tags are: "
+            + (", ".join(sorted(known)) or "none")
+        )
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _number(row: dict[str, str], key: str) -> float:
-    value = row.get(key) or "0"
-    try:
-        return float(value)
-    except ValueError:
-        return 0.0
-
-
-def _read_stats(path: Path) -> tuple[tuple[EndpointStats, ...], EndpointStats]:
-    endpoints: list[EndpointStats] = []
-    aggregated: EndpointStats | None = None
-    with path.open(newline="") as handle:
-        for row in csv.DictReader(handle):
-            stats = EndpointStats(
-                method=row.get("Type", ""),
-                name=row.get("Name", ""),
-                requests=int(_number(row, "Request Count")),
-                failures=int(_number(row, "Failure Count")),
-                median_ms=_number(row, "50%"),
-                p95_ms=_number(row, "95%"),
-                p99_ms=_number(row, "99%"),
-                rps=_number(row, "Requests/s"),
-            )
-            if stats.name == "Aggregated":
-                aggregated = stats
-            else:
-                endpoints.append(stats)
-    if aggregated is None:
-        raise LoadRunError(f"{path} has no Aggregated row: Locust did not finish its run")
-    return tuple(endpoints), aggregated
-
-
-def _read_failures(path: Path) -> tuple[FailureRow, ...]:
-    if not path.exists():
-        return ()
-    with path.open(newline="") as handle:
-        return tuple(
-            FailureRow(row["Method"], row["Name"], _unwrap_error(row["Error"]), int(row["Occurrences"]))
-            for row in csv.DictReader(handle)
-        )
-
-
-def _unwrap_error(error: str) -> str:
-    """``CatchResponseError('contract violated ...')`` → ``contract violated ...``."""
-    for wrapper in ("CatchResponseError(", "HTTPError(", "ConnectionRefusedError("):
-        if error.startswith(wrapper) and error.endswith(")"):
-            inner = error[len(wrapper) : -1]
-            if len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
-                return inner[1:-1]
-            return inner
-    return error
 
 
 def _tail(path: Path, lines: int = 30) -> str:

@@ -2,8 +2,9 @@
 
 A generated task calls :meth:`ScenarioContext.run` with a :class:`ContractInteraction`. That:
 
-1. sets up the interaction's provider states through the provider's state-change URL (once per
-   simulated user and state), keeping any values the provider returns;
+1. sets up the interaction's provider states through the provider's state-change URL (a path
+   relative to the host, or an absolute URL) before every iteration of a task that has states, and
+   uses the values the provider returns for them (the id of the order it created);
 2. builds a fresh request: generators of the pact (random ids, dates, provider-state expressions
    such as ``/orders/${orderId}``) produce new valid values on every call, and values captured from
    earlier responses (ids, ``Location`` headers) fill provider-state expressions — the chaining;
@@ -22,7 +23,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 from contracts import http_headers
 from contracts.generators import generate_request, refresh_body
@@ -48,12 +49,10 @@ class _Response(Protocol):
     def failure(self, exc: Any) -> None: ...
 
 
-class _Client(Protocol):
-    def request(self, method: str, url: str, **kwargs: Any) -> Any: ...
-
-
 class _User(Protocol):
-    client: _Client
+    @property
+    def client(self) -> Any: ...
+
     host: str | None
 
 
@@ -181,35 +180,67 @@ def failure_message(interaction: ContractInteraction, mismatches: list[Mismatch]
     return f"contract violated ({interaction.consumer}: {interaction.description}): {shown}{suffix}"
 
 
+def unavailable_message(interaction: ContractInteraction, problem: str) -> str:
+    """The Locust failure text for an availability error (no answer, or a 5xx the contract does not list)."""
+    return f"unavailable ({interaction.consumer}: {interaction.description}): {problem}"
+
+
+def availability_problem(interaction: ContractInteraction, status: int, error: object) -> str | None:
+    """Why a response is an availability error rather than contract drift, or None when it is an answer
+    the contract judges: a connection error, reset or timeout (no status), or a 5xx the contract does
+    not expect."""
+    if not status:
+        kind = "timed out" if "timeout" in type(error).__name__.lower() else "no response"
+        return f"{kind}: {error!r}" if error is not None else kind
+    expected = interaction.response.get("status")
+    if status >= 500 and not (isinstance(expected, int) and expected >= 500):
+        return f"status {status} (the contract expects {expected if expected is not None else 'a non-5xx status'})"
+    return None
+
+
 class ScenarioContext:
-    """Per-user state: provider states already set up, and values captured for chaining."""
+    """Per-user state: values captured for chaining, and headers the user's own code adds."""
 
     def __init__(self, user: _User, *, state_change_url: str | None = None) -> None:
         self.user = user
         self.state_change_url = state_change_url
         self.values: dict[str, Any] = {}
-        self._states_done: set[str] = set()
+        self.headers: dict[str, str] = {}
+        """Sent with every request, over the pact's own headers (e.g. ``Authorization`` from the environment)."""
 
     def run(self, interaction: ContractInteraction, *, depth: int = 0) -> None:
-        self._set_up_states(interaction)
+        """One iteration of `interaction`: its provider states set up afresh (a DELETE of the state's
+        resource must not break the next task of that state), the values it needs produced by their
+        producers when unknown, then the request and its contract check."""
+        state_values = self._set_up_states(interaction)
         if depth < 3:
             for variable, producer in interaction.requires.items():
                 producer.feeds = True
-                if variable not in self.values:
+                if variable not in self.values and variable not in state_values:
                     self.run(producer, depth=depth + 1)
-        values = {**_state_params(interaction), **self.values}
+        values = {**_state_params(interaction), **self.values, **state_values}
         prepared = interaction.prepare(values)
         with self.user.client.request(
             prepared.method,
             prepared.url,
             name=interaction.name,
-            headers=prepared.headers,
+            headers=self._headers(prepared.headers),
             data=prepared.body,
             catch_response=True,
         ) as response:
             self._check(interaction, response)
 
+    def _headers(self, headers: dict[str, str]) -> dict[str, str]:
+        if not self.headers:
+            return headers
+        own = {name.lower() for name in self.headers}
+        return {**{k: v for k, v in headers.items() if k.lower() not in own}, **self.headers}
+
     def _check(self, interaction: ContractInteraction, response: _Response) -> None:
+        problem = availability_problem(interaction, response.status_code, getattr(response, "error", None))
+        if problem is not None:
+            response.failure(unavailable_message(interaction, problem))
+            return
         body = response.content or b""
         mismatches = interaction.check(response.status_code, response.headers or {}, body)
         if mismatches:
@@ -247,25 +278,30 @@ class ScenarioContext:
             elif key.endswith(("Id", "_id")) and key not in self.values:
                 self.values[key] = value  # e.g. productId: keeps the first one seen
 
-    def _set_up_states(self, interaction: ContractInteraction) -> None:
-        if not self.state_change_url:
-            return
+    def _set_up_states(self, interaction: ContractInteraction) -> dict[str, Any]:
+        """Set up the interaction's provider states; the values the provider returned for them."""
+        if not self.state_change_url or not interaction.provider_states:
+            return {}
+        url = urljoin(self.user.host or "", self.state_change_url)
+        values: dict[str, Any] = {}
         for state in interaction.provider_states:
-            params = dict(state.get("params") or {})
-            key = json.dumps([state["name"], params], sort_keys=True, default=str)
-            if key in self._states_done:
-                continue
-            returned = _post_state(self.state_change_url, state["name"], params)
-            self.values.update(returned)
-            self._states_done.add(key)
+            values.update(_post_state(url, state["name"], dict(state.get("params") or {}), self.headers))
+        return values
 
 
-def _post_state(url: str, name: str, params: Mapping[str, Any]) -> dict[str, Any]:
+def _post_state(url: str, name: str, params: Mapping[str, Any], headers: Mapping[str, str]) -> dict[str, Any]:
     payload = json.dumps({"state": name, "params": dict(params), "action": "setup"}).encode()
-    request = urllib.request.Request(url, data=payload, headers={"Content-Type": "application/json"})
     try:
+        request = urllib.request.Request(
+            url, data=payload, headers={**headers, "Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=10) as reply:
             data = reply.read()
+    except ValueError as exc:  # a relative state-change URL and no --host
+        raise RuntimeError(
+            f"provider-state set-up of {name!r}: {url!r} is not an absolute URL; give --host, or an "
+            "absolute state-change URL ($TETHER_STATE_CHANGE_URL)"
+        ) from exc
     except (urllib.error.URLError, TimeoutError) as exc:
         raise RuntimeError(f"provider-state set-up of {name!r} at {url} failed: {exc}") from exc
     try:
@@ -319,8 +355,10 @@ def _state_params(interaction: ContractInteraction) -> dict[str, Any]:
 
 
 def _resource_name(route_name: str) -> str | None:
-    """``POST /orders`` → ``order`` (for ``orderId`` chaining keys)."""
-    literals = [part for part in route_name.split(" ", 1)[-1].split("/") if part and not part.startswith("{")]
+    """``POST /orders (Shop)`` → ``order`` (for ``orderId`` chaining keys)."""
+    words = route_name.split(" ")
+    path = words[1] if len(words) > 1 else words[0]
+    literals = [part for part in path.split("/") if part and not part.startswith("{")]
     if not literals:
         return None
     word = re.sub(r"[^A-Za-z0-9]", "", literals[-1])

@@ -16,6 +16,9 @@ from loadgen.locust.links import Link
 from loadgen.locust.routes import Route, template_for
 from loadgen.locust.weights import WeightPlan
 
+STATES_TAG = "needs-state"
+"""The tag of every task whose interaction needs a provider state (``--no-states`` excludes it)."""
+
 
 @dataclass(frozen=True)
 class TaskSpec:
@@ -40,9 +43,16 @@ class TaskSpec:
     """Set when the path is filled from chained values (OpenAPI links) rather than pact generators."""
 
     @property
+    def request_name(self) -> str:
+        """The name Locust reports this task's requests under: route template and consumer."""
+        return f"{self.route.name} ({self.consumer})"
+
+    @property
     def tags(self) -> tuple[str, ...]:
         tags = [f"consumer:{self.consumer}", f"interaction:{_slug(self.description)}"]
         tags.extend(f"state:{_slug(state['name'])}" for state in self.provider_states)
+        if self.provider_states:
+            tags.append(STATES_TAG)
         return tuple(tags)
 
 
@@ -99,8 +109,10 @@ def build_scenario(
     links: Sequence[Link] = (),
     sources: Sequence[str] = (),
     state_change_url: str | None = None,
+    with_states: bool = True,
 ) -> Scenario:
-    """Build the scenario for `provider` from its pacts (other providers' pacts are refused)."""
+    """Build the scenario for `provider` from its pacts (other providers' pacts are refused);
+    without `with_states`, only the interactions that need no provider state."""
     plan = plan or WeightPlan()
     skipped: list[str] = []
     by_consumer: dict[str, list[tuple[HttpInteraction, str]]] = defaultdict(list)
@@ -111,14 +123,19 @@ def build_scenario(
                 "pass only that provider's pacts (or fix --provider)"
             )
         for interaction in pact.interactions:
-            if isinstance(interaction, HttpInteraction):
+            if isinstance(interaction, HttpInteraction) and interaction.provider_states and not with_states:
+                skipped.append(
+                    f"{pact.consumer}: {interaction.description!r} needs a provider state (--no-states)"
+                )
+            elif isinstance(interaction, HttpInteraction):
                 by_consumer[pact.consumer].append((interaction, pact.spec_version))
             else:
                 skipped.append(
                     f"{pact.consumer}: {interaction.description!r} is a message interaction (not HTTP load)"
                 )
     if not by_consumer:
-        raise ScenarioError(f"no HTTP interactions for provider {provider!r} in the given pacts")
+        needing = " that need no provider state" if not with_states else ""
+        raise ScenarioError(f"no HTTP interactions{needing} for provider {provider!r} in the given pacts")
 
     drafts = {
         consumer: [
@@ -254,26 +271,62 @@ def _with_producers(tasks: list[TaskSpec], links: Sequence[Link] = ()) -> tuple[
             requires.append((parameter, source.constant_name))
             captures[source.constant_name].append((parameter, link.expression))
             path_template = task.route.template
+        isolated = _isolated(task, creators) if not requires and not task.variables else None
+        if isolated is not None:
+            variable, creator, path_template = isolated
+            requires.append((variable, creator.constant_name))
+            captures[creator.constant_name].append((variable, "$response.body#/id"))
         linked.append(replace(task, requires=tuple(requires), path_template=path_template))
     linked = [replace(task, captures=tuple(captures.get(task.constant_name, ()))) for task in linked]
     producers = {name for task in linked for _, name in task.requires}
     return tuple(sorted(linked, key=lambda task: task.constant_name not in producers))
 
 
+def _isolated(task: TaskSpec, creators: Mapping[str, TaskSpec]) -> tuple[str, TaskSpec, str] | None:
+    """A DELETE of a literal id (``/things/7``) whose collection has a creator (``POST /things``)
+    deletes a resource of its own instead: (variable, creator, path template), e.g.
+    (``things-id``, the POST task, ``/things/{things-id}``). Other users' tasks on thing 7 then
+    never find it gone. None when the task is not such a DELETE."""
+    if task.route.method != "DELETE":
+        return None
+    match = re.fullmatch(r"(?P<collection>.+)/\{[^}/]+\}", task.route.template)
+    creator = creators.get(match["collection"]) if match else None
+    if match is None or creator is None or creator is task or "{" in match["collection"]:
+        return None
+    variable = f"{_slug(match['collection'])}-id"
+    return variable, creator, f"{match['collection']}/{{{variable}}}"
+
+
 def _route_shares(drafts: dict[str, list[dict[str, Any]]], plan: WeightPlan) -> dict[tuple[str, str], int]:
-    """Traffic counts per interaction: each route's count split evenly between its interactions."""
-    if plan.traffic is None:
+    """Traffic counts per interaction.
+
+    Each counted request is shared evenly by the interactions it fits: same route, the same status
+    when the log has one (else any), the same consumer when the User-Agent named one (else any). A
+    request whose status no interaction of its route expects (a 500 in the log) is shared by all of
+    them. An interaction any request fitted gets at least 1, so a tiny log never yields weight 0
+    for a route it saw; when no request fitted at all, every weight stays 1.
+    """
+    if plan.traffic is None or plan.traffic.matched == 0:
         return {}
-    sharing: dict[Route, list[tuple[str, str]]] = defaultdict(list)
-    for consumer, items in drafts.items():
-        for draft in items:
-            sharing[draft["route"]].append((consumer, draft["description"]))
-    shares: dict[tuple[str, str], int] = {}
-    for route, owners in sharing.items():
-        count = plan.traffic.by_route.get(route, 0)
-        for owner in owners:
-            shares[owner] = max(count // len(owners), 0)
-    return shares
+    owners: list[tuple[tuple[str, str], Route, Any]] = [
+        ((consumer, draft["description"]), draft["route"], draft["response"].get("status"))
+        for consumer, items in drafts.items()
+        for draft in items
+    ]
+    shares: dict[tuple[str, str], float] = {key: 0.0 for key, _, _ in owners}
+    for (route, status, consumer), count in plan.traffic.by_key.items():
+        fitting = [
+            key for key, owner_route, _ in owners if owner_route == route and consumer in (None, key[0])
+        ]
+        exact = [
+            key
+            for key, owner_route, owner_status in owners
+            if key in fitting and (status is None or owner_status == status)
+        ]
+        chosen = exact or fitting
+        for key in chosen:
+            shares[key] += count / len(chosen)
+    return {key: max(1, round(share)) if share > 0 else 0 for key, share in shares.items()}
 
 
 def _slug(text: str) -> str:

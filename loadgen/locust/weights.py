@@ -3,8 +3,10 @@
 In order of precedence, for each interaction:
 
 1. an explicit weight in a weights file (``interactions: {Consumer: {description: weight}}``);
-2. its share of a traffic sample (access log or HAR): the count of its route, split evenly between
-   the interactions that share the route;
+2. its share of a traffic sample (access log or HAR): the requests of its route, with its response
+   status and from its consumer (named in the User-Agent) when the sample says, each split evenly
+   between the interactions it fits; at least 1 for an interaction any request fitted, and 1 for
+   all when no request fitted at all (a tiny log never yields a file Locust refuses);
 3. the default: 1.
 
 A consumer's user-class weight is its explicit weight in the weights file, else the sum of its

@@ -100,3 +100,50 @@ def create_order() -> dict[str, Any]:
             },
         },
     }
+
+
+def http(
+    description: str,
+    method: str,
+    path: str,
+    status: int,
+    *,
+    body: Any = None,
+    integer_fields: tuple[str, ...] = (),
+    states: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """A V4 HTTP interaction; `integer_fields` are body paths (``$.id``) matched as integers."""
+    response: dict[str, Any] = {"status": status}
+    if body is not None:
+        response["headers"] = {"Content-Type": ["application/json"]}
+        response["body"] = {"contentType": "application/json", "encoded": False, "content": body}
+    if integer_fields:
+        response["matchingRules"] = {
+            "body": {path: {"combine": "AND", "matchers": [{"match": "integer"}]} for path in integer_fields}
+        }
+    return {
+        "type": "Synchronous/HTTP",
+        "description": description,
+        "providerStates": [{"name": name} for name in states],
+        "request": {"method": method, "path": path},
+        "response": response,
+    }
+
+
+def list_items() -> dict[str, Any]:
+    return http("list the items", "GET", "/items", 200, body=[{"id": 1, "name": "cup"}])
+
+
+def read_drifting_item() -> dict[str, Any]:
+    return http(
+        "read the drifting item",
+        "GET",
+        "/drift",
+        200,
+        body={"id": 1, "name": "cup"},
+        integer_fields=("$.id",),
+    )
+
+
+def read_busy_item() -> dict[str, Any]:
+    return http("read the busy item", "GET", "/busy", 200, body={"id": 1, "name": "cup"})

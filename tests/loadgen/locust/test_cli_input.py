@@ -122,3 +122,32 @@ def test_a_pact_whose_rules_cannot_be_used_is_exit_2(tmp_path: Path) -> None:
     assert code == 2, output
     assert "$.interactions[0].response.matchingRules: matching rule regex '[' is not a valid" in output
     assert not (tmp_path / "l.py").exists()
+
+
+def test_no_states_leaves_out_the_interactions_that_need_one(tmp_path: Path) -> None:
+    from tests.loadgen.locust.pacts import get_product, list_products, v4_pact
+
+    pact = tmp_path / "Shop-OrdersApi.json"
+    pact.write_text(json.dumps(v4_pact("Shop", [get_product(), list_products()])))
+    out = tmp_path / "l.py"
+    args = ["locustfile", "--provider", "OrdersApi", "--pact", str(pact), "--no-states", "--out", str(out)]
+    code, output = _run(*args)
+    assert code == 0, output
+    assert "note     Shop: 'a request for a product' needs a provider state (--no-states)" in output
+    text = out.read_text()
+    assert "SHOP_A_REQUEST_FOR_ALL_PRODUCTS = ContractInteraction(" in text
+    assert "SHOP_A_REQUEST_FOR_A_PRODUCT =" not in text
+    examples = Path(__file__).parents[3] / "examples" / "pacts" / "OrderWeb-OrdersApi.json"
+    code, output = _run("locustfile", "--provider", "OrdersApi", "--pact", str(examples), "--no-states")
+    assert code == 2, output
+    assert "no HTTP interactions that need no provider state for provider 'OrdersApi'" in output
+
+
+def test_a_bad_wait_time_is_exit_2(tmp_path: Path) -> None:
+    pact = Path(__file__).parents[3] / "examples" / "pacts" / "OrderWeb-OrdersApi.json"
+    out = tmp_path / "l.py"
+    args = ["locustfile", "--provider", "OrdersApi", "--pact", str(pact), "--wait-time", "sometimes"]
+    code, output = _run(*args, "--out", str(out))
+    assert code == 2, output
+    assert "--wait-time 'sometimes' is not a Locust wait time" in output
+    assert not out.exists()

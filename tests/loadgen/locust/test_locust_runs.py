@@ -69,6 +69,8 @@ def test_weights_are_followed(tmp_path: Path, provider_url: str) -> None:
         pact.parent,
         "--weights",
         weights,
+        "--wait-time",
+        "constant(0)",
         "--out",
         out,
     )
@@ -82,7 +84,7 @@ def test_weights_are_followed(tmp_path: Path, provider_url: str) -> None:
     assert run.returncode == 0, run.stdout + run.stderr
     assert "all thresholds met" in run.stdout
     stats = _stats(tmp_path / "run")
-    catalogue, product = stats["GET /products"], stats["GET /products/{id}"]
+    catalogue, product = stats["GET /products (Shop)"], stats["GET /products/{id} (Shop)"]
     assert catalogue[1] == product[1] == 0
     total = catalogue[0] + product[0]
     assert total > 200
@@ -99,7 +101,18 @@ def test_example_pacts_chain_ids_and_pass_against_the_real_provider(
     tmp_path: Path, provider_url: str
 ) -> None:
     out = tmp_path / "locustfile.py"
-    generated = tether("loadgen", "locustfile", "--provider", PROVIDER, "--pact", PACTS, "--out", out)
+    generated = tether(
+        "loadgen",
+        "locustfile",
+        "--provider",
+        PROVIDER,
+        "--pact",
+        PACTS,
+        "--wait-time",
+        "constant(0)",
+        "--out",
+        out,
+    )
     assert generated.returncode == 0, generated.stderr
     run = tether(
         "loadgen", "run", "--locustfile", out, "--host", provider_url, "-u", "3", "-r", "3", "-t", "5s",
@@ -108,15 +121,27 @@ def test_example_pacts_chain_ids_and_pass_against_the_real_provider(
     assert run.returncode == 0, run.stdout + run.stderr
     stats = _stats(tmp_path / "run")
     # the order ids come from the provider (POST /orders), never from the pact's example 1001
-    assert stats["GET /orders/{orderId}"][0] > 0
-    assert stats["DELETE /orders/{orderId}"][0] > 0
+    assert stats["GET /orders/{orderId} (OrderMobile)"][0] > 0
+    assert stats["DELETE /orders/{orderId} (OrderMobile)"][0] > 0
     assert all(failures == 0 for _, failures in stats.values()), stats
 
 
 def test_drifted_provider_fails_with_readable_contract_messages(tmp_path: Path, drifted_url: str) -> None:
     out = tmp_path / "locustfile.py"
     assert (
-        tether("loadgen", "locustfile", "--provider", PROVIDER, "--pact", PACTS, "--out", out).returncode == 0
+        tether(
+            "loadgen",
+            "locustfile",
+            "--provider",
+            PROVIDER,
+            "--pact",
+            PACTS,
+            "--wait-time",
+            "constant(0)",
+            "--out",
+            out,
+        ).returncode
+        == 0
     )
     run = tether(
         "loadgen", "run", "--locustfile", out, "--host", drifted_url, "-u", "2", "-r", "2", "-t", "5s",
@@ -124,6 +149,8 @@ def test_drifted_provider_fails_with_readable_contract_messages(tmp_path: Path, 
     )  # fmt: skip
     assert run.returncode == 1, run.stdout
     assert "THRESHOLD BROKEN: failure ratio" in run.stdout
+    assert "THRESHOLD BROKEN: contract drift: " in run.stdout
+    assert "contract drift: OrderMobile: a request to cancel an order x" in run.stdout
     failures = (tmp_path / "run_failures.csv").read_text()
     # the renamed field, the changed status and the removed endpoint are each named
     assert "contract violated (OrderMobile: a request for the product shown on the product page)" in failures
@@ -139,7 +166,16 @@ def test_thresholds_decide_the_exit_code(tmp_path: Path, provider_url: str) -> N
     out = tmp_path / "locustfile.py"
     assert (
         tether(
-            "loadgen", "locustfile", "--provider", PROVIDER, "--pact", pact.parent, "--out", out
+            "loadgen",
+            "locustfile",
+            "--provider",
+            PROVIDER,
+            "--pact",
+            pact.parent,
+            "--wait-time",
+            "constant(0)",
+            "--out",
+            out,
         ).returncode
         == 0
     )
@@ -158,7 +194,19 @@ def test_thresholds_decide_the_exit_code(tmp_path: Path, provider_url: str) -> N
 def test_unknown_consumer_is_a_usage_error(tmp_path: Path) -> None:
     out = tmp_path / "locustfile.py"
     assert (
-        tether("loadgen", "locustfile", "--provider", PROVIDER, "--pact", PACTS, "--out", out).returncode == 0
+        tether(
+            "loadgen",
+            "locustfile",
+            "--provider",
+            PROVIDER,
+            "--pact",
+            PACTS,
+            "--wait-time",
+            "constant(0)",
+            "--out",
+            out,
+        ).returncode
+        == 0
     )
     run = tether(
         "loadgen", "run", "--locustfile", out, "--host", "http://127.0.0.1:9", "--consumer", "Nobody"
@@ -180,7 +228,16 @@ def test_local_workers_share_the_load(tmp_path: Path, provider_url: str) -> None
     out = tmp_path / "locustfile.py"
     assert (
         tether(
-            "loadgen", "locustfile", "--provider", PROVIDER, "--pact", pact.parent, "--out", out
+            "loadgen",
+            "locustfile",
+            "--provider",
+            PROVIDER,
+            "--pact",
+            pact.parent,
+            "--wait-time",
+            "constant(0)",
+            "--out",
+            out,
         ).returncode
         == 0
     )
@@ -189,7 +246,7 @@ def test_local_workers_share_the_load(tmp_path: Path, provider_url: str) -> None
         "--workers", "2", "--max-fail-ratio", "0", "--csv", tmp_path / "run",
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
-    requests, failures = _stats(tmp_path / "run")["GET /products"]
+    requests, failures = _stats(tmp_path / "run")["GET /products (Shop)"]
     assert requests > 50
     assert failures == 0
 
@@ -260,7 +317,8 @@ def test_openapi_links_chain_requests_without_provider_state_expressions(
     spec.write_text(LINKED_SPEC)
     out = tmp_path / "locustfile.py"
     generated = tether(
-        "loadgen", "locustfile", "--provider", PROVIDER, "--pact", pact.parent, "--openapi", spec, "--out", out
+        "loadgen", "locustfile", "--provider", PROVIDER, "--pact", pact.parent, "--openapi", spec,
+        "--wait-time", "constant(0)", "--out", out,
     )  # fmt: skip
     assert generated.returncode == 0, generated.stderr
     text = out.read_text()
@@ -273,5 +331,5 @@ def test_openapi_links_chain_requests_without_provider_state_expressions(
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     stats = _stats(tmp_path / "run")
-    assert stats["GET /orders/{orderId}"][0] > 0
-    assert stats["GET /orders/{orderId}"][1] == 0
+    assert stats["GET /orders/{orderId} (Shop)"][0] > 0
+    assert stats["GET /orders/{orderId} (Shop)"][1] == 0

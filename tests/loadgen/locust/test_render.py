@@ -56,6 +56,7 @@ def test_scenario_has_one_user_per_consumer_and_one_task_per_interaction() -> No
         "consumer:OrderWeb",
         "interaction:a-request-for-a-product",
         "state:a-product-exists",
+        "needs-state",
     )
 
 
@@ -107,9 +108,9 @@ def test_generated_locustfile_is_formatted_lint_clean_and_embeds_the_contract(tm
     (first, *_) = pact.http_interactions
     assert product["request"] == dump_request(first.request, first.spec_version)
     assert product["response"] == dump_response(first.response, first.spec_version)
-    assert product["name"] == "GET /products/{id}"
+    assert product["name"] == "GET /products/{id} (OrderWeb)"
     assert product["provider_states"] == [{"name": "a product exists", "params": {"id": 10}}]
-    assert "class OrderWebUser(FastHttpUser):" in text
+    assert "class OrderWebUser(ContractUser):" in text
     assert (
         '@task(1)\n    def a_request_for_a_product(self) -> None:\n        """A request for a product (given a product exists)."""'
         in text
@@ -129,3 +130,60 @@ def test_generated_locustfile_is_formatted_lint_clean_and_embeds_the_contract(tm
 )
 def test_literals_round_trip(value: Any) -> None:
     assert ast.literal_eval(literal(value)) == value
+
+
+def test_secrets_never_reach_the_generated_file() -> None:
+    scenario = build_scenario(_pacts(), provider=PROVIDER)
+    command = [
+        "tether",
+        "loadgen",
+        "locustfile",
+        "--broker-token",
+        "s3cr3t",
+        "--broker-password=pw",
+        "--provider",
+        "X",
+    ]
+    text = render_locustfile(scenario, command=command)
+    assert "s3cr3t" not in text
+    assert "--broker-password=pw" not in text
+    assert "--broker-token *** --broker-password=*** --provider X" in text
+
+
+def test_wait_time_is_an_option_and_imports_only_what_it_uses() -> None:
+    scenario = build_scenario(_pacts(), provider=PROVIDER)
+    default = render_locustfile(scenario)
+    assert "from locust import between, tag, task" in default
+    assert "WAIT_TIME = between(1, 3)" in default
+    fast = render_locustfile(scenario, wait_time="constant( 0 )")
+    assert "from locust import constant, tag, task" in fast
+    assert "WAIT_TIME = constant(0)" in fast
+    with pytest.raises(
+        ScenarioError, match=r"--wait-time 'between\(1\)' is not a Locust wait time: use between"
+    ):
+        render_locustfile(scenario, wait_time="between(1)")
+
+
+def test_long_literals_stay_within_the_line_length_ruff_keeps(tmp_path: Path) -> None:
+    """A value that fits in 100 columns alone but not after its key was left flat, and ruff reflowed it."""
+    body = {"currency": "EUR", "id": 42, "name": "Travel mug", "price": 12.5, "tags": ["kitchen"]}
+    interaction = {
+        "type": "Synchronous/HTTP",
+        "description": "a request for a product",
+        "request": {"method": "GET", "path": "/products/42"},
+        "response": {
+            "status": 200,
+            "body": {"contentType": "application/json", "encoded": False, "content": body},
+        },
+    }
+    scenario = build_scenario([parse_pact(v4_pact("Shop", [interaction]))], provider=PROVIDER)
+    path = tmp_path / "locustfile.py"
+    path.write_text(render_locustfile(scenario))
+    config = Path(__file__).parents[3] / "pyproject.toml"
+    fmt = subprocess.run(
+        [RUFF, "format", "--config", str(config), "--check", "--diff", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr

@@ -4,7 +4,7 @@ import json
 
 from contracts.pactfile import parse_pact
 from contracts.pactwriter import dump_request, dump_response
-from loadgen.locust.runtime import ContractInteraction, failure_message
+from loadgen.locust.runtime import ContractInteraction, ScenarioContext, availability_problem, failure_message
 from tests.loadgen.locust.pacts import get_product, v4_pact
 
 
@@ -40,3 +40,41 @@ def test_prepared_requests_fill_provider_state_expressions() -> None:
     assert interaction.prepare({"id": 7}).url == "/products/7"
     assert interaction.prepare({"id": 8}).url == "/products/8"
     assert interaction.prepare({"id": 7}).url == "/products/7"
+
+
+class _Timeout(Exception):
+    """Named like geventhttpclient's ConnectionTimeout / socket timeouts."""
+
+
+def test_no_answer_and_unlisted_5xx_are_availability_problems_not_drift() -> None:
+    interaction = _interaction()
+    assert availability_problem(interaction, 0, ConnectionRefusedError(111, "refused")) == (
+        "no response: ConnectionRefusedError(111, 'refused')"
+    )
+    assert availability_problem(interaction, 0, _Timeout("read")).startswith("timed out: ")
+    assert availability_problem(interaction, 503, None) == "status 503 (the contract expects 200)"
+    assert availability_problem(interaction, 404, None) is None  # an answer: the contract judges it
+    listed = ContractInteraction(**{**_fields(interaction), "response": {"status": 503}})
+    assert availability_problem(listed, 503, None) is None
+
+
+def test_user_headers_replace_the_pacts_whatever_their_case() -> None:
+    class User:
+        client = None
+        host = "http://127.0.0.1:9"
+
+    context = ScenarioContext(User())
+    context.headers["Authorization"] = "Bearer real"
+    merged = context._headers({"authorization": "Bearer example", "Accept": "application/json"})
+    assert merged == {"Accept": "application/json", "Authorization": "Bearer real"}
+
+
+def _fields(interaction: ContractInteraction) -> dict[str, object]:
+    return {
+        "consumer": interaction.consumer,
+        "description": interaction.description,
+        "name": interaction.name,
+        "spec_version": interaction.spec_version,
+        "request": interaction.request,
+        "response": interaction.response,
+    }

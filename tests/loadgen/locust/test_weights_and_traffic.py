@@ -110,3 +110,64 @@ def test_contract_source_options_need_a_source() -> None:
     )
     assert selectors.exit_code == 2
     assert "need --broker-url" in selectors.output
+
+
+def _log(tmp_path: Path, lines: list[str]) -> Path:
+    log = tmp_path / "access.log"
+    log.write_text("".join(f'127.0.0.1 - - [22/Nov/2026:10:00:00 +0000] "{line}\n' for line in lines))
+    return log
+
+
+def _weights(traffic: Path) -> dict[tuple[str, str], int]:
+    from contracts.pactfile import parse_pact
+    from loadgen.locust.scenario import build_scenario
+    from loadgen.locust.weights import WeightPlan
+    from tests.loadgen.locust.pacts import PROVIDER, get_product, http, list_products, v4_pact
+
+    missing = http("a request for a product that does not exist", "GET", "/products/99", 404)
+    pacts = [
+        parse_pact(v4_pact("Web", [list_products(), get_product(), missing])),
+        parse_pact(v4_pact("Mobile", [get_product(11, "a request for product 11")])),
+    ]
+    routes = {task.route for task in build_scenario(pacts, provider=PROVIDER).tasks}
+    counts = count_routes(read_requests(traffic), routes, source="log", consumers=["Web", "Mobile"])
+    scenario = build_scenario(pacts, provider=PROVIDER, plan=WeightPlan(traffic=counts))
+    return {(task.consumer, task.description): task.weight for task in scenario.tasks}
+
+
+def test_traffic_weights_follow_route_status_and_consumer(tmp_path: Path) -> None:
+    lines = [
+        'GET /products/1 HTTP/1.1" 200 51 "-" "Web/2.1"',
+        'GET /products/2 HTTP/1.1" 200 51 "-" "Web/2.1"',
+        'GET /products/3 HTTP/1.1" 200 51 "-" "Mobile/1.0 (iOS)"',
+        'GET /products/9 HTTP/1.1" 404 0 "-" "Web/2.1"',
+        'GET /products/5 HTTP/1.1" 200 51',  # no agent: shared by every consumer's interaction
+        'GET /products/6 HTTP/1.1" 500 0 "-" "Web/2.1"',  # a status no interaction expects: any of Web's
+    ]
+    weights = _weights(_log(tmp_path, lines))
+    # Web's 200s: 2 own + half of the anonymous one + half of the 500 (shared with its 404 interaction)
+    assert weights[("Web", "a request for a product")] == 3
+    assert weights[("Web", "a request for a product that does not exist")] == 2  # its 404 + half the 500
+    assert weights[("Mobile", "a request for product 11")] == 2  # 1 own + half the anonymous one, rounded
+    assert weights[("Web", "a request for all products")] == 0  # never seen
+
+
+def test_a_tiny_log_never_weighs_a_seen_route_zero_and_warns(tmp_path: Path) -> None:
+    log = _log(tmp_path, ['GET /products/1 HTTP/1.1" 200 51', 'GET /products HTTP/1.1" 200 9'])
+    weights = _weights(log)
+    assert weights[("Web", "a request for all products")] == 1
+    assert weights[("Web", "a request for a product")] == 1  # half of one request, still 1
+    assert weights[("Mobile", "a request for product 11")] == 1
+    counts = count_routes(read_requests(log), [Route("GET", "/products")], source="access.log")
+    assert counts.warnings == [
+        "only 1 request(s) of access.log matched an interaction's route: weights from fewer than 100 are rough;"
+        " use a longer log"
+    ]
+
+
+def test_a_log_matching_nothing_keeps_every_weight_1_and_reports_templates(tmp_path: Path) -> None:
+    log = _log(tmp_path, ['DELETE /admin/users/17 HTTP/1.1" 204 0', 'DELETE /admin/users/18 HTTP/1.1" 204 0'])
+    assert set(_weights(log).values()) == {1}
+    counts = count_routes(read_requests(log), ROUTES, source="access.log")
+    assert counts.unmatched == {"DELETE /admin/users/{id}": 2}
+    assert counts.warnings == ["no request of access.log matched an interaction's route: every weight is 1"]
