@@ -190,15 +190,29 @@ def _tether() -> list[str]:
     show_default=True,
     help="Duration of the headless Locust run.",
 )
-def demo_command(workdir: Path, load_seconds: int) -> None:
+@click.option(
+    "--copy-only",
+    is_flag=True,
+    help="Only copy the example project (pacts, OpenAPI specs) into WORKDIR/example and stop.",
+)
+def demo_command(workdir: Path, load_seconds: int, copy_only: bool) -> None:
     """Run the end-to-end story on the example project and print a truthful summary.
 
     Broker on SQLite, the Pact CLI publishing and asking can-i-deploy, static and live
     verification, drift caught, a mock server from verified pacts, and a Locust load run.
-    Exit status 0 only when every step did what it should.
+    The example pacts and specs are copied into WORKDIR/example first; the providers run from
+    the installed `examples` package. Exit status 0 only when every step did what it should.
     """
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        example = copy_example_project(workdir / "example")
+    except TetherError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if copy_only:
+        for path in example.files:
+            click.echo(f"wrote {path}")
+        return
     for stale in workdir.glob("broker.db*"):
         stale.unlink()
     demo = Demo(
@@ -206,10 +220,6 @@ def demo_command(workdir: Path, load_seconds: int) -> None:
         load_seconds=load_seconds,
         console=Console(highlight=False, width=max(Console().width, 120)),
     )
-    try:
-        example = copy_example_project(workdir / "example")
-    except TetherError as exc:
-        raise click.ClickException(str(exc)) from exc
     try:
         _story(demo, example)
     finally:

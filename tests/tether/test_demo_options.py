@@ -72,3 +72,20 @@ def test_step_details_are_printed_as_text_not_markup(tmp_path: Path) -> None:
     demo.record("mock server", False, "request failed: [Errno 111] refused [/x]")
     assert demo.summary() is False
     assert console.export_text().count("request failed: [Errno 111] refused [/x]") == 2
+
+
+def test_copy_only_writes_the_example_project_and_runs_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tether.demo, "_story", lambda demo, example: pytest.fail("the story ran"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(demo_command, ["--copy-only"])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert written == [
+        "tether-demo/example/pacts/OrderMobile-OrdersApi.json",
+        "tether-demo/example/pacts/OrderWeb-OrdersApi.json",
+        "tether-demo/example/provider/openapi.yaml",
+        "tether-demo/example/provider_drifted/openapi.yaml",
+    ]
+    assert result.output.splitlines() == [f"wrote {tmp_path / name}" for name in sorted(written)]
