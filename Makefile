@@ -35,7 +35,7 @@ unit: install npm-tools
 
 test: install npm-tools lint typecheck unit
 
-demo: install npm-tools
+demo: install
 	$(BIN)/tether demo
 
 bench: install npm-tools

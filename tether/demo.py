@@ -17,8 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +27,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-EXAMPLES = Path("examples")
+from tether.errors import PactCliMissing, TetherError
+from tether.example_project import ExampleProject, copy_example_project
+from tether.pact_cli import find_pact_cli
+
 PROVIDER = "OrdersApi"
 CONSUMERS = ("OrderWeb", "OrderMobile")
 VERSION = "1.0.0"
@@ -50,11 +52,22 @@ class Demo:
     console: Console
     results: list[StepResult] = field(default_factory=list)
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    started_at: float = field(default_factory=time.time)
+
+    def wrote(self, *paths: Path) -> None:
+        """Remember files a step writes; the summary lists those this run really wrote."""
+        self.written.extend(path for path in paths if path not in self.written)
+
+    def files_written(self) -> list[Path]:
+        """The remembered files that exist and were written by this run (not left by an earlier one)."""
+        return [p for p in self.written if p.is_file() and p.stat().st_mtime >= self.started_at - 1]
 
     # ------------------------------------------------------------------------------ processes
 
     def start(self, name: str, args: Sequence[str], ready_url: str) -> subprocess.Popen[bytes] | None:
         log = (self.workdir / f"{name}.log").open("wb")
+        self.wrote(Path(log.name))
         self.console.print(Text(f"$ {' '.join(args)}  (background, log: {log.name})", "dim"))
         process = subprocess.Popen(list(args), stdout=log, stderr=subprocess.STDOUT, env=_env())
         self.processes.append(process)
@@ -139,9 +152,12 @@ class Demo:
             if passed
             else f"[bold red]{failed} step(s) did not do what they should: see above.[/bold red]"
         )
-        self.console.print(
-            f"Files written: {self.workdir}/ (logs, locustfile.py, load-report.html)", markup=False
-        )
+        written = self.files_written()
+        self.console.print(f"Files written in {self.workdir}/:", markup=False)
+        for path in written:
+            self.console.print(f"  {path.relative_to(self.workdir)}", markup=False, highlight=False)
+        if not written:
+            self.console.print("  (none)")
         return passed
 
 
@@ -160,26 +176,6 @@ def _tether() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "tether"]
 
 
-def _pact_cli() -> str | None:
-    candidates = [os.environ.get("TETHER_PACT_CLI", ""), ".cache/npm-tools/node_modules/.bin/pact"]
-    return next((c for c in candidates if c and Path(c).exists()), None) or shutil.which("pact")
-
-
-@contextmanager
-def _chdir_repo() -> Iterator[None]:
-    """The demo runs from the repository root (where examples/ is)."""
-    here = Path.cwd()
-    installed_from = Path(__file__).resolve().parents[1]  # an editable install's checkout
-    root = next((p for p in (here, *here.parents, installed_from) if (p / EXAMPLES / "pacts").is_dir()), None)
-    if root is None:
-        raise click.UsageError("run `tether demo` from the Tether repository (examples/ was not found)")
-    os.chdir(root)
-    try:
-        yield
-    finally:
-        os.chdir(here)
-
-
 @click.command(name="demo")
 @click.option(
     "--workdir",
@@ -194,41 +190,55 @@ def _chdir_repo() -> Iterator[None]:
     show_default=True,
     help="Duration of the headless Locust run.",
 )
-def demo_command(workdir: Path, load_seconds: int) -> None:
+@click.option(
+    "--copy-only",
+    is_flag=True,
+    help="Only copy the example project (pacts, OpenAPI specs) into WORKDIR/example and stop.",
+)
+def demo_command(workdir: Path, load_seconds: int, copy_only: bool) -> None:
     """Run the end-to-end story on the example project and print a truthful summary.
 
     Broker on SQLite, the Pact CLI publishing and asking can-i-deploy, static and live
     verification, drift caught, a mock server from verified pacts, and a Locust load run.
-    Exit status 0 only when every step did what it should.
+    The example pacts and specs are copied into WORKDIR/example first; the providers run from
+    the installed `examples` package. Exit status 0 only when every step did what it should.
     """
-    workdir = workdir.resolve()  # relative to where the user ran it, not to the repository
-    with _chdir_repo():
-        workdir.mkdir(parents=True, exist_ok=True)
-        for stale in workdir.glob("broker.db*"):
-            stale.unlink()
-        demo = Demo(
-            workdir=workdir,
-            load_seconds=load_seconds,
-            console=Console(highlight=False, width=max(Console().width, 120)),
-        )
-        try:
-            _story(demo)
-        finally:
-            demo.stop_all()
-        if not demo.summary():
-            sys.exit(1)
+    workdir = workdir.resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        example = copy_example_project(workdir / "example")
+    except TetherError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if copy_only:
+        for path in example.files:
+            click.echo(f"wrote {path}")
+        return
+    for stale in workdir.glob("broker.db*"):
+        stale.unlink()
+    demo = Demo(
+        workdir=workdir,
+        load_seconds=load_seconds,
+        console=Console(highlight=False, width=max(Console().width, 120)),
+    )
+    try:
+        _story(demo, example)
+    finally:
+        demo.stop_all()
+    if not demo.summary():
+        sys.exit(1)
 
 
-def _story(demo: Demo) -> None:
+def _story(demo: Demo, example: ExampleProject) -> None:
+    """The steps, on the example project's copy in the work folder (pacts and specs from the package)."""
+    demo.wrote(*example.files)
     tether = _tether()
-    pact_cli = _pact_cli()
     broker_port, provider_port, drifted_port, mock_port = (_free_port() for _ in range(4))
     broker = f"http://127.0.0.1:{broker_port}"
     provider = f"http://127.0.0.1:{provider_port}"
     drifted = f"http://127.0.0.1:{drifted_port}"
-    pacts = sorted(str(p) for p in (EXAMPLES / "pacts").glob("*.json"))
-    spec = str(EXAMPLES / "provider" / "openapi.yaml")
-    drifted_spec = str(EXAMPLES / "provider_drifted" / "openapi.yaml")
+    pacts = [str(p) for p in example.pacts]
+    spec = str(example.spec)
+    drifted_spec = str(example.drifted_spec)
     demo.console.rule("Tether demo", style="bold")
 
     database = f"sqlite:///{demo.workdir / 'broker.db'}"
@@ -248,11 +258,13 @@ def _story(demo: Demo) -> None:
         f"{broker}/diagnostic/status/heartbeat",
     )
     demo.record("start the broker", started is not None, f"{broker} on SQLite ({demo.workdir / 'broker.db'})")
+    demo.wrote(demo.workdir / "broker.db")
     python = sys.executable
     for name, module, port in (("provider", "examples.provider", provider_port), ("drifted provider", "examples.provider_drifted", drifted_port)):  # fmt: skip
         ok = demo.start(
             name.replace(" ", "-"),
-            [python, "-m", module, "--port", str(port)],
+            # -P: the installed example package, never an `examples` folder in the current directory
+            [python, "-P", "-m", module, "--port", str(port)],
             f"http://127.0.0.1:{port}/products",
         )
         demo.record(f"start the example {name}", ok is not None, f"{module} on port {port}")
@@ -261,9 +273,13 @@ def _story(demo: Demo) -> None:
         return
 
     auth = ["--broker-base-url", broker]
-    if pact_cli is None:
-        demo.record("publish the example pacts", False, "the Pact CLI is missing: run `make npm-tools`")
+    try:
+        found = find_pact_cli()
+    except PactCliMissing as exc:
+        demo.record("publish the example pacts (Pact CLI)", False, str(exc))
         return
+    demo.console.print(Text(f"Pact CLI: {found.path} (from {found.source})", "dim"))
+    pact_cli = str(found.path)
     demo.run(
         "publish the example pacts (Pact CLI)",
         [pact_cli, "broker", "publish", *pacts, "--consumer-app-version", VERSION, "--branch", "main", *auth],
@@ -272,7 +288,7 @@ def _story(demo: Demo) -> None:
     demo.run(
         "static check: pacts vs the provider's OpenAPI spec",
         [*tether, "verify", "openapi", spec, *pacts],
-        detail="every interaction is allowed by examples/provider/openapi.yaml",
+        detail=f"every interaction is allowed by {spec}",
     )
     demo.run(
         "static check catches drift",
@@ -329,6 +345,7 @@ def _story(demo: Demo) -> None:
         show=6,
         detail=str(locustfile),
     )  # fmt: skip
+    demo.wrote(locustfile, demo.workdir / "load-report.html")
     demo.run(
         f"{demo.load_seconds}-second headless load with contract checks",
         [*tether, "loadgen", "run", "--locustfile", str(locustfile), "--host", provider, "-u", "5", "-r", "5",

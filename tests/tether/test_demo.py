@@ -1,4 +1,7 @@
-"""`tether demo` (what `make demo` runs) goes through the whole story and tells the truth about it."""
+"""`tether demo` (what `make demo` runs) goes through the whole story and tells the truth about it.
+
+The Pact CLI comes from the `pact-python-cli` dependency: no Node, no `make npm-tools`.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,12 @@ import subprocess
 
 import pytest
 
-from tests.support import NPM_BIN, REPO_ROOT, need, tether_executable
+from tests.support import REPO_ROOT, tether_executable
 
 pytestmark = pytest.mark.slow
 
 
 def test_demo_runs_the_whole_story(tmp_path_factory: pytest.TempPathFactory) -> None:
-    need((NPM_BIN / "pact").exists(), "the Pact CLI is missing: run `make npm-tools`")
     workdir = tmp_path_factory.mktemp("demo")
     proc = subprocess.run(
         [*tether_executable(), "demo", "--workdir", str(workdir), "--load-seconds", "4"],
