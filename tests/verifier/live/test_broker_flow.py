@@ -324,7 +324,9 @@ def test_the_engine_reports_both_publications(provider_url: str, broker: str) ->
             provider="OrdersApi",
             base_url=provider_url,
             broker=access,
-            selection=SelectionOptions(consumer_version_selectors=(ConsumerVersionSelector(main_branch=True),)),
+            selection=SelectionOptions(
+                consumer_version_selectors=(ConsumerVersionSelector(main_branch=True),)
+            ),
             state_change_url=f"{provider_url}/_pact/provider-states",
             publish=publish,
             provider_branch="main",
