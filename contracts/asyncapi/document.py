@@ -240,3 +240,17 @@ def load_asyncapi(path: str | Path) -> AsyncAPIDocument:
     except OpenAPIError as exc:
         raise AsyncAPIError(source, exc.location, exc.problem) from exc
     return parse_asyncapi(document, source=source, base_uri=file.resolve().as_uri())
+
+
+def is_asyncapi_file(path: str | Path) -> bool:
+    """Whether a spec file is an AsyncAPI document (False when it cannot be read: its loader will say why)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if "asyncapi" not in text:
+        return False
+    try:
+        return is_asyncapi(parse_document_text(text, str(path)))
+    except OpenAPIError:
+        return False
