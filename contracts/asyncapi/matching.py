@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from contracts.asyncapi.avro import AvroSchemas, is_avro
 from contracts.asyncapi.document import AsyncAPIDocument, MessageRef, Operation
 from contracts.asyncapi.units import CHANNEL_KEYS, MESSAGE_KEYS, MessageUnit
 from contracts.findings import Finding, MockDetails, Severity, SpecDetails
@@ -94,6 +95,7 @@ class MessageMatcher:
     def __init__(self, document: AsyncAPIDocument) -> None:
         self.document = document
         self.schemas = SchemaValidators(document.schemas_document)
+        self.avro = AvroSchemas(document.source)
 
     def _schema(self, message: MessageRef, key: str) -> tuple[Any, str] | None:
         """The JSON Schema under `key` of a message and its pointer (Multi Format Schema Objects unwrapped)."""
@@ -105,14 +107,40 @@ class MessageMatcher:
             return schema["schema"], f"{pointer}/schema"
         return schema, pointer
 
-    def _unsupported_format(self, message: MessageRef) -> str | None:
+    def _format(self, message: MessageRef) -> str | None:
+        """The payload's schema format: a Multi Format Schema Object's (3.x) or the message's (2.x)."""
         schema = message.message.get("payload")
         fmt = message.message.get("schemaFormat")
         if isinstance(schema, Mapping) and isinstance(schema.get("schemaFormat"), str):
             fmt = schema["schemaFormat"]
-        if isinstance(fmt, str) and not any(word in fmt.lower() for word in JSON_SCHEMA_FORMATS):
+        return fmt if isinstance(fmt, str) else None
+
+    def _unsupported_format(self, message: MessageRef) -> str | None:
+        fmt = self._format(message)
+        if (
+            fmt is not None
+            and not is_avro(fmt)
+            and not any(word in fmt.lower() for word in JSON_SCHEMA_FORMATS)
+        ):
             return fmt
         return None
+
+    def _avro(
+        self, subject: Subject, message: MessageRef, unit: MessageUnit, schema: Any, pointer: str
+    ) -> list[Finding]:
+        resolved, uri, where = self.document.resolve(schema, pointer)
+        location = pointer_to_location(where)
+        return [
+            subject.finding(
+                "message.payload.incompatible",
+                Severity.ERROR,
+                f"Message payload is incompatible with the Avro schema in the spec file: {problem.message}",
+                (unit.payload_location + suffix(problem.field), problem.value),
+                (location, problem.expected),
+                where,
+            )
+            for problem in self.avro.problems(f"{uri}{where}", resolved, unit.payload, location)
+        ]
 
     def payload(self, subject: Subject, message: MessageRef, unit: MessageUnit, mode: Mode) -> list[Finding]:
         kind = unit.content_type
@@ -153,6 +181,8 @@ class MessageMatcher:
                 )
             ]
         schema, pointer = found
+        if is_avro(self._format(message)):
+            return self._avro(subject, message, unit, schema, pointer)
         problems = self.schemas.validate(mode, f"{message.uri}{pointer}", schema, unit.payload, message.uri)
         return [
             subject.finding(
