@@ -12,9 +12,11 @@ import click
 
 from contracts.asyncapi.document import is_asyncapi_file
 from contracts.asyncapi.run import check_files as check_message_files
+from contracts.asyncapi.units import message_interactions
 from contracts.errors import ContractError
 from contracts.findings import VerificationReport
 from contracts.openapi.checker import CheckOptions
+from contracts.openapi.pacts import load_pact_file
 from contracts.openapi.run import check_files as check_openapi_files
 from verifier.errors import VerifierError
 from verifier.report.render import render
@@ -40,11 +42,23 @@ def check_specs(
                 raise click.UsageError(f"two OpenAPI documents given ({spec} and {openapi}): give one")
             openapi = spec
         if asyncapi is None and openapi is not None:
-            return check_openapi_files(openapi, pacts, options)
+            report = check_openapi_files(openapi, pacts, options)
+            unchecked = _message_count(pacts)
+            if unchecked:
+                click.echo(
+                    f"note: {unchecked} message interaction(s) not checked: an OpenAPI document describes HTTP "
+                    "only; give the AsyncAPI document with --asyncapi FILE",
+                    err=True,
+                )
+            return report
         return check_message_files(asyncapi, pacts, openapi, options).report
     except (ContractError, VerifierError) as exc:
         click.echo(f"error: cannot read input: {exc}", err=True)
         sys.exit(2)
+
+
+def _message_count(pacts: list[Path]) -> int:
+    return sum(1 for path in pacts for _ in message_interactions(load_pact_file(path)))
 
 
 def emit(report: VerificationReport, fmt: str, output: Path | None) -> None:

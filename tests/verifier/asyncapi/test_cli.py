@@ -270,3 +270,13 @@ def test_unreadable_or_wrong_specs_exit_2_saying_what_to_do(tmp_path: Path) -> N
     wrong = _run("asyncapi", openapi, pact)
     assert wrong.exit_code == 2
     assert "is not an AsyncAPI document" in wrong.output
+
+
+def test_verify_openapi_says_which_message_interactions_it_left_unchecked(tmp_path: Path) -> None:
+    openapi = tmp_path / "oas.yaml"
+    openapi.write_text("openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n", encoding="utf-8")
+    pact = _write_pacts(tmp_path, "V4", "x")
+    result = _run("openapi", openapi, pact)
+    assert result.exit_code == 0
+    assert "note: 2 message interaction(s) not checked" in result.stderr
+    assert "--asyncapi FILE" in result.stderr
