@@ -85,7 +85,7 @@ class AsyncAPIChecker:
         self, subject: Subject, interaction: MessageInteraction, operation: Operation, mock: tuple[str, Any]
     ) -> list[Outcome]:
         assert self.matcher is not None
-        op_id, op_location = operation.operation_id, f"[root].operations.{operation.operation_id}"
+        op_id, op_location = operation.operation_id, operation.location
         reference = (f"{interaction.location}.comments.references.AsyncAPI", op_id)
         if not operation.has_reply:
             return [
@@ -176,7 +176,7 @@ class AsyncAPIChecker:
                 )
             ]
         candidates = [(operation, message) for message in operation.messages]
-        return candidates, f"[root].operations.{operation_id}.messages", operation_id
+        return candidates, operation.messages_location, operation_id
 
     def _routed(self, interaction: MessageInteraction) -> tuple[Candidates, str, str | None] | None:
         """Candidates found from the message's metadata (channel and message name), if it names a channel."""
@@ -197,7 +197,7 @@ class AsyncAPIChecker:
             if name is None or name in {message.name, message.pointer.rsplit("/", 1)[-1]}
         ]
         location = (
-            f"[root].operations.{operations[0].operation_id}.messages"
+            operations[0].messages_location
             if len(operations) == 1
             else f"[root].channels.{operations[0].channel}.messages"
         )

@@ -84,6 +84,15 @@ class Operation:
     has_reply: bool = False
     reply_messages: list[MessageRef] = field(default_factory=list)
 
+    @property
+    def location(self) -> str:
+        return pointer_to_location(self.pointer)
+
+    @property
+    def messages_location(self) -> str:
+        """Where its messages are listed: `messages` (3.x) or `message` (2.x)."""
+        return f"{self.location}.{'message' if self.action in {'publish', 'subscribe'} else 'messages'}"
+
 
 @dataclass
 class AsyncAPIDocument:

@@ -190,6 +190,7 @@ def test_asyncapi_2_documents_are_checked_too(tmp_path: Path) -> None:
     assert _run("asyncapi", spec, _write_pacts(good, "V3", "x")).exit_code == 0
     result = _run("asyncapi", spec, _write_pacts(bad, "V3", 7), "--format", "json")
     (error,) = json.loads(result.output)["errors"]
+    assert error["specDetails"]["location"] == "[root].channels.orders.subscribe.message"
     assert error["causes"][0]["specDetails"]["location"] == (
         "[root].components.messages.OrderCreated.payload.properties.note.type"
     )
