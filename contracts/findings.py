@@ -86,6 +86,8 @@ class Finding:
     mock: MockDetails
     spec: SpecDetails
     source: str = "spec-mock-validation"
+    # the findings that explain this one (e.g. why no message of an AsyncAPI operation matched)
+    causes: tuple[Finding, ...] = ()
 
     @property
     def is_error(self) -> bool:
@@ -99,6 +101,7 @@ class Finding:
             "specDetails": self.spec.to_json(),
             "source": self.source,
             "type": self.severity.value,
+            **({"causes": [cause.to_json() for cause in self.causes]} if self.causes else {}),
         }
 
 

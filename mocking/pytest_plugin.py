@@ -34,6 +34,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from brokerclient.option_specs import add_pytest_options, values_from_pytest
+from mocking.fixtures import messages_plugin
+from mocking.fixtures.messages_plugin import (  # noqa: F401  (message-contract fixtures)
+    tether_messages,
+    tether_messages_factory,
+    tether_rabbitmq,
+)
 
 if TYPE_CHECKING:
     from brokerclient.contract_source import ContractSet
@@ -81,6 +87,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Consumer name for --tether-audit-pact (default: the project folder).",
     )
     group.addoption("--tether-audit-json", metavar="FILE", help="Write the audit findings as JSON.")
+    messages_plugin.add_options(group)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -89,6 +96,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "tether_mock(provider, state=None, base_url=None, pact=None, broker_url=None, strict=False): "
         "install PROVIDER's verified interactions as the in-process mock of the tether_mock fixture",
     )
+    config.addinivalue_line("markers", messages_plugin.MARKER)
     if config.getoption("--tether-audit", default=None):
         from mocking.audit.plugin import AuditPlugin
 

@@ -54,6 +54,12 @@ PHASES = ("examples", "coverage", "fuzzing", "stateful")
 )
 @click_options(BROKER_OPTIONS)
 @click.option("--state-change-url", help="The provider's state-change endpoint (Pact body format).")
+@click.option(
+    "--provider-messages-url",
+    help="The provider's HTTP message endpoint, for message pacts: the verifier POSTs "
+    '{"description", "providerStates"} and compares the answer (body = the message, metadata as base64 JSON '
+    "in a Pact-Message-Metadata header) with the pact.",
+)
 @click.option("--provider-tag", "provider_tags", multiple=True, help="A provider version tag (repeatable).")
 @click.option("--build-url", help="Link to the CI build, published with the results.")
 @click.option(
@@ -186,6 +192,9 @@ def _options(raw: dict[str, Any]) -> ProviderVerificationOptions:
             provider_tags=tuple(raw["provider_tags"]),
             request_timeout_ms=raw["request_timeout"],
             custom_headers=headers,
+            message_url=check_http_url("--provider-messages-url", raw["provider_messages_url"])
+            if raw["provider_messages_url"]
+            else None,
         )
     check: SelfCheckOptions | None = None
     if raw["spec"]:

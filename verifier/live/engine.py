@@ -69,7 +69,12 @@ def run(options: ProviderVerificationOptions, on_event: EventHandler = _ignore) 
 
 def _replay(options: ReplayOptions, emit: EventHandler) -> tuple[ReplayResult, Publication | None]:
     total = (
-        expected_interactions(options.pact_sources, options.provider, options.selection.consumers)
+        expected_interactions(
+            options.pact_sources,
+            options.provider,
+            options.selection.consumers,
+            messages=options.message_url is not None,
+        )
         if options.pact_sources
         else None
     )

@@ -62,6 +62,9 @@ class ReplayOptions:
     provider_tags: tuple[str, ...] = ()
     request_timeout_ms: int = 5000
     custom_headers: tuple[tuple[str, str], ...] = ()  # added to every replayed request
+    # the producer's HTTP message endpoint: message pacts are verified by POSTing {description,
+    # providerStates} there (pact-python's message transport)
+    message_url: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The replay worker's configuration (see verifier.live.replay_worker)."""
@@ -89,6 +92,7 @@ class ReplayOptions:
             "providerTags": list(self.provider_tags),
             "requestTimeoutMs": self.request_timeout_ms,
             "customHeaders": [list(header) for header in self.custom_headers],
+            "messageUrl": self.message_url,
         }
 
 

@@ -47,8 +47,11 @@ def check_reachable(option: str, url: str, what: str) -> None:
         ) from exc
 
 
-def expected_interactions(sources: Iterable[str], provider: str, consumers: Iterable[str] = ()) -> int | None:
-    """How many HTTP interactions the local pact files of `provider` hold (None when a source is remote)."""
+def expected_interactions(
+    sources: Iterable[str], provider: str, consumers: Iterable[str] = (), *, messages: bool = False
+) -> int | None:
+    """How many HTTP interactions (and, with `messages`, message interactions) the local pact files of
+    `provider` hold (None when a source is remote)."""
     wanted = set(consumers)
     total = 0
     for source in sources:
@@ -56,7 +59,7 @@ def expected_interactions(sources: Iterable[str], provider: str, consumers: Iter
             return None
         for pact in local_pacts(Path(source), provider):
             if not wanted or pact.consumer in wanted:
-                total += len(pact.http_interactions)
+                total += len(pact.interactions) if messages else len(pact.http_interactions)
     return total
 
 
@@ -66,6 +69,8 @@ def check_replay_inputs(options: ReplayOptions) -> None:
     for source in options.pact_sources:
         if source.startswith(("http://", "https://")):
             check_reachable("--pact", source, "the pact URL")
+    if options.message_url:
+        check_reachable("--provider-messages-url", options.message_url, "the provider's message endpoint")
     if options.state_change_url:
         check_reachable(
             "--state-change-url", options.state_change_url, "the provider's state-change endpoint"
@@ -215,7 +220,8 @@ def parse_results(
         errors.extend(_run_errors(results) or [str(raw["raised"])])
     if not interactions and not errors:
         errors.append(
-            "no interactions were verified: the pact sources hold no HTTP interaction for this provider"
+            "no interactions were verified: the pact sources hold no HTTP interaction for this provider "
+            "(message pacts need --provider-messages-url, the provider's HTTP message endpoint)"
         )
     notices = tuple(_notice_text(n) for n in results.get("notices", []) if _notice_text(n))
     # The one place we read the verifier's console: its JSON results (pact_ffi's verifier-results

@@ -21,6 +21,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from brokerclient.selectors import selector_from_json
 
@@ -29,6 +30,11 @@ def build_verifier(config: dict[str, Any]) -> Any:
     from pact import Verifier
 
     verifier = Verifier(config["provider"], host="127.0.0.1").add_transport(url=config["baseUrl"])
+    if config.get("messageUrl"):
+        parts = urlsplit(config["messageUrl"])
+        verifier.add_transport(
+            protocol="message", port=parts.port, path=parts.path or "/", scheme=parts.scheme or "http"
+        )
     verifier.set_coloured_output(enabled=False)
     verifier.set_request_timeout(int(config["requestTimeoutMs"]))
     for name, value in config.get("customHeaders", []):

@@ -1,17 +1,17 @@
-"""`tether verify openapi SPEC PACT...`: the static check, exit 0 compatible, 1 not, 2 unreadable input."""
+"""`tether verify openapi SPEC PACT...`: the static check, exit 0 compatible, 1 not, 2 unreadable input.
+
+An AsyncAPI SPEC is handed to the AsyncAPI check (`tether verify asyncapi`); `--asyncapi FILE` checks the
+message interactions of mixed pacts against FILE while their HTTP part is checked against SPEC."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from contracts.errors import ContractError
 from contracts.openapi.checker import CheckOptions
-from contracts.openapi.run import check_files
-from verifier.errors import VerifierError
-from verifier.report.render import FORMATS, render
+from verifier.asyncapi.check import check_specs, emit
+from verifier.report.render import FORMATS
 
 
 @click.command(name="openapi")
@@ -43,6 +43,11 @@ from verifier.report.render import FORMATS, render
     is_flag=True,
     help="Check only the pact's examples, like PactFlow's tools, ignoring its matching rules.",
 )
+@click.option(
+    "--asyncapi",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Check the pacts' message interactions against this AsyncAPI 2.x/3.x document.",
+)
 def openapi_command(
     spec: Path,
     pacts: tuple[Path, ...],
@@ -51,9 +56,11 @@ def openapi_command(
     additional_properties_in_response: bool,
     required_properties_in_response: bool,
     ignore_matching_rules: bool,
+    asyncapi: Path | None,
 ) -> None:
     """Check that every interaction of the PACT files is allowed by the OpenAPI SPEC (Swagger 2.0,
-    OpenAPI 3.0/3.1, JSON or YAML). No provider is needed.
+    OpenAPI 3.0/3.1, JSON or YAML). No provider is needed. An AsyncAPI SPEC checks the message
+    interactions instead (see `tether verify asyncapi`).
 
     Exit status: 0 compatible, 1 incompatible, 2 unreadable input.
     """
@@ -62,22 +69,5 @@ def openapi_command(
         required_properties_in_response=required_properties_in_response,
         honour_matching_rules=not ignore_matching_rules,
     )
-    try:
-        report = check_files(spec, list(pacts), options)
-    except (ContractError, VerifierError) as exc:
-        click.echo(f"error: cannot read input: {exc}", err=True)
-        sys.exit(2)
-    text = render(report, fmt)
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            click.echo(f"error: cannot write {output}: {exc}", err=True)
-            sys.exit(2)
-        verdict = "compatible" if report.success else "NOT compatible"
-        click.echo(
-            f"{verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s); report in {output}"
-        )
-    else:
-        click.echo(text, nl=False)
-    sys.exit(0 if report.success else 1)
+    report = check_specs(spec, list(pacts), asyncapi=asyncapi, options=options)
+    emit(report, fmt, output)

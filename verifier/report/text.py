@@ -19,11 +19,14 @@ def _block(finding: Finding) -> list[str]:
     operation = (
         f" ({spec.path_method.upper()} {spec.path_name})" if spec.path_method and spec.path_name else ""
     )
-    return [
+    lines = [
         f"  {finding.severity.value.upper()} {finding.code}: {finding.message}",
         f"    pact: {mock.location} = {_short(mock.value)}",
         f"    spec: {spec.pointer or spec.location}{operation}",
     ]
+    for cause in finding.causes:  # e.g. why no message of an AsyncAPI operation matched
+        lines.extend("    " + line for line in _block(cause))
+    return lines
 
 
 def render_text(report: VerificationReport) -> str:

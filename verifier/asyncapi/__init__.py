@@ -1,0 +1,1 @@
+"""`tether verify asyncapi`: message pacts against AsyncAPI documents (the engine is `contracts.asyncapi`)."""
