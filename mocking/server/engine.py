@@ -114,7 +114,12 @@ class MockEngine:
     def _match(
         self, interaction: MockInteraction, request: IncomingRequest, cache: dict[str, Any]
     ) -> list[Mismatch]:
-        if interaction.trivial and not request.query:
+        if (
+            interaction.trivial
+            and not request.query
+            and request.path == interaction.path
+            and request.method.upper() == interaction.method
+        ):
             return []
         actual = cache.get(interaction.spec_version)
         if actual is None:
@@ -127,7 +132,19 @@ class MockEngine:
                 spec_version=interaction.spec_version,
             )
             cache[interaction.spec_version] = actual
-        return interaction.compiled.match(actual)
+        mismatches = interaction.compiled.match(actual)
+        template = interaction.pattern.template
+        if template is None:
+            return mismatches
+        # A `type`-matched path means its template (contracts.matching.path_templates), not any string.
+        mismatches = [m for m in mismatches if m.kind is not MismatchKind.PATH]
+        problem = template.problem(request.path)
+        if problem is not None:
+            mismatches.insert(
+                1 if mismatches and mismatches[0].kind is MismatchKind.METHOD else 0,
+                Mismatch(MismatchKind.PATH, "$", template.text, request.path, problem),
+            )
+        return mismatches
 
     def _requested_state(self, request: IncomingRequest) -> tuple[str | None, bool]:
         value = request.header(self.state_header)
@@ -213,19 +230,21 @@ class MockEngine:
         for interaction in pool:
             mismatches = self._match(interaction, request, cache)
             state_problem = state is not None and bool(interaction.states) and state not in interaction.states
+            if not mismatches and not state_problem:
+                continue  # accepted by matching, refused for another reason (e.g. ambiguity): not "closest"
             weight = sum(10 if m.kind in (MismatchKind.METHOD, MismatchKind.PATH) else 1 for m in mismatches)
+            similarity = difflib.SequenceMatcher(None, interaction.path, request.path).ratio()
             scored.append(
                 (
-                    weight + (1 if state_problem else 0),
-                    interaction.index,
+                    (weight + (1 if state_problem else 0), -similarity, interaction.index),
                     interaction,
                     mismatches,
                     state_problem,
                 )
             )
-        scored.sort(key=lambda t: (t[0], t[1]))
+        scored.sort(key=lambda t: t[0])
         closest = []
-        for _, _, interaction, mismatches, state_problem in scored[:CLOSEST_LIMIT]:
+        for _, interaction, mismatches, state_problem in scored[:CLOSEST_LIMIT]:
             entry: dict[str, Any] = {
                 "interaction": interaction.summary(),
                 "mismatches": [m.to_json() for m in mismatches],
