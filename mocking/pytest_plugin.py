@@ -136,6 +136,7 @@ def tether_mock_factory(request: pytest.FixtureRequest) -> Iterator[MockFactory]
     from brokerclient.errors import BrokerClientError
     from mocking.errors import MockingError
     from mocking.fixtures.contract_mock import ContractMock
+    from mocking.fixtures.served import served_contracts
 
     config = request.config
     created: list[ContractMock] = []
@@ -150,14 +151,30 @@ def tether_mock_factory(request: pytest.FixtureRequest) -> Iterator[MockFactory]
         broker_url: str | None = None,
         strict: bool = False,
         patch: bool = True,
+        consumer: str | None = None,
+        faults: Any = None,
+        block_unmocked: bool = True,
+        allow_hosts: tuple[str, ...] | list[str] = (),
     ) -> ContractMock:
         pacts = (pact,) if isinstance(pact, str) else tuple(pact or config.getoption("--tether-pact") or ())
         broker = broker_url or (None if pact else config.getoption("--tether-broker-url"))
+        problem = None
         try:
-            contracts = _load(config, provider, pacts, broker)
+            contracts = served_contracts(_load(config, provider, pacts, broker), consumer)
+            mock = ContractMock(
+                contracts,
+                base_url=base_url,
+                state=state,
+                strict=strict,
+                faults=faults,
+                block_unmocked=block_unmocked,
+                allow_hosts=tuple(allow_hosts),
+            )
         except (MockingError, BrokerClientError) as exc:
-            raise pytest.UsageError(f"tether_mock({provider!r}): {exc}") from exc
-        mock = ContractMock(contracts, base_url=base_url, state=state, strict=strict)
+            problem = f"tether_mock({provider!r}): {exc}"
+        if problem is not None:
+            pytest.fail(problem, pytrace=False)
+        request.node.add_report_section("setup", f"tether_mock {provider}", "\n".join(contracts.describe()))
         created.append(mock)
         if patch:
             context = mock.patched()
