@@ -89,6 +89,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "tether_mock(provider, state=None, base_url=None, pact=None, broker_url=None, strict=False): "
         "install PROVIDER's verified interactions as the in-process mock of the tether_mock fixture",
     )
+    config.addinivalue_line(
+        "markers",
+        "tether_fault(*statuses): the test's hand-written mocks answer out of contract on purpose (a retry "
+        "test's 503): the audit reports those responses as intentional faults, not drift",
+    )
     if config.getoption("--tether-audit", default=None):
         from mocking.audit.plugin import AuditPlugin
 
