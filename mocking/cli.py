@@ -28,7 +28,26 @@ def mock_group() -> None:
 @click.option("--provider", required=True, help="Provider whose interactions to serve.")
 @contract_source_options
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 lets the system pick a free one (the URL is printed).",
+)
+@click.option(
+    "--max-body-size",
+    default=1024 * 1024,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Largest request body accepted, in bytes (larger ones get 413).",
+)
+@click.option(
+    "--admin-token",
+    envvar="TETHER_MOCK_ADMIN_TOKEN",
+    help="Token the admin API (/__tether/) requires as 'Authorization: Bearer TOKEN'; required when "
+    "--host is not a loopback address [env: TETHER_MOCK_ADMIN_TOKEN].",
+)
 @click.option("--strict", is_flag=True, help="Full matches only, and refuse ambiguous requests (409).")
 @click.option(
     "--faults",
@@ -79,6 +98,8 @@ def serve_command(
     contract_options: ContractOptions,
     host: str,
     port: int,
+    max_body_size: int,
+    admin_token: str | None,
     strict: bool,
     faults_file: Path | None,
     state_header: str,
@@ -101,7 +122,19 @@ def serve_command(
     from mocking.server.app import MockApp, MockOptions
     from mocking.server.faults import FaultPlan, load_faults
     from mocking.server.loading import load_prepared
-    from mocking.server.server import serve
+    from mocking.server.server import bind, is_loopback, serve
+
+    if not is_loopback(host):
+        click.echo(
+            f"tether mock: WARNING: listening on {host}, not a loopback address: other machines can reach "
+            "this mock and its admin API",
+            err=True,
+        )
+        if not admin_token:
+            raise BadInput(
+                f"--host {host} is not a loopback address, so the admin API (reset, reload, journal) needs a "
+                "token: pass --admin-token TOKEN (or TETHER_MOCK_ADMIN_TOKEN), or listen on 127.0.0.1"
+            )
 
     def loader() -> ContractSet:
         return contract_options.load(provider)
@@ -109,8 +142,10 @@ def serve_command(
     try:
         faults = FaultPlan(load_faults(faults_file)) if faults_file else None
         prepared = load_prepared(loader)
+        sock = bind(host, port)
     except (MockingError, BrokerClientError) as exc:
         raise BadInput(str(exc)) from exc
+    port = sock.getsockname()[1]
     for line in prepared.contracts.describe():
         click.echo(line, err=True)
     if not prepared.contracts.pacts and not allow_empty:
@@ -127,6 +162,8 @@ def serve_command(
         journal_size=journal_size,
         base_url=base_url or f"http://{host}:{port}",
         poll_interval=poll_interval,
+        max_body_bytes=max_body_size,
+        admin_token=admin_token,
     )
     app = MockApp(loader, options, faults=faults, prepared=prepared)
     mode = "strict" if strict else "lenient"
@@ -136,4 +173,5 @@ def serve_command(
         err=True,
     )
     del prepared
-    serve(app, host, port, log_level=log_level)
+    click.echo(f"tether mock: listening on http://{host}:{port}", err=True)
+    serve(app, host, port, log_level=log_level, sock=sock)

@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import ctypes
 import gc
+import hmac
 import json
 import logging
 import socket
@@ -66,6 +67,8 @@ class MockOptions:
     journal_size: int = 1000
     base_url: str | None = None
     poll_interval: float | None = None
+    max_body_bytes: int = 1024 * 1024
+    admin_token: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +78,8 @@ class MockOptions:
             "noMatchStatus": self.no_match_status,
             "journalSize": self.journal_size,
             "pollInterval": self.poll_interval,
+            "maxBodyBytes": self.max_body_bytes,
+            "adminToken": self.admin_token is not None,
         }
 
 
@@ -176,16 +181,36 @@ class MockApp:
                 return
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = b""
+        limit = self.options.max_body_bytes
+        chunks: list[bytes] = []
+        size = 0
         more = True
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":
                 return
-            body += message.get("body", b"")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await _send(send, _too_large(scope, limit))
+                return
+            chunks.append(chunk)
             more = message.get("more_body", False)
+        body = b"".join(chunks)
         path: str = scope["path"]
         if path.startswith(ADMIN_PREFIX) or path == ADMIN_PREFIX[:-1]:
+            if not self._admin_allowed(scope):
+                await _send(
+                    send,
+                    _json(
+                        401,
+                        {
+                            "error": "the admin API needs the admin token: send 'Authorization: Bearer <token>' "
+                            "(the token given with --admin-token)"
+                        },
+                    ),
+                )
+                return
             await self._admin(scope, body, send)
             return
         request = IncomingRequest(
@@ -214,6 +239,14 @@ class MockApp:
             self.unmatched += 1
 
     # ------------------------------------------------------------------------------- admin
+
+    def _admin_allowed(self, scope: Scope) -> bool:
+        token = self.options.admin_token
+        if token is None or scope["path"].rstrip("/") == ADMIN_PREFIX + "health":
+            return True  # health probes need no token
+        expected = f"Bearer {token}".encode()
+        given = next((v for k, v in scope["headers"] if k.lower() == b"authorization"), b"")
+        return hmac.compare_digest(given, expected)
 
     def status(self) -> dict[str, Any]:
         served = self.served
@@ -286,6 +319,16 @@ class MockApp:
                 ],
             }
         await _send(send, _json(status, document))
+
+
+def _too_large(scope: Scope, limit: int) -> PreparedResponse:
+    return _json(
+        413,
+        {
+            "error": f"the body of {scope['method']} {scope['path']} is over the mock's limit of {limit} bytes",
+            "hint": "send a smaller body, or start the mock with a larger --max-body-size",
+        },
+    )
 
 
 def _release_memory() -> None:

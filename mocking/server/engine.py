@@ -34,6 +34,7 @@ from mocking.server.rendering import render_response
 
 DEFAULT_STATE_HEADER = "X-Pact-Provider-State"
 AMBIGUOUS_STATUS = 409
+BAD_BODY_STATUS = 400
 CLOSEST_LIMIT = 3
 SELECTION_CACHE_LIMIT = 10_000
 SELECTION_CACHE_BODY_LIMIT = 4096
@@ -166,6 +167,23 @@ class MockEngine:
         return (request.method.upper(), request.path, request.query, request.body, state, self.strict, values)
 
     def handle(self, request: IncomingRequest) -> Outcome:
+        try:
+            return self._handle(request)
+        except RecursionError:
+            # a body nested deeper than the JSON/XML readers go: the client's fault, never a 500
+            state, _ = self._requested_state(request)
+            report = {
+                "error": f"the body of {request.method.upper()} {request.path} is nested too deeply to match "
+                "(over ~900 levels); no interaction of " + self.provider + " expects that",
+                "request": {**request.summary(), "providerState": state},
+                "hints": ["send a flatter body"],
+                "closest": [],
+            }
+            return Outcome(
+                "no_match", _json_response(BAD_BODY_STATUS, report, "none"), None, [], report, state
+            )
+
+    def _handle(self, request: IncomingRequest) -> Outcome:
         state, from_header = self._requested_state(request)
         candidates = self.table.candidates(request.method.upper(), request.path)
         key = self._selection_key(request, state, candidates)
