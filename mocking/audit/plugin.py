@@ -12,9 +12,11 @@ import pytest
 from brokerclient.errors import BrokerClientError
 from brokerclient.option_specs import values_from_pytest
 from contracts.findings import Finding
+from mocking.audit.aiohttp_mocks import install_aioresponses_recording
 from mocking.audit.contract_check import PactIndex, check_mock_against_pacts
 from mocking.audit.observed import concrete
 from mocking.audit.pact_writer import write_pacts
+from mocking.audit.patched_calls import install_patch_recording
 from mocking.audit.recorder import RecordedMock, Recorder
 from mocking.audit.report import AuditResult, CheckedMock, render
 from mocking.audit.spec_check import SpecAudit
@@ -54,7 +56,9 @@ class AuditPlugin:
         self.json_file = config.getoption("--tether-audit-json")
         self.consumer = config.getoption("--tether-audit-consumer") or Path(str(config.rootpath)).name
         self.recorder = Recorder()
-        self.libraries = self.recorder.install()
+        self.libraries = self.recorder.install(
+            (("unittest.mock", install_patch_recording), ("aioresponses", install_aioresponses_recording))
+        )
         self.result: AuditResult | None = None
         self.written: list[Path] = []
         self._spec_audits: dict[str, SpecAudit] = {}

@@ -32,6 +32,8 @@ _LIBRARY_PATH_PARTS = (
     "/pytest_httpx/",
     "/responses/",
     "/requests_mock/",
+    "/aioresponses/",
+    "/unittest/mock.py",
     "/mocking/audit/",
     "/httpx/",
     "/_pytest/",
@@ -206,17 +208,19 @@ class Recorder:
         setattr(owner, name, make(original))
         self._undo.append(lambda: setattr(owner, name, original))
 
-    def install(self) -> list[str]:
-        """Wrap every supported library that is installed; returns their names."""
+    def install(self, extra: tuple[tuple[str, Callable[[Recorder], None]], ...] = ()) -> list[str]:
+        """Wrap every supported library that is installed (and the ``extra`` recorders: name and
+        installer, e.g. :mod:`mocking.audit.patched_calls`); returns their names."""
         installed = []
-        for library, installer in (
-            ("respx", self._install_respx),
-            ("pytest-httpx", self._install_pytest_httpx),
-            ("responses", self._install_responses),
-            ("requests-mock", self._install_requests_mock),
-        ):
+        builtin: tuple[tuple[str, Callable[[Recorder], None]], ...] = (
+            ("respx", Recorder._install_respx),
+            ("pytest-httpx", Recorder._install_pytest_httpx),
+            ("responses", Recorder._install_responses),
+            ("requests-mock", Recorder._install_requests_mock),
+        )
+        for library, installer in (*builtin, *extra):
             try:
-                installer()
+                installer(self)
             except ImportError:
                 continue
             installed.append(library)

@@ -206,3 +206,92 @@ def test_every_form_of_mock_is_audited(pytester: pytest.Pytester, tmp_path: Path
             "GET http://orders.test/orders/7 -> 503 (intentional: @pytest.mark.tether_fault)",
         ]
     )
+
+
+PATCH_AND_AIOHTTP_TESTS = r"""
+import asyncio
+from unittest.mock import Mock, patch
+
+import aiohttp, requests
+from aioresponses import aioresponses
+
+BASE = "http://orders.test"
+ORDER = {"id": 7, "status": "open", "total": 12.5}
+
+def fetch(order_id):
+    response = requests.get(f"{BASE}/orders/{order_id}", timeout=5)
+    return response.status_code, response.json()
+
+@patch("requests.get")
+def test_patched_get_as_tutorials_teach(mock_get):
+    mock_get.return_value.status_code = 200
+    mock_get.return_value.json.return_value = {"id": 7, "status": "open", "total": "12.50"}
+    assert fetch(7)[0] == 200
+
+def test_patched_get_with_a_mock_response():
+    with patch("requests.get", return_value=Mock(status_code=200, json=lambda: ORDER)):
+        assert fetch(8) == (200, ORDER)
+
+def test_aioresponses():
+    async def call():
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{BASE}/orders/7") as good:
+                assert (await good.json()) == ORDER
+            async with session.get(f"{BASE}/orders/9") as drifted:
+                return drifted.status
+    with aioresponses() as mocked:
+        mocked.get(f"{BASE}/orders/7", payload=ORDER)
+        mocked.get(f"{BASE}/orders/9", status=410)
+        assert asyncio.run(call()) == 410
+"""
+
+
+def test_unittest_patches_and_aioresponses_are_audited(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    spec = tmp_path / "orders-openapi.json"
+    spec.write_text(json.dumps(provider().openapi()))
+    report = tmp_path / "audit.json"
+    pytester.makepyfile(test_client=PATCH_AND_AIOHTTP_TESTS)
+    result = pytester.runpytest(
+        "-p", "no:cacheprovider", f"--tether-audit=OrdersApi={spec}", f"--tether-audit-json={report}"
+    )
+    result.assert_outcomes(passed=3)
+    document = json.loads(report.read_text())
+    found = [
+        (
+            m["test"].split("::")[1],
+            m["library"],
+            m["method"],
+            m["url"],
+            m["status"],
+            [f["code"] for f in m["findings"]],
+        )
+        for m in document["mocks"]
+    ]
+    assert found == [
+        (
+            "test_patched_get_as_tutorials_teach",
+            "unittest.mock",
+            "GET",
+            "http://orders.test/orders/7",
+            200,
+            ["response.body.incompatible"],
+        ),
+        (
+            "test_patched_get_with_a_mock_response",
+            "unittest.mock",
+            "GET",
+            "http://orders.test/orders/8",
+            200,
+            [],
+        ),
+        ("test_aioresponses", "aioresponses", "GET", "http://orders.test/orders/7", 200, []),
+        (
+            "test_aioresponses",
+            "aioresponses",
+            "GET",
+            "http://orders.test/orders/9",
+            410,
+            ["response.status.unknown"],
+        ),
+    ]
+    assert document["summary"]["drifted"] == 2
