@@ -127,7 +127,12 @@ def _load(
                 f"tether_mock({provider!r}) needs pacts: pass --tether-pact PATH or --tether-broker-url URL, "
                 "or give pact=... / broker_url=... to the marker or the factory"
             )
-        cache[key] = load_contracts(provider, pact_files=pacts, broker=broker)
+        loaded = load_contracts(provider, pact_files=pacts, broker=broker)
+        if broker is not None:
+            from mocking.fixtures.verified_fallback import with_verified_fallback
+
+            loaded = with_verified_fallback(loaded, broker)
+        cache[key] = loaded
     return cache[key]
 
 
