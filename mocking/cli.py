@@ -50,6 +50,12 @@ def mock_group() -> None:
 )
 @click.option("--strict", is_flag=True, help="Full matches only, and refuse ambiguous requests (409).")
 @click.option(
+    "--stateful",
+    is_flag=True,
+    help="Stateful scenarios from the provider states: a successful create/delete moves the mock to the "
+    "state its follow-up requests need (reset with POST /__tether/reset).",
+)
+@click.option(
     "--faults",
     "faults_file",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -101,6 +107,7 @@ def serve_command(
     max_body_size: int,
     admin_token: str | None,
     strict: bool,
+    stateful: bool,
     faults_file: Path | None,
     state_header: str,
     default_state: str | None,
@@ -163,6 +170,7 @@ def serve_command(
         base_url=base_url or f"http://{host}:{port}",
         poll_interval=poll_interval,
         max_body_bytes=max_body_size,
+        stateful=stateful,
         admin_token=admin_token,
     )
     app = MockApp(loader, options, faults=faults, prepared=prepared)

@@ -165,6 +165,7 @@ def tether_mock_factory(request: pytest.FixtureRequest) -> Iterator[MockFactory]
         faults: Any = None,
         block_unmocked: bool = True,
         allow_hosts: tuple[str, ...] | list[str] = (),
+        stateful: bool = False,
     ) -> ContractMock:
         pacts = (pact,) if isinstance(pact, str) else tuple(pact or config.getoption("--tether-pact") or ())
         broker = broker_url or (None if pact else config.getoption("--tether-broker-url"))
@@ -179,6 +180,7 @@ def tether_mock_factory(request: pytest.FixtureRequest) -> Iterator[MockFactory]
                 faults=faults,
                 block_unmocked=block_unmocked,
                 allow_hosts=tuple(allow_hosts),
+                stateful=stateful,
             )
         except (MockingError, BrokerClientError) as exc:
             problem = f"tether_mock({provider!r}): {exc}"

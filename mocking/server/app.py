@@ -69,6 +69,7 @@ class MockOptions:
     poll_interval: float | None = None
     max_body_bytes: int = 1024 * 1024
     admin_token: str | None = None
+    stateful: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -80,6 +81,7 @@ class MockOptions:
             "pollInterval": self.poll_interval,
             "maxBodyBytes": self.max_body_bytes,
             "adminToken": self.admin_token is not None,
+            "stateful": self.stateful,
         }
 
 
@@ -124,6 +126,7 @@ class MockApp:
             default_state=self.options.default_state,
             no_match_status=self.options.no_match_status,
             base_url=self.options.base_url,
+            stateful=self.options.stateful,
         )
         served = ServedSet(prepared.contracts, engine, prepared.fingerprint)
         _release_memory()
@@ -260,6 +263,10 @@ class MockApp:
             "reloads": self.reloads,
             "lastReloadError": self.last_reload_error,
             "requests": self.journal.counter,
+            "scenario": {
+                "state": served.engine.scenario_state,
+                "transitions": served.engine.scenario_log,
+            },
         }
 
     async def _admin(self, scope: Scope, body: bytes, send: Send) -> None:
@@ -287,6 +294,7 @@ class MockApp:
             document = {"cleared": True}
         elif route == "reset" and method == "POST":
             self.journal.clear()
+            self.served.engine.reset_scenario()
             for interaction in self.served.engine.interactions:
                 interaction.calls = 0
             if self.faults is not None:

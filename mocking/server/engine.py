@@ -31,6 +31,7 @@ from contracts.model import actual_request
 from mocking.server.dispatch import DispatchTable
 from mocking.server.interactions import MockInteraction, PreparedResponse, prepare_response
 from mocking.server.rendering import render_response
+from mocking.server.scenarios import Transition, derive_transitions
 
 DEFAULT_STATE_HEADER = "X-Pact-Provider-State"
 AMBIGUOUS_STATUS = 409
@@ -96,6 +97,7 @@ class MockEngine:
         default_state: str | None = None,
         no_match_status: int = 404,
         base_url: str | None = None,
+        stateful: bool = False,
     ) -> None:
         self.provider = provider
         self.interactions = interactions
@@ -106,6 +108,10 @@ class MockEngine:
         self.no_match_status = no_match_status
         self.base_url = base_url
         self.known_states = sorted({s for i in interactions for s in i.states})
+        # Stateful scenarios (mocking.server.scenarios): the state successful requests moved to.
+        self.transitions: dict[int, Transition] = derive_transitions(interactions) if stateful else {}
+        self.scenario_state: str | None = None
+        self.scenario_log: list[str] = []
         # Selections are deterministic given the key of _selection_key, so repeated requests (a load
         # test, a polling client) skip matching. Bounded; cleared when full.
         self._selections: dict[tuple[Any, ...], tuple[MockInteraction, list[Mismatch]]] = {}
@@ -151,7 +157,13 @@ class MockEngine:
         value = request.header(self.state_header)
         if value is not None and value.strip():
             return value.strip(), True
+        if self.scenario_state is not None:
+            return self.scenario_state, False
         return self.default_state, False
+
+    def reset_scenario(self) -> None:
+        self.scenario_state = None
+        self.scenario_log.clear()
 
     def _selection_key(
         self, request: IncomingRequest, state: str | None, candidates: list[MockInteraction]
@@ -224,6 +236,10 @@ class MockEngine:
 
     def _answer(self, chosen: MockInteraction, mismatches: list[Mismatch], state: str | None) -> Outcome:
         chosen.calls += 1
+        transition = self.transitions.get(chosen.index)
+        if transition is not None and transition.state != self.scenario_state:
+            self.scenario_state = transition.state
+            self.scenario_log.append(f"-> {transition.state!r}: {transition.reason}")
         response = render_response(chosen, self.base_url) if chosen.has_generators else chosen.response
         if mismatches:
             response = _with_header(response, "x-tether-mismatches", str(len(mismatches)))
