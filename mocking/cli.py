@@ -9,6 +9,7 @@ import click
 from brokerclient.contract_source import ContractSet
 from brokerclient.errors import BrokerClientError
 from brokerclient.options import ContractOptions, contract_source_options
+from contracts.errors import ContractError
 from mocking.errors import MockingError
 from mocking.server.engine import DEFAULT_STATE_HEADER
 
@@ -69,6 +70,12 @@ def mock_group() -> None:
 )
 @click.option("--default-state", help="Provider state used when a request names none.")
 @click.option(
+    "--openapi",
+    "openapi_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The provider's OpenAPI document: type-matched pact paths take their template from it.",
+)
+@click.option(
     "--no-match-status",
     default=404,
     show_default=True,
@@ -111,6 +118,7 @@ def serve_command(
     faults_file: Path | None,
     state_header: str,
     default_state: str | None,
+    openapi_file: Path | None,
     no_match_status: int,
     journal_size: int,
     poll_interval: float | None,
@@ -126,6 +134,8 @@ def serve_command(
     --no-match-status (404 by default) with a JSON body naming the closest interactions and their
     exact mismatches. Admin API: /__tether/ (status, journal, reset, reload, webhook).
     """
+    from contracts.matching.path_templates import openapi_paths
+    from contracts.openapi.document import load_openapi
     from mocking.server.app import MockApp, MockOptions
     from mocking.server.faults import FaultPlan, load_faults
     from mocking.server.loading import load_prepared
@@ -148,9 +158,10 @@ def serve_command(
 
     try:
         faults = FaultPlan(load_faults(faults_file)) if faults_file else None
-        prepared = load_prepared(loader)
+        templates = openapi_paths(load_openapi(openapi_file)) if openapi_file else ()
+        prepared = load_prepared(loader, openapi_paths=templates)
         sock = bind(host, port)
-    except (MockingError, BrokerClientError) as exc:
+    except (MockingError, BrokerClientError, ContractError) as exc:
         raise BadInput(str(exc)) from exc
     port = sock.getsockname()[1]
     for line in prepared.contracts.describe():
@@ -171,6 +182,7 @@ def serve_command(
         poll_interval=poll_interval,
         max_body_bytes=max_body_size,
         stateful=stateful,
+        openapi_paths=templates,
         admin_token=admin_token,
     )
     app = MockApp(loader, options, faults=faults, prepared=prepared)

@@ -144,6 +144,9 @@ def tether_mock_factory(request: pytest.FixtureRequest) -> Iterator[MockFactory]
     """Build contract-backed mocks: ``tether_mock_factory(provider, state=None, base_url=None, pact=None,
     broker_url=None, strict=False, patch=True)``."""
     from brokerclient.errors import BrokerClientError
+    from contracts.errors import ContractError
+    from contracts.matching.path_templates import openapi_paths
+    from contracts.openapi.document import load_openapi
     from mocking.errors import MockingError
     from mocking.fixtures.contract_mock import ContractMock
     from mocking.fixtures.served import served_contracts
@@ -166,11 +169,13 @@ def tether_mock_factory(request: pytest.FixtureRequest) -> Iterator[MockFactory]
         block_unmocked: bool = True,
         allow_hosts: tuple[str, ...] | list[str] = (),
         stateful: bool = False,
+        openapi: str | None = None,
     ) -> ContractMock:
         pacts = (pact,) if isinstance(pact, str) else tuple(pact or config.getoption("--tether-pact") or ())
         broker = broker_url or (None if pact else config.getoption("--tether-broker-url"))
         problem = None
         try:
+            templates = openapi_paths(load_openapi(openapi)) if openapi else ()
             contracts = served_contracts(_load(config, provider, pacts, broker), consumer)
             mock = ContractMock(
                 contracts,
@@ -181,8 +186,9 @@ def tether_mock_factory(request: pytest.FixtureRequest) -> Iterator[MockFactory]
                 block_unmocked=block_unmocked,
                 allow_hosts=tuple(allow_hosts),
                 stateful=stateful,
+                openapi_paths=templates,
             )
-        except (MockingError, BrokerClientError) as exc:
+        except (MockingError, BrokerClientError, ContractError) as exc:
             problem = f"tether_mock({provider!r}): {exc}"
         if problem is not None:
             pytest.fail(problem, pytrace=False)

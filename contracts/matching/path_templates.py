@@ -24,8 +24,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from contracts.model import HttpRequest
+from contracts.openapi.document import OpenAPIDocument
 from contracts.openapi.router import Router
 
 TemplateSource = Literal["openapi", "provider-state", "example"]
@@ -130,6 +132,23 @@ def _from_openapi(example: str, openapi_paths: Iterable[str]) -> PathTemplate | 
         ]
         return PathTemplate(template.path, tuple(segments), "openapi", tail=template.tail_param is not None)
     return None
+
+
+def openapi_paths(document: OpenAPIDocument) -> tuple[str, ...]:
+    """The path templates of an OpenAPI document, also prefixed with each server URL's path (``/api``),
+    for :func:`path_template`'s ``openapi_paths``."""
+    paths = [str(path) for path in (document.root.get("paths") or {})]
+    prefixes: list[str] = []
+    for server in document.root.get("servers") or []:
+        url = server.get("url") if isinstance(server, Mapping) else None
+        if isinstance(url, str):
+            prefix = urlsplit(url).path.rstrip("/")
+            if prefix and prefix not in prefixes:
+                prefixes.append(prefix)
+    base = document.root.get("basePath")
+    if isinstance(base, str) and base.rstrip("/") and base.rstrip("/") not in prefixes:
+        prefixes.append(base.rstrip("/"))
+    return tuple(paths + [prefix + path for prefix in prefixes for path in paths])
 
 
 def path_template(

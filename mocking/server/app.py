@@ -70,6 +70,7 @@ class MockOptions:
     max_body_bytes: int = 1024 * 1024
     admin_token: str | None = None
     stateful: bool = False
+    openapi_paths: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -113,7 +114,9 @@ class MockApp:
         self.reloads = 0
         self.unmatched = 0
         self.last_reload_error: str | None = None
-        self.served = self._build(prepared if prepared is not None else prepare(loader()))
+        self.served = self._build(
+            prepared if prepared is not None else prepare(loader(), options.openapi_paths)
+        )
         self._poller: asyncio.Task[None] | None = None
         self._reload_lock = asyncio.Lock()
 
@@ -146,7 +149,9 @@ class MockApp:
             changed = contracts.fingerprint() != self.served.fingerprint
             self.last_reload_error = None
             if changed:
-                self.served = self._build(await asyncio.to_thread(prepare, contracts))
+                self.served = self._build(
+                    await asyncio.to_thread(prepare, contracts, self.options.openapi_paths)
+                )
                 if self.faults is not None:
                     self.faults.reset()
                 self.reloads += 1

@@ -11,10 +11,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
-from brokerclient.contract_source import load_pact_files
-from contracts.matching.path_templates import path_template, request_path_template
+from brokerclient.contract_source import ContractSet, LoadedPact, load_pact_files
+from contracts.matching.path_templates import openapi_paths, path_template, request_path_template
 from contracts.model import HttpRequest
+from contracts.openapi.document import parse_openapi
+from contracts.pactfile import parse_pact
 from mocking.fixtures.contract_mock import ContractMock, UnmatchedRequest
 from mocking.server.engine import IncomingRequest, MockEngine
 from mocking.server.interactions import prepare_contracts
@@ -134,3 +137,45 @@ def test_the_pytest_mock_refuses_a_typo_in_the_path() -> None:
     assert "segment 1 of path '/ordres/1001' is 'ordres'" in str(refused.value)
     ok = client.get("/orders/5", headers={**dict(ACCEPT), "X-Pact-Provider-State": "an order exists"})
     assert ok.status_code == 200
+
+
+def _users_pact() -> ContractSet:
+    document = {
+        "consumer": {"name": "Web"},
+        "provider": {"name": "UsersApi"},
+        "interactions": [
+            {
+                "description": "a user's orders",
+                "request": {
+                    "method": "GET",
+                    "path": "/users/bob/orders",
+                    "matchingRules": {"path": {"matchers": [{"match": "type"}]}},
+                },
+                "response": {"status": 200, "body": []},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+    }
+    return ContractSet("UsersApi", "test", [LoadedPact(parse_pact(document), "inline", "test")])
+
+
+def test_the_providers_openapi_gives_the_template() -> None:
+    app = FastAPI()
+
+    @app.get("/users/{name}/orders")
+    def orders(name: str) -> list[int]:
+        return []
+
+    templates = openapi_paths(parse_openapi(app.openapi()))
+    assert templates == ("/users/{name}/orders",)
+    with_spec = ContractMock(_users_pact(), openapi_paths=templates)
+    guessed = ContractMock(_users_pact())
+    client_spec = httpx.Client(transport=with_spec.httpx_transport(), base_url="http://users.test")
+    client_guess = httpx.Client(transport=guessed.httpx_transport(), base_url="http://users.test")
+    assert client_spec.get("/users/alice/orders").status_code == 200
+    with pytest.raises(UnmatchedRequest, match=r"template /users/\{name\}/orders \(from the openapi\)"):
+        client_spec.get("/users/bob/items")
+    # from the example alone, "bob" looks literal and the last segment variable
+    assert client_guess.get("/users/bob/items").status_code == 200
+    with pytest.raises(UnmatchedRequest):
+        client_guess.get("/users/alice/orders")
