@@ -59,7 +59,7 @@ class AuditResult:
         libraries = Counter(c.mock.library for c in self.checked)
         per_library = ", ".join(f"{name} {count}" for name, count in sorted(libraries.items()))
         audited = [c for c in self.checked if c.target is not None]
-        ok = [c for c in audited if not c.findings]
+        ok = [c for c in audited if not c.findings and not c.faults]
         with_errors = [c for c in audited if c.errors]
         text = (
             f"{len(self.checked)} mock(s) recorded"

@@ -204,6 +204,9 @@ def test_every_form_of_mock_is_audited(pytester: pytest.Pytester, tmp_path: Path
         [
             "FAULT test_client.py::test_retry_after_503: pytest-httpx mock at test_client.py:*: "
             "GET http://orders.test/orders/7 -> 503 (intentional: @pytest.mark.tether_fault)",
+            "*",
+            "tether audit: 10 mock(s) recorded (pytest-httpx 4, requests-mock 3, responses 2, respx 1): "
+            "3 drifted (3 error(s), 0 warning(s)), 5 ok, 1 intentional fault(s), 1 not audited",
         ]
     )
 
