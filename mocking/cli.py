@@ -9,6 +9,7 @@ import click
 from brokerclient.contract_source import ContractSet
 from brokerclient.errors import BrokerClientError
 from brokerclient.options import ContractOptions, contract_source_options
+from contracts.errors import ContractError
 from mocking.errors import MockingError
 from mocking.server.engine import DEFAULT_STATE_HEADER
 
@@ -28,8 +29,33 @@ def mock_group() -> None:
 @click.option("--provider", required=True, help="Provider whose interactions to serve.")
 @contract_source_options
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 lets the system pick a free one (the URL is printed).",
+)
+@click.option(
+    "--max-body-size",
+    default=1024 * 1024,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Largest request body accepted, in bytes (larger ones get 413).",
+)
+@click.option(
+    "--admin-token",
+    envvar="TETHER_MOCK_ADMIN_TOKEN",
+    help="Token the admin API (/__tether/) requires as 'Authorization: Bearer TOKEN'; required when "
+    "--host is not a loopback address [env: TETHER_MOCK_ADMIN_TOKEN].",
+)
 @click.option("--strict", is_flag=True, help="Full matches only, and refuse ambiguous requests (409).")
+@click.option(
+    "--stateful",
+    is_flag=True,
+    help="Stateful scenarios from the provider states: a successful create/delete moves the mock to the "
+    "state its follow-up requests need (reset with POST /__tether/reset).",
+)
 @click.option(
     "--faults",
     "faults_file",
@@ -43,6 +69,12 @@ def mock_group() -> None:
     help="Request header naming the provider state to answer from.",
 )
 @click.option("--default-state", help="Provider state used when a request names none.")
+@click.option(
+    "--openapi",
+    "openapi_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The provider's OpenAPI document: type-matched pact paths take their template from it.",
+)
 @click.option(
     "--no-match-status",
     default=404,
@@ -79,10 +111,14 @@ def serve_command(
     contract_options: ContractOptions,
     host: str,
     port: int,
+    max_body_size: int,
+    admin_token: str | None,
     strict: bool,
+    stateful: bool,
     faults_file: Path | None,
     state_header: str,
     default_state: str | None,
+    openapi_file: Path | None,
     no_match_status: int,
     journal_size: int,
     poll_interval: float | None,
@@ -98,19 +134,36 @@ def serve_command(
     --no-match-status (404 by default) with a JSON body naming the closest interactions and their
     exact mismatches. Admin API: /__tether/ (status, journal, reset, reload, webhook).
     """
+    from contracts.matching.path_templates import openapi_paths
+    from contracts.openapi.document import load_openapi
     from mocking.server.app import MockApp, MockOptions
     from mocking.server.faults import FaultPlan, load_faults
     from mocking.server.loading import load_prepared
-    from mocking.server.server import serve
+    from mocking.server.server import bind, is_loopback, serve
+
+    if not is_loopback(host):
+        click.echo(
+            f"tether mock: WARNING: listening on {host}, not a loopback address: other machines can reach "
+            "this mock and its admin API",
+            err=True,
+        )
+        if not admin_token:
+            raise BadInput(
+                f"--host {host} is not a loopback address, so the admin API (reset, reload, journal) needs a "
+                "token: pass --admin-token TOKEN (or TETHER_MOCK_ADMIN_TOKEN), or listen on 127.0.0.1"
+            )
 
     def loader() -> ContractSet:
         return contract_options.load(provider)
 
     try:
         faults = FaultPlan(load_faults(faults_file)) if faults_file else None
-        prepared = load_prepared(loader)
-    except (MockingError, BrokerClientError) as exc:
+        templates = openapi_paths(load_openapi(openapi_file)) if openapi_file else ()
+        prepared = load_prepared(loader, openapi_paths=templates)
+        sock = bind(host, port)
+    except (MockingError, BrokerClientError, ContractError) as exc:
         raise BadInput(str(exc)) from exc
+    port = sock.getsockname()[1]
     for line in prepared.contracts.describe():
         click.echo(line, err=True)
     if not prepared.contracts.pacts and not allow_empty:
@@ -127,6 +180,10 @@ def serve_command(
         journal_size=journal_size,
         base_url=base_url or f"http://{host}:{port}",
         poll_interval=poll_interval,
+        max_body_bytes=max_body_size,
+        stateful=stateful,
+        openapi_paths=templates,
+        admin_token=admin_token,
     )
     app = MockApp(loader, options, faults=faults, prepared=prepared)
     mode = "strict" if strict else "lenient"
@@ -136,4 +193,5 @@ def serve_command(
         err=True,
     )
     del prepared
-    serve(app, host, port, log_level=log_level)
+    click.echo(f"tether mock: listening on http://{host}:{port}", err=True)
+    serve(app, host, port, log_level=log_level, sock=sock)

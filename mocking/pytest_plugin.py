@@ -97,6 +97,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "install PROVIDER's verified interactions as the in-process mock of the tether_mock fixture",
     )
     config.addinivalue_line("markers", messages_plugin.MARKER)
+    config.addinivalue_line(
+        "markers",
+        "tether_fault(*statuses): the test's hand-written mocks answer out of contract on purpose (a retry "
+        "test's 503): the audit reports those responses as intentional faults, not drift",
+    )
     if config.getoption("--tether-audit", default=None):
         from mocking.audit.plugin import AuditPlugin
 
@@ -130,7 +135,12 @@ def _load(
                 f"tether_mock({provider!r}) needs pacts: pass --tether-pact PATH or --tether-broker-url URL, "
                 "or give pact=... / broker_url=... to the marker or the factory"
             )
-        cache[key] = load_contracts(provider, pact_files=pacts, broker=broker)
+        loaded = load_contracts(provider, pact_files=pacts, broker=broker)
+        if broker is not None:
+            from mocking.fixtures.verified_fallback import with_verified_fallback
+
+            loaded = with_verified_fallback(loaded, broker)
+        cache[key] = loaded
     return cache[key]
 
 
@@ -142,8 +152,12 @@ def tether_mock_factory(request: pytest.FixtureRequest) -> Iterator[MockFactory]
     """Build contract-backed mocks: ``tether_mock_factory(provider, state=None, base_url=None, pact=None,
     broker_url=None, strict=False, patch=True)``."""
     from brokerclient.errors import BrokerClientError
+    from contracts.errors import ContractError
+    from contracts.matching.path_templates import openapi_paths
+    from contracts.openapi.document import load_openapi
     from mocking.errors import MockingError
     from mocking.fixtures.contract_mock import ContractMock
+    from mocking.fixtures.served import served_contracts
 
     config = request.config
     created: list[ContractMock] = []
@@ -158,14 +172,35 @@ def tether_mock_factory(request: pytest.FixtureRequest) -> Iterator[MockFactory]
         broker_url: str | None = None,
         strict: bool = False,
         patch: bool = True,
+        consumer: str | None = None,
+        faults: Any = None,
+        block_unmocked: bool = True,
+        allow_hosts: tuple[str, ...] | list[str] = (),
+        stateful: bool = False,
+        openapi: str | None = None,
     ) -> ContractMock:
         pacts = (pact,) if isinstance(pact, str) else tuple(pact or config.getoption("--tether-pact") or ())
         broker = broker_url or (None if pact else config.getoption("--tether-broker-url"))
+        problem = None
         try:
-            contracts = _load(config, provider, pacts, broker)
-        except (MockingError, BrokerClientError) as exc:
-            raise pytest.UsageError(f"tether_mock({provider!r}): {exc}") from exc
-        mock = ContractMock(contracts, base_url=base_url, state=state, strict=strict)
+            templates = openapi_paths(load_openapi(openapi)) if openapi else ()
+            contracts = served_contracts(_load(config, provider, pacts, broker), consumer)
+            mock = ContractMock(
+                contracts,
+                base_url=base_url,
+                state=state,
+                strict=strict,
+                faults=faults,
+                block_unmocked=block_unmocked,
+                allow_hosts=tuple(allow_hosts),
+                stateful=stateful,
+                openapi_paths=templates,
+            )
+        except (MockingError, BrokerClientError, ContractError) as exc:
+            problem = f"tether_mock({provider!r}): {exc}"
+        if problem is not None:
+            pytest.fail(problem, pytrace=False)
+        request.node.add_report_section("setup", f"tether_mock {provider}", "\n".join(contracts.describe()))
         created.append(mock)
         if patch:
             context = mock.patched()

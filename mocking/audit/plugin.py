@@ -12,8 +12,11 @@ import pytest
 from brokerclient.errors import BrokerClientError
 from brokerclient.option_specs import values_from_pytest
 from contracts.findings import Finding
+from mocking.audit.aiohttp_mocks import install_aioresponses_recording
 from mocking.audit.contract_check import PactIndex, check_mock_against_pacts
+from mocking.audit.observed import concrete
 from mocking.audit.pact_writer import write_pacts
+from mocking.audit.patched_calls import install_patch_recording
 from mocking.audit.recorder import RecordedMock, Recorder
 from mocking.audit.report import AuditResult, CheckedMock, render
 from mocking.audit.spec_check import SpecAudit
@@ -53,7 +56,9 @@ class AuditPlugin:
         self.json_file = config.getoption("--tether-audit-json")
         self.consumer = config.getoption("--tether-audit-consumer") or Path(str(config.rootpath)).name
         self.recorder = Recorder()
-        self.libraries = self.recorder.install()
+        self.libraries = self.recorder.install(
+            (("unittest.mock", install_patch_recording), ("aioresponses", install_aioresponses_recording))
+        )
         self.result: AuditResult | None = None
         self.written: list[Path] = []
         self._spec_audits: dict[str, SpecAudit] = {}
@@ -66,10 +71,22 @@ class AuditPlugin:
         self, item: pytest.Item, nextitem: pytest.Item | None
     ) -> Generator[None, object, object]:
         self.recorder.current_test = item.nodeid
+        marker = item.get_closest_marker("tether_fault")
+        self.recorder.current_fault = (
+            tuple(int(status) for status in marker.args) if marker is not None else None
+        )
         try:
             return (yield)
         finally:
             self.recorder.current_test = "(outside a test)"
+            self.recorder.current_fault = None
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_teardown(
+        self, item: pytest.Item, nextitem: pytest.Item | None
+    ) -> Generator[None, None, None]:
+        self.recorder.snapshot()  # before fixtures (pytest-httpx's httpx_mock) forget their requests
+        return (yield)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         self.result = self.audit(self.recorder.resolved())
@@ -114,31 +131,32 @@ class AuditPlugin:
 
     def audit(self, mocks: list[RecordedMock]) -> AuditResult:
         checked: list[CheckedMock] = []
-        for mock in mocks:
-            if mock.url is None:
-                what = (
-                    f"its URL is a pattern ({mock.url_pattern})" if mock.url_pattern else "it matches any URL"
-                )
-                checked.append(
-                    CheckedMock(mock, None, note=f"{what}, so there is no concrete request to check")
-                )
-                continue
-            target = target_for(mock.host, self.targets)
-            if target is None:
-                checked.append(CheckedMock(mock, None, note=f"host {mock.host}"))
-                continue
-            spec_audit = self._spec_audit(target)
-            findings = spec_audit.check(mock) if spec_audit is not None else []
-            pact_index = self._pact_index(target)
-            if pact_index is not None:
-                pact_findings = check_mock_against_pacts(
-                    mock, pact_index, spec_present=spec_audit is not None, base_paths=target.base_paths
-                )
-                findings = _merged(findings, pact_findings)
-            note = (
-                "dynamic response (callback or side effect): only the request was checked"
-                if mock.dynamic
-                else ""
-            )
-            checked.append(CheckedMock(mock, target, findings, note))
+        for recorded in mocks:
+            found = concrete(recorded)
+            if not found.mocks:
+                checked.append(CheckedMock(recorded, None, note=found.note))
+            for mock in found.mocks:
+                checked.append(self._check(mock, found.note))
         return AuditResult(self.targets, checked)
+
+    def _check(self, mock: RecordedMock, how: str) -> CheckedMock:
+        target = target_for(mock.host, self.targets)
+        if target is None:
+            return CheckedMock(mock, None, note=f"host {mock.host}")
+        spec_audit = self._spec_audit(target)
+        findings = spec_audit.check(mock) if spec_audit is not None else []
+        pact_index = self._pact_index(target)
+        if pact_index is not None:
+            pact_findings = check_mock_against_pacts(
+                mock, pact_index, spec_present=spec_audit is not None, base_paths=target.base_paths
+            )
+            findings = _merged(findings, pact_findings)
+        notes = [how] if how else []
+        if mock.dynamic:
+            notes.append("dynamic response (callback or side effect): only the request was checked")
+        faults: list[Finding] = []
+        if mock.fault is not None and (not mock.fault or mock.status in mock.fault):
+            # declared intentional by @pytest.mark.tether_fault: the response is a fault, not drift
+            faults = [f for f in findings if f.code.startswith("response.")]
+            findings = [f for f in findings if not f.code.startswith("response.")]
+        return CheckedMock(mock, target, findings, "; ".join(notes), faults)

@@ -6,6 +6,12 @@ the request it answers (method, URL, expected JSON body when the library matches
 canned response (status, headers, body). respx routes get their response after creation
 (``.respond(...)``, ``.mock(...)``, ``% 200``), so they are read when the run ends; a route answered
 by a side effect is checked through the responses it actually produced.
+
+A mock without a concrete request (a regex URL, no method) is checked on the requests that actually hit
+it: ``observe`` reads them from the library (respx route calls, a responses entry's calls, a requests-mock
+matcher's history, the pytest-httpx requests its matcher accepts), snapshotted before the test's fixtures
+are torn down (:meth:`Recorder.snapshot`). ``fault`` is set for mocks registered by a test marked
+``@pytest.mark.tether_fault(...)`` (intentional out-of-contract responses: the statuses, or ``()`` for any).
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ _LIBRARY_PATH_PARTS = (
     "/pytest_httpx/",
     "/responses/",
     "/requests_mock/",
+    "/aioresponses/",
+    "/unittest/mock.py",
     "/mocking/audit/",
     "/httpx/",
     "/_pytest/",
@@ -58,6 +66,17 @@ class RecordedMock:
     body: bytes | None = None
     dynamic: bool = False
     resolve: Callable[[RecordedMock], list[RecordedMock]] | None = None
+    observe: Callable[[], list[tuple[str, str]]] | None = None
+    hits: list[tuple[str, str]] | None = None
+    fault: tuple[int, ...] | None = None
+
+    def snapshot(self) -> None:
+        """Read the (method, URL) of the requests that hit this mock, once."""
+        if self.hits is None and self.observe is not None:
+            try:
+                self.hits = list(dict.fromkeys(self.observe()))
+            except Exception:  # a library's internals changed: the mock stays "not audited"
+                self.hits = []
 
     @property
     def parsed(self) -> urllib.parse.SplitResult | None:
@@ -161,6 +180,7 @@ class Recorder:
     def __init__(self) -> None:
         self.mocks: list[RecordedMock] = []
         self.current_test = "(outside a test)"
+        self.current_fault: tuple[int, ...] | None = None
         self._undo: list[Callable[[], None]] = []
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -171,24 +191,36 @@ class Recorder:
             self.mocks.append(mock)
 
     def _new(self, library: str) -> RecordedMock:
-        return RecordedMock(library=library, test=self.current_test, location=_registration_site())
+        return RecordedMock(
+            library=library,
+            test=self.current_test,
+            location=_registration_site(),
+            fault=self.current_fault,
+        )
+
+    def snapshot(self) -> None:
+        """Read the requests that hit each mock so far (call before a test's fixtures are torn down)."""
+        for mock in self.mocks:
+            mock.snapshot()
 
     def _wrap(self, owner: Any, name: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
         original = owner.__dict__[name]
         setattr(owner, name, make(original))
         self._undo.append(lambda: setattr(owner, name, original))
 
-    def install(self) -> list[str]:
-        """Wrap every supported library that is installed; returns their names."""
+    def install(self, extra: tuple[tuple[str, Callable[[Recorder], None]], ...] = ()) -> list[str]:
+        """Wrap every supported library that is installed (and the ``extra`` recorders: name and
+        installer, e.g. :mod:`mocking.audit.patched_calls`); returns their names."""
         installed = []
-        for library, installer in (
-            ("respx", self._install_respx),
-            ("pytest-httpx", self._install_pytest_httpx),
-            ("responses", self._install_responses),
-            ("requests-mock", self._install_requests_mock),
-        ):
+        builtin: tuple[tuple[str, Callable[[Recorder], None]], ...] = (
+            ("respx", Recorder._install_respx),
+            ("pytest-httpx", Recorder._install_pytest_httpx),
+            ("responses", Recorder._install_responses),
+            ("requests-mock", Recorder._install_requests_mock),
+        )
+        for library, installer in (*builtin, *extra):
             try:
-                installer()
+                installer(self)
             except ImportError:
                 continue
             installed.append(library)
@@ -201,6 +233,7 @@ class Recorder:
     def resolved(self) -> list[RecordedMock]:
         """Every recorded mock with late information (respx responses) filled in."""
         result: list[RecordedMock] = []
+        self.snapshot()
         for mock in self.mocks:
             if mock.resolve is not None:
                 result.extend(mock.resolve(mock))
@@ -238,6 +271,9 @@ class Recorder:
                     if content_type and not any(k.lower() == "content-type" for k in headers):
                         headers["Content-Type"] = str(content_type)
                     mock.headers = {str(k): str(v) for k, v in headers.items()}
+                mock.observe = lambda: [
+                    (str(call.request.method), str(call.request.url)) for call in response.calls
+                ]
                 recorder.add(mock)
                 return original(registry, response)
 
@@ -257,6 +293,7 @@ class Recorder:
                 adapter: Any, method: Any, url: Any, response_list: Any = None, **kwargs: Any
             ) -> Any:
                 entries = response_list or [kwargs]
+                added: list[RecordedMock] = []
                 for entry in entries:
                     mock = recorder._new("requests-mock")
                     mock.method = method.upper() if isinstance(method, str) else None
@@ -279,7 +316,11 @@ class Recorder:
                             headers["Content-Type"] = content_type
                         mock.headers = headers
                     recorder.add(mock)
-                return original(adapter, method, url, response_list, **kwargs)
+                    added.append(mock)
+                matcher = original(adapter, method, url, response_list, **kwargs)
+                for mock in added:
+                    mock.observe = lambda: [(str(r.method), str(r.url)) for r in matcher.request_history]
+                return matcher
 
             return register_uri
 
@@ -325,7 +366,7 @@ class Recorder:
                 recorder.add(mock)
                 recorder._local.inside_add_response = True
                 try:
-                    return original(
+                    original(
                         httpx_mock,
                         status_code,
                         http_version,
@@ -339,6 +380,7 @@ class Recorder:
                     )
                 finally:
                     recorder._local.inside_add_response = False
+                mock.observe = _httpx_observer(httpx_mock)
 
             return add_response
 
@@ -353,6 +395,9 @@ class Recorder:
                         mock.request_json = matchers["match_json"]
                     mock.dynamic = True
                     recorder.add(mock)
+                    original(httpx_mock, callback, **matchers)
+                    mock.observe = _httpx_observer(httpx_mock)
+                    return None
                 return original(httpx_mock, callback, **matchers)
 
             return add_callback
@@ -412,11 +457,18 @@ def _resolve_respx(recorded: RecordedMock, route: Any) -> list[RecordedMock]:
             )
             if isinstance(value, re.Pattern):
                 recorded.url_pattern = value.pattern
-        elif key == "json":
-            recorded.request_json = value
+        elif key == "json" and not getattr(leaf, "path", ""):
+            # respx keeps the pattern's JSON as its canonical text (json.dumps(..., sort_keys=True))
+            try:
+                recorded.request_json = json.loads(value) if isinstance(value, str) else value
+            except ValueError:
+                recorded.request_json = value
     if recorded.url is None and host and path is not None:
         netloc = f"{host}:{port}" if port else host
         recorded.url = f"{scheme or 'https'}://{netloc}{path}" + (f"?{query}" if query else "")
+    calls = list(route.calls)
+    recorded.observe = lambda: [(str(call.request.method), str(call.request.url)) for call in calls]
+    recorded.snapshot()
     response = route.return_value
     responses: list[httpx.Response] = []
     if isinstance(response, httpx.Response):
@@ -444,6 +496,8 @@ def _resolve_respx(recorded: RecordedMock, route: Any) -> list[RecordedMock]:
             url=recorded.url,
             url_pattern=recorded.url_pattern,
             request_json=recorded.request_json,
+            hits=recorded.hits,
+            fault=recorded.fault,
         )
         copy.status = one.status_code
         copy.headers = {k: v for k, v in one.headers.items() if k.lower() != "content-length"}
@@ -453,6 +507,20 @@ def _resolve_respx(recorded: RecordedMock, route: Any) -> list[RecordedMock]:
             copy.body = one.read()
         result.append(copy)
     return result
+
+
+def _httpx_observer(httpx_mock: Any) -> Callable[[], list[tuple[str, str]]]:
+    """The requests pytest-httpx sent that the matcher just registered accepts (by URL and method)."""
+    matcher = httpx_mock._callbacks[-1][0]
+
+    def observe() -> list[tuple[str, str]]:
+        return [
+            (request.method, str(request.url))
+            for request in httpx_mock.get_requests()
+            if matcher._url_match(request) and matcher._method_match(request)
+        ]
+
+    return observe
 
 
 def _respx_leaves(pattern: Any) -> list[Any]:

@@ -18,6 +18,8 @@ class CheckedMock:
     target: AuditTarget | None
     findings: list[Finding] = field(default_factory=list)
     note: str = ""
+    faults: list[Finding] = field(default_factory=list)
+    """Out-of-contract response findings the test declared intentional (``@pytest.mark.tether_fault``)."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -46,6 +48,10 @@ class AuditResult:
         return sum(len(c.warnings) for c in self.checked)
 
     @property
+    def faulted(self) -> list[CheckedMock]:
+        return [c for c in self.checked if c.faults]
+
+    @property
     def not_audited(self) -> list[CheckedMock]:
         return [c for c in self.checked if c.target is None]
 
@@ -53,13 +59,15 @@ class AuditResult:
         libraries = Counter(c.mock.library for c in self.checked)
         per_library = ", ".join(f"{name} {count}" for name, count in sorted(libraries.items()))
         audited = [c for c in self.checked if c.target is not None]
-        ok = [c for c in audited if not c.findings]
+        ok = [c for c in audited if not c.findings and not c.faults]
         with_errors = [c for c in audited if c.errors]
         text = (
             f"{len(self.checked)} mock(s) recorded"
             + (f" ({per_library})" if per_library else "")
             + f": {len(with_errors)} drifted ({self.error_count} error(s), {self.warning_count} warning(s)), {len(ok)} ok"
         )
+        if self.faulted:
+            text += f", {len(self.faulted)} intentional fault(s)"
         if self.not_audited:
             text += f", {len(self.not_audited)} not audited"
         return text
@@ -73,6 +81,7 @@ class AuditResult:
                 "errors": self.error_count,
                 "warnings": self.warning_count,
                 "notAudited": len(self.not_audited),
+                "intentionalFaults": len(self.faulted),
             },
             "mocks": [
                 {
@@ -80,6 +89,7 @@ class AuditResult:
                     "provider": c.target.provider if c.target else None,
                     "note": c.note or None,
                     "findings": [f.to_json() for f in c.findings],
+                    "intentionalFaults": [f.to_json() for f in c.faults],
                 }
                 for c in self.checked
             ],
@@ -162,6 +172,15 @@ def render(result: AuditResult, writer: Writer, *, strict: bool) -> None:
                     yellow=not error,
                 )
                 writer.write_line(f"      according to {according_to(finding)}")
+    for checked in result.faulted:
+        writer.write_line("")
+        writer.write_line(
+            f"FAULT {checked.mock.test}: {checked.mock.library} mock at {_short(checked.mock.location)}: "
+            f"{checked.mock.describe()} (intentional: @pytest.mark.tether_fault)",
+            yellow=True,
+        )
+        for finding in checked.faults:
+            writer.write_line(f"    ~ {finding.code} at {where(finding)}: {explained(finding)}")
     hosts = sorted({c.mock.host or "?" for c in result.not_audited if c.note.startswith("host")})
     notes = [c for c in result.checked if c.note and c.target is not None]
     writer.write_line("")

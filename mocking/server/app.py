@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import ctypes
 import gc
+import hmac
 import json
 import logging
 import socket
@@ -66,6 +67,10 @@ class MockOptions:
     journal_size: int = 1000
     base_url: str | None = None
     poll_interval: float | None = None
+    max_body_bytes: int = 1024 * 1024
+    admin_token: str | None = None
+    stateful: bool = False
+    openapi_paths: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +80,9 @@ class MockOptions:
             "noMatchStatus": self.no_match_status,
             "journalSize": self.journal_size,
             "pollInterval": self.poll_interval,
+            "maxBodyBytes": self.max_body_bytes,
+            "adminToken": self.admin_token is not None,
+            "stateful": self.stateful,
         }
 
 
@@ -106,7 +114,9 @@ class MockApp:
         self.reloads = 0
         self.unmatched = 0
         self.last_reload_error: str | None = None
-        self.served = self._build(prepared if prepared is not None else prepare(loader()))
+        self.served = self._build(
+            prepared if prepared is not None else prepare(loader(), options.openapi_paths)
+        )
         self._poller: asyncio.Task[None] | None = None
         self._reload_lock = asyncio.Lock()
 
@@ -119,6 +129,7 @@ class MockApp:
             default_state=self.options.default_state,
             no_match_status=self.options.no_match_status,
             base_url=self.options.base_url,
+            stateful=self.options.stateful,
         )
         served = ServedSet(prepared.contracts, engine, prepared.fingerprint)
         _release_memory()
@@ -138,7 +149,9 @@ class MockApp:
             changed = contracts.fingerprint() != self.served.fingerprint
             self.last_reload_error = None
             if changed:
-                self.served = self._build(await asyncio.to_thread(prepare, contracts))
+                self.served = self._build(
+                    await asyncio.to_thread(prepare, contracts, self.options.openapi_paths)
+                )
                 if self.faults is not None:
                     self.faults.reset()
                 self.reloads += 1
@@ -176,16 +189,36 @@ class MockApp:
                 return
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = b""
+        limit = self.options.max_body_bytes
+        chunks: list[bytes] = []
+        size = 0
         more = True
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":
                 return
-            body += message.get("body", b"")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await _send(send, _too_large(scope, limit))
+                return
+            chunks.append(chunk)
             more = message.get("more_body", False)
+        body = b"".join(chunks)
         path: str = scope["path"]
         if path.startswith(ADMIN_PREFIX) or path == ADMIN_PREFIX[:-1]:
+            if not self._admin_allowed(scope):
+                await _send(
+                    send,
+                    _json(
+                        401,
+                        {
+                            "error": "the admin API needs the admin token: send 'Authorization: Bearer <token>' "
+                            "(the token given with --admin-token)"
+                        },
+                    ),
+                )
+                return
             await self._admin(scope, body, send)
             return
         request = IncomingRequest(
@@ -215,6 +248,14 @@ class MockApp:
 
     # ------------------------------------------------------------------------------- admin
 
+    def _admin_allowed(self, scope: Scope) -> bool:
+        token = self.options.admin_token
+        if token is None or scope["path"].rstrip("/") == ADMIN_PREFIX + "health":
+            return True  # health probes need no token
+        expected = f"Bearer {token}".encode()
+        given = next((v for k, v in scope["headers"] if k.lower() == b"authorization"), b"")
+        return hmac.compare_digest(given, expected)
+
     def status(self) -> dict[str, Any]:
         served = self.served
         return {
@@ -227,6 +268,10 @@ class MockApp:
             "reloads": self.reloads,
             "lastReloadError": self.last_reload_error,
             "requests": self.journal.counter,
+            "scenario": {
+                "state": served.engine.scenario_state,
+                "transitions": served.engine.scenario_log,
+            },
         }
 
     async def _admin(self, scope: Scope, body: bytes, send: Send) -> None:
@@ -254,6 +299,7 @@ class MockApp:
             document = {"cleared": True}
         elif route == "reset" and method == "POST":
             self.journal.clear()
+            self.served.engine.reset_scenario()
             for interaction in self.served.engine.interactions:
                 interaction.calls = 0
             if self.faults is not None:
@@ -286,6 +332,16 @@ class MockApp:
                 ],
             }
         await _send(send, _json(status, document))
+
+
+def _too_large(scope: Scope, limit: int) -> PreparedResponse:
+    return _json(
+        413,
+        {
+            "error": f"the body of {scope['method']} {scope['path']} is over the mock's limit of {limit} bytes",
+            "hint": "send a smaller body, or start the mock with a larger --max-body-size",
+        },
+    )
 
 
 def _release_memory() -> None:

@@ -31,9 +31,11 @@ from contracts.model import actual_request
 from mocking.server.dispatch import DispatchTable
 from mocking.server.interactions import MockInteraction, PreparedResponse, prepare_response
 from mocking.server.rendering import render_response
+from mocking.server.scenarios import Transition, derive_transitions
 
 DEFAULT_STATE_HEADER = "X-Pact-Provider-State"
 AMBIGUOUS_STATUS = 409
+BAD_BODY_STATUS = 400
 CLOSEST_LIMIT = 3
 SELECTION_CACHE_LIMIT = 10_000
 SELECTION_CACHE_BODY_LIMIT = 4096
@@ -95,6 +97,7 @@ class MockEngine:
         default_state: str | None = None,
         no_match_status: int = 404,
         base_url: str | None = None,
+        stateful: bool = False,
     ) -> None:
         self.provider = provider
         self.interactions = interactions
@@ -105,6 +108,10 @@ class MockEngine:
         self.no_match_status = no_match_status
         self.base_url = base_url
         self.known_states = sorted({s for i in interactions for s in i.states})
+        # Stateful scenarios (mocking.server.scenarios): the state successful requests moved to.
+        self.transitions: dict[int, Transition] = derive_transitions(interactions) if stateful else {}
+        self.scenario_state: str | None = None
+        self.scenario_log: list[str] = []
         # Selections are deterministic given the key of _selection_key, so repeated requests (a load
         # test, a polling client) skip matching. Bounded; cleared when full.
         self._selections: dict[tuple[Any, ...], tuple[MockInteraction, list[Mismatch]]] = {}
@@ -114,7 +121,12 @@ class MockEngine:
     def _match(
         self, interaction: MockInteraction, request: IncomingRequest, cache: dict[str, Any]
     ) -> list[Mismatch]:
-        if interaction.trivial and not request.query:
+        if (
+            interaction.trivial
+            and not request.query
+            and request.path == interaction.path
+            and request.method.upper() == interaction.method
+        ):
             return []
         actual = cache.get(interaction.spec_version)
         if actual is None:
@@ -127,13 +139,31 @@ class MockEngine:
                 spec_version=interaction.spec_version,
             )
             cache[interaction.spec_version] = actual
-        return interaction.compiled.match(actual)
+        mismatches = interaction.compiled.match(actual)
+        template = interaction.pattern.template
+        if template is None:
+            return mismatches
+        # A `type`-matched path means its template (contracts.matching.path_templates), not any string.
+        mismatches = [m for m in mismatches if m.kind is not MismatchKind.PATH]
+        problem = template.problem(request.path)
+        if problem is not None:
+            mismatches.insert(
+                1 if mismatches and mismatches[0].kind is MismatchKind.METHOD else 0,
+                Mismatch(MismatchKind.PATH, "$", template.text, request.path, problem),
+            )
+        return mismatches
 
     def _requested_state(self, request: IncomingRequest) -> tuple[str | None, bool]:
         value = request.header(self.state_header)
         if value is not None and value.strip():
             return value.strip(), True
+        if self.scenario_state is not None:
+            return self.scenario_state, False
         return self.default_state, False
+
+    def reset_scenario(self) -> None:
+        self.scenario_state = None
+        self.scenario_log.clear()
 
     def _selection_key(
         self, request: IncomingRequest, state: str | None, candidates: list[MockInteraction]
@@ -149,6 +179,23 @@ class MockEngine:
         return (request.method.upper(), request.path, request.query, request.body, state, self.strict, values)
 
     def handle(self, request: IncomingRequest) -> Outcome:
+        try:
+            return self._handle(request)
+        except RecursionError:
+            # a body nested deeper than the JSON/XML readers go: the client's fault, never a 500
+            state, _ = self._requested_state(request)
+            report = {
+                "error": f"the body of {request.method.upper()} {request.path} is nested too deeply to match "
+                "(over ~900 levels); no interaction of " + self.provider + " expects that",
+                "request": {**request.summary(), "providerState": state},
+                "hints": ["send a flatter body"],
+                "closest": [],
+            }
+            return Outcome(
+                "no_match", _json_response(BAD_BODY_STATUS, report, "none"), None, [], report, state
+            )
+
+    def _handle(self, request: IncomingRequest) -> Outcome:
         state, from_header = self._requested_state(request)
         candidates = self.table.candidates(request.method.upper(), request.path)
         key = self._selection_key(request, state, candidates)
@@ -189,6 +236,10 @@ class MockEngine:
 
     def _answer(self, chosen: MockInteraction, mismatches: list[Mismatch], state: str | None) -> Outcome:
         chosen.calls += 1
+        transition = self.transitions.get(chosen.index)
+        if transition is not None and transition.state != self.scenario_state:
+            self.scenario_state = transition.state
+            self.scenario_log.append(f"-> {transition.state!r}: {transition.reason}")
         response = render_response(chosen, self.base_url) if chosen.has_generators else chosen.response
         if mismatches:
             response = _with_header(response, "x-tether-mismatches", str(len(mismatches)))
@@ -213,19 +264,21 @@ class MockEngine:
         for interaction in pool:
             mismatches = self._match(interaction, request, cache)
             state_problem = state is not None and bool(interaction.states) and state not in interaction.states
+            if not mismatches and not state_problem:
+                continue  # accepted by matching, refused for another reason (e.g. ambiguity): not "closest"
             weight = sum(10 if m.kind in (MismatchKind.METHOD, MismatchKind.PATH) else 1 for m in mismatches)
+            similarity = difflib.SequenceMatcher(None, interaction.path, request.path).ratio()
             scored.append(
                 (
-                    weight + (1 if state_problem else 0),
-                    interaction.index,
+                    (weight + (1 if state_problem else 0), -similarity, interaction.index),
                     interaction,
                     mismatches,
                     state_problem,
                 )
             )
-        scored.sort(key=lambda t: (t[0], t[1]))
+        scored.sort(key=lambda t: t[0])
         closest = []
-        for _, _, interaction, mismatches, state_problem in scored[:CLOSEST_LIMIT]:
+        for _, interaction, mismatches, state_problem in scored[:CLOSEST_LIMIT]:
             entry: dict[str, Any] = {
                 "interaction": interaction.summary(),
                 "mismatches": [m.to_json() for m in mismatches],

@@ -15,12 +15,15 @@ from typing import Any
 from brokerclient.contract_source import ContractSet
 from contracts import http_headers
 from contracts.matching import CompiledRequest, compile_request
+from contracts.matching.path_templates import PathTemplate, request_path_template
 from contracts.model import HttpInteraction, Pact
 
-# Specificity: a literal path beats a path matched by a regex, which beats any path; every expected
+# Specificity: a literal path beats a path matched by a regex, which beats a path template (a `type`-matched
+# or provider-state path), which beats any path; every expected
 # query parameter, header and a body make an interaction more specific.
 LITERAL_PATH = 1000
 REGEX_PATH = 500
+TEMPLATE_PATH = 250
 
 
 def _path_matchers(rules: dict[str, Any]) -> tuple[list[dict[str, Any]], str] | None:
@@ -35,15 +38,20 @@ def _path_matchers(rules: dict[str, Any]) -> tuple[list[dict[str, Any]], str] | 
 
 @dataclass(frozen=True, slots=True)
 class PathPattern:
-    """How a request path is pre-selected: ``literal`` (equality), ``regexes`` (all or any must match)
-    or ``any`` (a rule we do not pre-filter on; the matching engine decides)."""
+    """How a request path is pre-selected: ``literal`` (equality), ``regexes`` (all or any must match),
+    ``template`` (a `type`-matched or provider-state path: same template, see
+    :mod:`contracts.matching.path_templates`) or ``any`` (a rule we do not pre-filter on; the matching
+    engine decides)."""
 
     literal: str | None = None
     regexes: tuple[re.Pattern[str], ...] = ()
     combine_or: bool = False
     any: bool = False
+    template: PathTemplate | None = None
 
     def accepts(self, path: str) -> bool:
+        if self.template is not None:
+            return self.template.accepts(path)
         if self.any:
             return True
         if self.literal is not None:
@@ -53,7 +61,11 @@ class PathPattern:
         return all(r.fullmatch(path) for r in self.regexes)
 
 
-def path_pattern(path: str, matching_rules: dict[str, Any]) -> PathPattern:
+def path_pattern(
+    path: str, matching_rules: dict[str, Any], template: PathTemplate | None = None
+) -> PathPattern:
+    if template is not None:
+        return PathPattern(template=template)
     found = _path_matchers(matching_rules or {})
     if not found:
         return PathPattern(literal=path)
@@ -151,12 +163,27 @@ class MockInteraction:
 
 
 def prepare_interaction(
-    index: int, consumer: str, source: str, pact: Pact, interaction: HttpInteraction
+    index: int,
+    consumer: str,
+    source: str,
+    pact: Pact,
+    interaction: HttpInteraction,
+    openapi_paths: tuple[str, ...] = (),
 ) -> MockInteraction:
     request = interaction.request
-    pattern = path_pattern(request.path, request.matching_rules)
+    pattern = path_pattern(
+        request.path, request.matching_rules, request_path_template(request, openapi_paths)
+    )
     specificity = (
-        (LITERAL_PATH if pattern.literal is not None else REGEX_PATH if pattern.regexes else 0)
+        (
+            LITERAL_PATH
+            if pattern.literal is not None
+            else REGEX_PATH
+            if pattern.regexes
+            else TEMPLATE_PATH
+            if pattern.template is not None
+            else 0
+        )
         + 10 * len(request.query)
         + 5 * len(request.headers)
         + (10 if request.body is not None else 0)
@@ -191,13 +218,16 @@ def prepare_interaction(
     )
 
 
-def prepare_contracts(contracts: ContractSet) -> list[MockInteraction]:
-    """Every HTTP interaction of the served pacts, in file order (the final tie-breaker)."""
+def prepare_contracts(contracts: ContractSet, openapi_paths: tuple[str, ...] = ()) -> list[MockInteraction]:
+    """Every HTTP interaction of the served pacts, in file order (the final tie-breaker). ``openapi_paths``
+    (the provider's OpenAPI path templates, when known) give `type`-matched paths their template."""
     prepared: list[MockInteraction] = []
     for loaded in contracts.pacts:
         for interaction in loaded.pact.http_interactions:
             prepared.append(
-                prepare_interaction(len(prepared), loaded.consumer, loaded.source, loaded.pact, interaction)
+                prepare_interaction(
+                    len(prepared), loaded.consumer, loaded.source, loaded.pact, interaction, openapi_paths
+                )
             )
     return prepared
 

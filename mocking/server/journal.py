@@ -17,6 +17,33 @@ from contracts.mismatches import Mismatch
 from mocking.server.engine import IncomingRequest, Outcome
 
 BODY_PREVIEW = 2048
+REDACTED = "[redacted]"
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+_SECRET_WORDS = ("token", "secret", "api-key", "apikey", "password", "session")
+
+
+def is_secret_header(name: str) -> bool:
+    """Headers whose values the journal never shows: credentials, cookies, tokens, keys."""
+    lowered = name.lower()
+    return lowered in _SECRET_HEADERS or any(word in lowered for word in _SECRET_WORDS)
+
+
+def _redacted_mismatch(mismatch: dict[str, Any]) -> dict[str, Any]:
+    if mismatch.get("kind") == "header" and is_secret_header(str(mismatch.get("path", ""))):
+        return {
+            **mismatch,
+            "actual": REDACTED,
+            "message": f"header {mismatch['path']} differs (value redacted)",
+        }
+    return mismatch
+
+
+def _redacted_report(report: dict[str, Any]) -> dict[str, Any]:
+    closest = [
+        {**entry, "mismatches": [_redacted_mismatch(m) for m in entry.get("mismatches", [])]}
+        for entry in report.get("closest", [])
+    ]
+    return {**report, "closest": closest}
 
 
 @dataclass(slots=True)
@@ -40,19 +67,19 @@ class JournalEntry:
                 "method": self.request.method,
                 "path": self.request.path,
                 "query": self.request.query,
-                "headers": [[k, v] for k, v in self.request.headers],
+                "headers": [[k, REDACTED if is_secret_header(k) else v] for k, v in self.request.headers],
                 "body": body,
             },
             "result": self.outcome.kind,
             "providerState": self.outcome.state,
             "status": self.status,
             "interaction": interaction.summary() if interaction else None,
-            "mismatches": [m.to_json() for m in mismatches],
+            "mismatches": [_redacted_mismatch(m.to_json()) for m in mismatches],
         }
         if self.fault:
             entry["fault"] = self.fault
         if self.outcome.report is not None:
-            entry["report"] = self.outcome.report
+            entry["report"] = _redacted_report(self.outcome.report)
         return entry
 
 

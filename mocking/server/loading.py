@@ -33,14 +33,14 @@ class Prepared:
     fingerprint: tuple[tuple[str, str], ...]
 
 
-def prepare(contracts: ContractSet) -> Prepared:
-    interactions = prepare_contracts(contracts)
+def prepare(contracts: ContractSet, openapi_paths: tuple[str, ...] = ()) -> Prepared:
+    interactions = prepare_contracts(contracts, openapi_paths)
     return Prepared(slim_contracts(contracts, interactions), interactions, contracts.fingerprint())
 
 
-def _child(loader: Callable[[], ContractSet], connection: Connection) -> None:
+def _child(loader: Callable[[], ContractSet], connection: Connection, openapi_paths: tuple[str, ...]) -> None:
     try:
-        prepared = prepare(loader())
+        prepared = prepare(loader(), openapi_paths)
         for interaction in prepared.interactions:
             interaction.compiled = None  # type: ignore[assignment]  # matchers hold closures; rebuilt by the parent
         message: tuple[str, object] = ("ok", prepared)
@@ -52,13 +52,15 @@ def _child(loader: Callable[[], ContractSet], connection: Connection) -> None:
     connection.close()
 
 
-def load_prepared(loader: Callable[[], ContractSet], *, isolated: bool = True) -> Prepared:
+def load_prepared(
+    loader: Callable[[], ContractSet], *, isolated: bool = True, openapi_paths: tuple[str, ...] = ()
+) -> Prepared:
     """``loader()`` then :func:`prepare`, in a forked child when ``isolated`` (and fork exists)."""
     if not isolated or not hasattr(os, "fork"):
-        return prepare(loader())
+        return prepare(loader(), openapi_paths)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(loader, sender), daemon=True)
+    process = context.Process(target=_child, args=(loader, sender, openapi_paths), daemon=True)
     process.start()
     sender.close()
     try:

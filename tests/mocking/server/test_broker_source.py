@@ -226,6 +226,37 @@ def test_hand_written_mock():
     )
 
 
+def test_pytest_mocks_fall_back_to_the_latest_verified_pact(
+    seeded_broker: SeededBroker, pytester: pytest.Pytester
+) -> None:
+    """Web 2 (feature-x) is not verified: the fixture serves Web 1, the latest verified, and says why."""
+    pytester.makepyfile(
+        """
+import httpx, pytest
+
+@pytest.mark.tether_mock("OrdersApi", base_url="http://orders.test", consumer="Web")
+def test_fallback(tether_mock):
+    [served] = tether_mock.contracts.pacts
+    assert (served.consumer, served.consumer_version) == ("Web", "1")
+    assert httpx.get("http://orders.test/orders", params={"status": "open"}).status_code == 200
+    assert False, "show the header"
+"""
+    )
+    result = pytester.runpytest(
+        "-p", "no:cacheprovider", f"--tether-broker-url={seeded_broker.url}", "--tether-branch=feature-x"
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*Captured tether_mock OrdersApi setup*",
+            "  serving  Web 1: * HTTP interaction(s) from * (FALLBACK: the newest selected pact of Web is not "
+            "verified yet, so its latest verified one is served (consumer version 1, verified by provider "
+            "version p1))",
+            "  skipped  Web: *: never successfully verified by OrdersApi (pending)*",
+        ]
+    )
+
+
 def orders_spec() -> str:
     """The audit tests' spec, served from / and with any order status (the pact here uses "bdct")."""
     text = (Path(__file__).parent.parent / "fixtures" / "orders-openapi.yaml").read_text()
