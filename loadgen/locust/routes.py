@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-_EXPRESSION = re.compile(r"\$\{([^}]+)\}")
+from contracts.matching.path_templates import path_template
+
 _ID_SEGMENT = re.compile(
     r"^(?:\d+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}"
     r"|[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*)$"
@@ -45,13 +46,14 @@ def template_for(path: str, *, expression: str | None = None, openapi_paths: Seq
     """The path template for a concrete pact path.
 
     `expression` is the provider-state generator expression for the path, if the pact has one
-    (for example ``/orders/${orderId}``).
+    (for example ``/orders/${orderId}``). The OpenAPI and provider-state templates are the ones the mock
+    server and the pytest mocks accept (``contracts.matching.path_templates``); only a path with neither
+    is named by the identifier heuristic, which names statistics rows and accepts nothing.
     """
-    for candidate in openapi_paths:
-        if Route("GET", candidate).pattern.match(path):
-            return candidate
-    if expression:
-        return _EXPRESSION.sub(lambda m: "{" + m.group(1).strip() + "}", expression)
+    if openapi_paths or expression:
+        template = path_template(path, expression=expression, openapi_paths=openapi_paths)
+        if template.source != "example":
+            return template.text
     segments = path.split("/")
     return "/".join("{id}" if _ID_SEGMENT.match(segment) else segment for segment in segments)
 

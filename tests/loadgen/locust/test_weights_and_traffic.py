@@ -171,3 +171,21 @@ def test_a_log_matching_nothing_keeps_every_weight_1_and_reports_templates(tmp_p
     counts = count_routes(read_requests(log), ROUTES, source="access.log")
     assert counts.unmatched == {"DELETE /admin/users/{id}": 2}
     assert counts.warnings == ["no request of access.log matched an interaction's route: every weight is 1"]
+
+
+def test_named_routes_are_the_templates_the_mocks_accept() -> None:
+    """OpenAPI and provider-state templates come from contracts.matching.path_templates, the rule the mock
+    server and the pytest mocks accept paths by, so a route name never disagrees with what a mock serves."""
+    from contracts.matching.path_templates import path_template
+
+    spec_paths = ["/orders/{orderId}/items/{itemId}", "/orders/{orderId}"]
+    named = template_for("/orders/42/items/7", openapi_paths=spec_paths)
+    assert named == "/orders/{orderId}/items/{itemId}"
+    accepted = path_template("/orders/42/items/7", openapi_paths=spec_paths)
+    assert accepted.text == named
+    assert accepted.accepts("/orders/9/items/1")
+    assert not accepted.accepts("/orders/9/items")
+    assert (
+        template_for("/orders/42", expression="/orders/${orderId}")
+        == path_template("/orders/42", expression="/orders/${orderId}").text
+    )
