@@ -78,7 +78,7 @@ def _replay(options: ReplayOptions, emit: EventHandler) -> tuple[ReplayResult, P
         if options.pact_sources
         else None
     )
-    emit(PhaseStarted(Phase.REPLAY, options.base_url, total))
+    emit(PhaseStarted(Phase.REPLAY, options.base_url, total, provider=options.provider))
     result = run_replay(options, on_event=emit)
     publication: Publication | None = None
     if options.publish is not None:  # the Rust verifier publishes the results itself

@@ -35,6 +35,7 @@ class PhaseStarted:
     target: str  # what the phase works on: the provider's base URL, the spec, the broker
     total: int | None = None  # interactions (local pacts) or schemathesis phases; None when unknown
     steps: tuple[str, ...] = ()  # the schemathesis phases of a self-check
+    provider: str | None = None  # the provider the phase verifies (replay and self-check)
 
 
 @dataclass(frozen=True)

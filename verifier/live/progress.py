@@ -104,7 +104,8 @@ class PlainView:
     def show(self, event: Event) -> None:
         if isinstance(event, PhaseStarted):
             if event.phase is Phase.REPLAY:
-                self._line(f"Replaying pacts against {event.target} ...")
+                subject = f"{event.provider} at {event.target}" if event.provider else event.target
+                self._line(f"Replaying pacts against {subject} ...")
             elif event.phase is Phase.SELF_CHECK:
                 self._line(f"Running schemathesis ({', '.join(event.steps)}) against {event.target} ...")
         elif isinstance(event, InteractionVerified):

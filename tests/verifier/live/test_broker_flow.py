@@ -340,7 +340,9 @@ def test_the_engine_reports_both_publications(provider_url: str, broker: str) ->
     events: list[Event] = []
     result = engine.run(options, events.append)
 
-    assert events[0] == PhaseStarted(Phase.REPLAY, provider_url, None)  # the broker decides how many
+    assert events[0] == PhaseStarted(
+        Phase.REPLAY, provider_url, None, provider="OrdersApi"
+    )  # the broker decides how many
     replay_end = events.index(PhaseFinished(Phase.REPLAY, True, 10))
     assert events[replay_end - 1] == Published("verification results", True, "")
     assert events[-3:] == [

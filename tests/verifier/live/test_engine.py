@@ -58,7 +58,7 @@ def test_replay_events_follow_the_run_and_the_result_is_typed(provider_url: str)
     events: list[Event] = []
     result = engine.run(replay_options(provider_url, WEB_PACT, MOBILE_PACT), events.append)
 
-    assert events[0] == PhaseStarted(Phase.REPLAY, provider_url, 10)
+    assert events[0] == PhaseStarted(Phase.REPLAY, provider_url, 10, provider="OrdersApi")
     assert events[-1] == PhaseFinished(Phase.REPLAY, True, 10)
     started = of_type(events, InteractionStarted)
     assert [s.index for s in started] == list(range(1, 11))

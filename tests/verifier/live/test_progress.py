@@ -34,7 +34,7 @@ def test_progress_counts_interactions_and_schemathesis_phases(provider_url: str)
 
 def test_plain_lines_when_not_a_terminal_or_under_ci(provider_url: str) -> None:
     expected = [
-        f"Replaying pacts against {provider_url} ...",
+        f"Replaying pacts against OrdersApi at {provider_url} ...",
         "  replayed 10 interactions: 10 passed, 0 failed",
         f"Running schemathesis (examples) against {provider_url} ...",
         "  schemathesis examples: success",
