@@ -9,7 +9,11 @@ import click
 from broker.errors import ConfigurationError
 from broker.settings import BrokerSettings
 
-_DB_HELP = "SQLAlchemy URL (env TETHER_DATABASE_URL; default sqlite:///./tether-broker.db)."
+_DB_HELP = (
+    "Database URL, e.g. postgresql+psycopg://user@host/tether (env TETHER_DATABASE_URL; "
+    "default: a SQLite file in the working directory, sqlite:///./tether-broker.db)."
+)
+_LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 
 @click.group(name="broker")
@@ -44,15 +48,21 @@ def broker_group() -> None:
     show_default=True,
     help="uvicorn worker processes (stateless: any number).",
 )
-@click.option("--log-level", default="info", show_default=True)
+@click.option(
+    "--log-level",
+    type=click.Choice(_LOG_LEVELS),
+    default="info",
+    show_default=True,
+    help="How much the server logs.",
+)
 def serve(
     host: str, port: int, database_url: str | None, base_url: str | None, workers: int, log_level: str
 ) -> None:
     """Serve the broker with uvicorn. Migrations are applied on start.
 
-    Auth and other settings come from environment variables (see ``broker.settings``):
-    TETHER_BROKER_TOKENS, TETHER_BROKER_BASIC_AUTH, TETHER_ALLOW_PUBLIC_READ,
-    TETHER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION, TETHER_MAX_BODY_BYTES, TETHER_WEBHOOK_*.
+    Auth and other settings come from environment variables: TETHER_BROKER_TOKENS,
+    TETHER_BROKER_BASIC_AUTH, TETHER_ALLOW_PUBLIC_READ, TETHER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION,
+    TETHER_MAX_BODY_BYTES, TETHER_WEBHOOK_* (see the README's broker section).
     """
     import uvicorn
 
@@ -78,7 +88,7 @@ def serve(
 @broker_group.command()
 @click.option("--database-url", default=None, help=_DB_HELP)
 def migrate(database_url: str | None) -> None:
-    """Apply every pending schema migration (Alembic ``upgrade heads``); keeps every row."""
+    """Apply every pending schema migration; keeps every row."""
     settings = _settings(database_url, None)
     _migrate(settings.database_url)
     click.echo(f"Database at {_redact(settings.database_url)} is up to date.")

@@ -98,6 +98,7 @@ def loadgen_group() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("locustfile.py"),
     show_default=True,
+    help="Where to write the generated locustfile.",
 )
 def locustfile_command(
     provider: str,
@@ -207,7 +208,12 @@ def _print_unmatched(console: Console, rows: list[tuple[str, int]]) -> None:
 
 
 @loadgen_group.command(name="run")
-@click.option("--locustfile", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--locustfile",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The locustfile to run (as written by `tether loadgen locustfile`).",
+)
 @click.option("--host", required=True, help="Base URL of the system under load, e.g. http://127.0.0.1:8000.")
 @click.option(
     "-u", "--users", type=click.IntRange(min=1), default=10, show_default=True, help="Concurrent users."

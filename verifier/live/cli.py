@@ -95,7 +95,14 @@ PHASES = ("examples", "coverage", "fuzzing", "stateful")
     is_flag=True,
     help="Only run the --openapi self-check (and publish it with --publish); replay no pacts.",
 )
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, junit for CI test reports.",
+)
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE.")
 def provider_command(**raw: Any) -> None:
     """Replay pacts against the running provider with pact-python's Verifier (the Rust reference
