@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
 from broker.errors import ConfigurationError
 from broker.settings import BrokerSettings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 _DB_HELP = (
     "Database URL, e.g. postgresql+psycopg://user@host/tether (env TETHER_DATABASE_URL; "
@@ -90,8 +95,7 @@ def serve(
 def migrate(database_url: str | None) -> None:
     """Apply every pending schema migration; keeps every row."""
     settings = _settings(database_url, None)
-    _migrate(settings.database_url)
-    click.echo(f"Database at {_redact(settings.database_url)} is up to date.")
+    click.echo(_migrate(settings.database_url).describe())
 
 
 def _settings(database_url: str | None, base_url: str | None) -> BrokerSettings:
@@ -101,7 +105,44 @@ def _settings(database_url: str | None, base_url: str | None) -> BrokerSettings:
         raise click.UsageError(exc.message) from exc
 
 
-def _migrate(database_url: str) -> None:
+@dataclass(frozen=True)
+class SchemaState:
+    """What a database holds before or after migrating: its Alembic revisions and its tables."""
+
+    revisions: frozenset[str]
+    tables: frozenset[str]
+
+    @property
+    def label(self) -> str:
+        return ", ".join(sorted(self.revisions)) or "an empty schema"
+
+
+@dataclass(frozen=True)
+class MigrationOutcome:
+    database: str
+    before: SchemaState
+    after: SchemaState
+
+    def describe(self) -> str:
+        if not self.before.revisions:
+            created = len(self.after.tables - self.before.tables)
+            return f"Created {created} tables in {self.database} (schema at {self.after.label})."
+        if self.before.revisions != self.after.revisions:
+            return f"Upgraded {self.database} from {self.before.label} to {self.after.label}."
+        return f"{self.database} is already at {self.after.label}; nothing to do."
+
+
+def _schema_state(engine: Engine) -> SchemaState:
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    with engine.connect() as connection:
+        revisions = MigrationContext.configure(connection).get_current_heads()
+        tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
+    return SchemaState(frozenset(revisions), frozenset(tables))
+
+
+def _migrate(database_url: str) -> MigrationOutcome:
     from sqlalchemy.exc import SQLAlchemyError
 
     from broker.db import Database
@@ -111,13 +152,16 @@ def _migrate(database_url: str) -> None:
     except ConfigurationError as exc:
         raise click.UsageError(exc.message) from exc
     try:
+        before = _schema_state(database.write_engine)
         database.migrate()
+        after = _schema_state(database.write_engine)
     except SQLAlchemyError as exc:
         raise click.ClickException(
             f"cannot migrate the database at {_redact(database_url)}: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}"
         ) from exc
     finally:
         database.dispose()
+    return MigrationOutcome(_redact(database_url), before, after)
 
 
 def _redact(url: str) -> str:
