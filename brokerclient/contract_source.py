@@ -228,6 +228,7 @@ def load_from_broker(source: BrokerSource, provider: str, *, verified_only: bool
     """The pacts the broker selects for ``provider``; unverified ones are skipped unless asked for."""
     result = ContractSet(provider, source.describe())
     selectors = source.selection.consumer_version_selectors()
+    source.connection.check_reachable()
     with BrokerAccess(source.connection) as broker:
         for entry in broker.pacts_for_verification(provider, selectors):
             if not source.selection.keeps(entry.consumer):
