@@ -126,7 +126,9 @@ def locustfile_command(
         for line in contracts.describe():
             console.print(line, markup=False, highlight=False, soft_wrap=True)
         if not contracts.pacts:
-            raise InputError(f"no pacts to generate a scenario from for provider {provider!r}")
+            raise InputError(
+                f"no pacts to generate a scenario from for provider {provider!r}{contracts.did_you_mean()}"
+            )
         for item in contracts.pacts:  # rules and generators the scenario will run must be usable
             require_usable(item.pact, item.source)
         spec = load_openapi(openapi) if openapi else None
