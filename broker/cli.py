@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,6 +15,7 @@ from broker.errors import ConfigurationError
 from broker.settings import BrokerSettings
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from sqlalchemy import Engine
 
 _DB_HELP = (
@@ -132,6 +136,51 @@ class MigrationOutcome:
         return f"{self.database} is already at {self.after.label}; nothing to do."
 
 
+class _MigrationSteps(logging.Handler):
+    """Shows each migration as Alembic runs it: a rich line on a terminal, a plain line otherwise."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(logging.INFO)
+        self.console = console
+
+    def emit(self, record: logging.LogRecord) -> None:
+        step = record.args[0] if isinstance(record.args, tuple) and record.args else None
+        upgrade = getattr(step, "is_upgrade", False)
+        revision = getattr(getattr(step, "revision", None), "revision", None) if upgrade else None
+        if revision is None:
+            return
+        doc = " ".join(str(getattr(step, "doc", None) or "").split()).rstrip(".")
+        text = f"applying migration {revision}" + (f" ({doc})" if doc else "")
+        if self.console.is_terminal:
+            from rich.markup import escape
+
+            self.console.print(f"[cyan]•[/cyan] {escape(text)}", highlight=False)
+        else:
+            click.echo(text, err=True)
+
+
+@contextlib.contextmanager
+def _migration_progress(console: Console | None = None) -> Iterator[None]:
+    from rich.console import Console
+
+    console = console or Console(stderr=True)
+    logger = logging.getLogger("alembic.runtime.migration")
+    handler = _MigrationSteps(console)
+    saved = (logger.level, logger.propagate)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        if console.is_terminal:
+            with console.status("Migrating the database..."):
+                yield
+        else:
+            yield
+    finally:
+        logger.removeHandler(handler)
+        logger.level, logger.propagate = saved
+
+
 def _schema_state(engine: Engine) -> SchemaState:
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import inspect
@@ -153,7 +202,8 @@ def _migrate(database_url: str) -> MigrationOutcome:
         raise click.UsageError(exc.message) from exc
     try:
         before = _schema_state(database.write_engine)
-        database.migrate()
+        with _migration_progress():
+            database.migrate()
         after = _schema_state(database.write_engine)
     except SQLAlchemyError as exc:
         raise click.ClickException(
