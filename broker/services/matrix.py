@@ -250,7 +250,7 @@ def _add_cross_checks(
     checks = cross_check_results_for(session, pact_version_ids, provider_version_ids)
     for check in checks:
         entries = verifications.setdefault(check.pact_version_id, [])
-        reason = cross_check_failure(check.self_verification_success, check.cross_check_success)
+        reason = check.failure_reason
         same = [n for n, entry in enumerate(entries) if entry[0] == check.provider_version_id]
         if (
             same
@@ -272,17 +272,6 @@ def _add_cross_checks(
         )
     for entries in verifications.values():
         entries.sort(key=lambda entry: entry[0], reverse=True)
-
-
-def cross_check_failure(self_verification: bool | None, cross_check: bool | None) -> str | None:
-    """Why a provider contract fails a pact, in the words can-i-deploy, the dashboard and the provider
-    contract page all use; ``None`` when nothing failed (yet)."""
-    causes = []
-    if self_verification is False:
-        causes.append("the provider contract's self-verification failed")
-    if cross_check is False:
-        causes.append("the pact is not compatible with the provider contract (OpenAPI cross-check failed)")
-    return "; ".join(causes) or None
 
 
 def _providers_with_contracts(session: Session, provider_ids: set[int]) -> set[int]:

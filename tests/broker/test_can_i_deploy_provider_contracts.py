@@ -4,6 +4,7 @@ and the CLI prints why (also when a Pact verification of the same provider versi
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import subprocess
@@ -122,3 +123,26 @@ def test_a_failed_provider_contract_blocks_even_a_passing_pact_verification(
     assert f"version 5.0.0 of OrdersApi failed: {SELF_FAILED}" in result.stdout
     as_json = can_i_deploy(broker, "5.0.0", "--output", "json")
     assert json.loads(as_json.stdout)["summary"]["deployable"] is False
+
+
+def test_the_dashboard_matrix_and_provider_contract_page_give_the_same_answer(
+    broker: str, deployed_consumer: httpx.Client
+) -> None:
+    client = deployed_consumer
+    publish_contract(client, DRIFTED_SPEC, "4.0.0", success=False)
+    both = f"{SELF_FAILED}; {CROSS_FAILED}"
+    assert f"version 4.0.0 of OrdersApi failed: {both}" in can_i_deploy(broker, "4.0.0").stdout
+
+    def page(path: str) -> str:
+        response = client.get(path, headers={"Accept": "text/html"})
+        assert response.status_code == 200, response.text
+        return html.unescape(response.text)
+
+    dashboard = page("/ui")
+    assert 'class="row-failed"' in dashboard
+    assert f'<div class="sub failure-reason">{both}</div>' in dashboard
+    contract = page("/ui/provider-contracts/provider/OrdersApi/version/4.0.0")
+    assert f'<p class="notice notice-error verdict-reason">{both}</p>' in contract
+    matrix = page("/ui/matrix?consumer=OrderWeb&provider=OrdersApi")
+    assert f'<div class="sub failure-reason">{both}</div>' in matrix
+    assert 'class="row-failed"' in matrix
