@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import os
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -118,14 +119,15 @@ class Database:
         if not database or database == ":memory:":
             yield
             return
-        lock_path = Path(database).with_name(Path(database).name + ".migrate-lock")
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(lock_path, "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        # lock the database's directory, so that migrating leaves no lock file behind
+        directory = Path(database).resolve().parent
+        directory.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(directory, os.O_RDONLY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # closing releases the lock
 
     def dispose(self) -> None:
         self.engine.dispose()

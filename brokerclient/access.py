@@ -19,6 +19,7 @@ from typing import Any
 from brokerclient.connection import BrokerConnection
 from brokerclient.errors import BrokerResponseError, ContractSourceError
 from brokerclient.selectors import ConsumerVersionSelector
+from contracts.suggestions import did_you_mean
 
 _CONSUMER_SEGMENT = re.compile(r"/pacts/provider/[^/]+/consumer/(?P<consumer>[^/]+)/")
 
@@ -92,6 +93,15 @@ class BrokerAccess:
             )
         return BrokerPact(url, document, consumer, _link_name(document, "pb:consumer-version"))
 
+    def pacticipant_names(self) -> list[str]:
+        """The names of every pacticipant the broker knows (none when it will not list them)."""
+        try:
+            document = self._client.get("/pacticipants")
+        except BrokerResponseError:
+            return []
+        items = (document.get("_embedded") or {}).get("pacticipants") if isinstance(document, dict) else None
+        return [str(item["name"]) for item in items or [] if isinstance(item, dict) and item.get("name")]
+
     def pacts_for_verification(
         self, provider: str, selectors: Sequence[ConsumerVersionSelector]
     ) -> list[SelectedPact]:
@@ -102,8 +112,9 @@ class BrokerAccess:
             entries = self._client.pacts_for_verification(provider, body)
         except BrokerResponseError as exc:
             if exc.status == 404:
+                hint = did_you_mean(provider, self.pacticipant_names())
                 raise ContractSourceError(
-                    f"the broker at {self.base_url} knows no provider named {provider!r}"
+                    f"the broker at {self.base_url} knows no provider named {provider!r}{hint}"
                 ) from exc
             if exc.status == 400:
                 shown = ", ".join(selector.describe() for selector in selectors)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from brokerclient.client import BrokerClient
 from brokerclient.errors import BrokerOptionError, BrokerResponseError
@@ -50,10 +50,11 @@ class BrokerConnection:
         )
 
     def check_reachable(self) -> None:
-        """Fail fast when the broker is down or refuses the credentials, before anything runs."""
+        """Fail fast when the broker is down, refuses the credentials, or is not a broker at all
+        (its web UI, or another server), before anything runs."""
         with self.client() as client:
             try:
-                client.index()
+                index = client.index()
             except BrokerResponseError as exc:
                 if exc.status == 0:
                     raise BrokerOptionError(
@@ -64,7 +65,24 @@ class BrokerConnection:
                         f"--broker-url {self.url}: the broker refused the credentials (HTTP {exc.status}); "
                         "check --broker-token or --broker-username/--broker-password"
                     ) from exc
-                raise BrokerOptionError(f"--broker-url {self.url}: {exc}") from exc
+                raise self._not_a_broker(f"HTTP {exc.status} for /") from exc
+        if not isinstance(index, dict) or not isinstance(index.get("_links"), dict):
+            raise self._not_a_broker("no _links in /")
+
+    def _not_a_broker(self, evidence: str) -> BrokerOptionError:
+        parts = urlsplit(self.url)
+        segments = [segment for segment in parts.path.split("/") if segment]
+        if "ui" in segments:
+            root = urlunsplit(
+                (parts.scheme, parts.netloc, "/".join(segments[: segments.index("ui")]), "", "")
+            )
+            return BrokerOptionError(
+                f"--broker-url {self.url} is the broker's web UI; use {root.rstrip('/')}"
+            )
+        return BrokerOptionError(
+            f"--broker-url {self.url} answered but is not a Pact Broker ({evidence}); "
+            "give the broker's base URL, the one whose / lists the HAL _links"
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {"url": self.url, "token": self.token, "username": self.username, "password": self.password}

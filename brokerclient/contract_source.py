@@ -32,6 +32,7 @@ from brokerclient.errors import ContractSourceError
 from brokerclient.selection import Selection
 from contracts.errors import ContractError
 from contracts.model import Pact
+from contracts.suggestions import did_you_mean
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,12 @@ class ContractSet:
     origin: str
     pacts: list[LoadedPact] = field(default_factory=list)
     skipped: list[SkippedPact] = field(default_factory=list)
+    known_providers: list[str] = field(default_factory=list)
+    """Other providers the sources hold pacts for (to suggest one when ``provider`` is misspelled)."""
+
+    def did_you_mean(self) -> str:
+        """``"; did you mean 'Stock'?"`` when nothing was found and a known provider is close, else ``""``."""
+        return "" if self.pacts else did_you_mean(self.provider, self.known_providers)
 
     def describe(self) -> list[str]:
         """Human lines for start-up logs: what is served and why each skipped pact was skipped."""
@@ -100,7 +107,7 @@ class ContractSet:
             who = skipped.consumer or "?"
             lines.append(f"  skipped  {who}: {skipped.source}: {skipped.reason}")
         if not self.pacts:
-            lines.append("  nothing to serve")
+            lines.append(f"  nothing to serve{self.did_you_mean()}")
         return lines
 
     def to_json(self) -> dict[str, Any]:
@@ -195,8 +202,10 @@ def load_pact_files(paths: Sequence[Path | str], provider: str | None = None) ->
     """
     files = _pact_files(Path(p) for p in paths)
     result: ContractSet | None = ContractSet(provider, "pact files") if provider else None
+    seen: set[str] = set()
     for path in files:
         pact, digest = _read_pact(path)
+        seen.add(pact.provider)
         if result is None:
             result = ContractSet(pact.provider, "pact files")
         if pact.provider != result.provider:
@@ -218,6 +227,7 @@ def load_pact_files(paths: Sequence[Path | str], provider: str | None = None) ->
         )
     if result is None:
         raise ContractSourceError(f"no pact files found in {', '.join(str(p) for p in paths) or 'no path'}")
+    result.known_providers.extend(sorted(seen - {result.provider}))
     return result
 
 
@@ -228,6 +238,7 @@ def load_from_broker(source: BrokerSource, provider: str, *, verified_only: bool
     """The pacts the broker selects for ``provider``; unverified ones are skipped unless asked for."""
     result = ContractSet(provider, source.describe())
     selectors = source.selection.consumer_version_selectors()
+    source.connection.check_reachable()
     with BrokerAccess(source.connection) as broker:
         for entry in broker.pacts_for_verification(provider, selectors):
             if not source.selection.keeps(entry.consumer):
@@ -292,4 +303,5 @@ def load_contracts(
     for one in sets:
         merged.pacts.extend(one.pacts)
         merged.skipped.extend(one.skipped)
+        merged.known_providers.extend(one.known_providers)
     return merged

@@ -98,6 +98,7 @@ def loadgen_group() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("locustfile.py"),
     show_default=True,
+    help="Where to write the generated locustfile.",
 )
 def locustfile_command(
     provider: str,
@@ -125,7 +126,9 @@ def locustfile_command(
         for line in contracts.describe():
             console.print(line, markup=False, highlight=False, soft_wrap=True)
         if not contracts.pacts:
-            raise InputError(f"no pacts to generate a scenario from for provider {provider!r}")
+            raise InputError(
+                f"no pacts to generate a scenario from for provider {provider!r}{contracts.did_you_mean()}"
+            )
         for item in contracts.pacts:  # rules and generators the scenario will run must be usable
             require_usable(item.pact, item.source)
         spec = load_openapi(openapi) if openapi else None
@@ -207,7 +210,12 @@ def _print_unmatched(console: Console, rows: list[tuple[str, int]]) -> None:
 
 
 @loadgen_group.command(name="run")
-@click.option("--locustfile", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--locustfile",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The locustfile to run (as written by `tether loadgen locustfile`).",
+)
 @click.option("--host", required=True, help="Base URL of the system under load, e.g. http://127.0.0.1:8000.")
 @click.option(
     "-u", "--users", type=click.IntRange(min=1), default=10, show_default=True, help="Concurrent users."

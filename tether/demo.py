@@ -182,6 +182,7 @@ def _tether() -> list[str]:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("tether-demo"),
     show_default=True,
+    help="Directory the demo writes its pacts, reports and Locust files into.",
 )
 @click.option(
     "--load-seconds",

@@ -55,6 +55,8 @@ class LatestResult:
     at: datetime | None
     verification_id: int | None = None
     status: str | None = None  # cross-checks: pending | success | failure | unknown
+    reason: str | None = None
+    """Why it failed, when known (a provider contract's self-verification or cross-check)."""
 
 
 @dataclass(frozen=True)
@@ -321,7 +323,11 @@ def _latest_cross_checks(session: Session, pact_version_ids: Sequence[int]) -> d
     }
     return {
         pact_version_id: LatestResult(
-            numbers.get(row.provider_version_id, "?"), row.success, row.checked_at, status=row.status
+            numbers.get(row.provider_version_id, "?"),
+            row.success,
+            row.checked_at,
+            status=row.status,
+            reason=row.failure_reason,
         )
         for pact_version_id, row in newest.items()
     }

@@ -71,6 +71,8 @@ class MatrixRow:
     verified_at: datetime | None = None
     verification_type: str | None = None  # "CDCT" (a Pact verification) or "BDCT" (a cross-contract check)
     ignored: bool = False
+    failure_reason: str | None = None
+    """Why the row failed, when more is known than "the verification failed" (the provider contract)."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,9 @@ class MatrixResult:
     versions: dict[int, VersionDetails] = field(default_factory=dict)
 
 
-Verdicts = dict[int, list[tuple[int, str, int | None, bool | None, datetime | None, str]]]
-"""pact version id -> (provider version id, number, verification id, success, verified at, CDCT|BDCT),
-newest provider version first."""
+Verdicts = dict[int, list[tuple[int, str, int | None, bool | None, datetime | None, str, str | None]]]
+"""pact version id -> (provider version id, number, verification id, success, verified at, CDCT|BDCT,
+why it failed), newest provider version first."""
 
 _PACT_COLUMNS = (
     PP.consumer_id,
@@ -137,7 +139,7 @@ def _verdicts(session: Session, condition: ColumnElement[bool]) -> Verdicts:
         .where(condition)
         .order_by(LV.provider_version_id.desc())
     ):
-        verdicts.setdefault(row[0], []).append((row[1], row[2], row[3], bool(row[4]), row[5], "CDCT"))
+        verdicts.setdefault(row[0], []).append((row[1], row[2], row[3], bool(row[4]), row[5], "CDCT", None))
     return verdicts
 
 
@@ -216,7 +218,7 @@ def _build_rows(
             found = found[:1]
         if not found:
             rows.append(MatrixRow(**base))
-        for pv_id, pv_number, verification_id, success, verified_at, kind in found:
+        for pv_id, pv_number, verification_id, success, verified_at, kind, reason in found:
             rows.append(
                 MatrixRow(
                     **base,
@@ -226,6 +228,7 @@ def _build_rows(
                     success=success,
                     verified_at=verified_at,
                     verification_type=kind,
+                    failure_reason=reason,
                 )
             )
     if rows and query.latestby == "cp":
@@ -236,19 +239,36 @@ def _build_rows(
 
 def _add_cross_checks(
     session: Session,
-    verifications: dict[int, list[tuple[int, str, int | None, bool | None, datetime | None, str]]],
+    verifications: Verdicts,
     pact_version_ids: list[int],
     provider_version_ids: list[int] | None,
 ) -> None:
     """Bi-directional (BDCT) results count where no Pact verification exists for the same pact version
-    and provider version: the pair is compatible iff the spec self-verified and the pact fits it."""
+    and provider version: the pair is compatible iff the spec self-verified and the pact fits it. A
+    provider contract that failed (its self-verification, or this pact's cross-check) also fails a
+    passing Pact verification of the same provider version: the provider version is not deployable."""
     checks = cross_check_results_for(session, pact_version_ids, provider_version_ids)
     for check in checks:
         entries = verifications.setdefault(check.pact_version_id, [])
-        if any(entry[0] == check.provider_version_id for entry in entries):
-            continue  # a real verification of this pact by this provider version decides
+        reason = check.failure_reason
+        same = [n for n, entry in enumerate(entries) if entry[0] == check.provider_version_id]
+        if (
+            same
+        ):  # a real verification of this pact by this provider version decides, unless the contract failed
+            index = same[0]
+            if reason is not None and entries[index][3] is not False:
+                entries[index] = (*entries[index][:3], False, entries[index][4], entries[index][5], reason)
+            continue
         entries.append(
-            (check.provider_version_id, check.provider_version, None, check.success, check.checked_at, "BDCT")
+            (
+                check.provider_version_id,
+                check.provider_version,
+                None,
+                check.success,
+                check.checked_at,
+                "BDCT",
+                reason,
+            )
         )
     for entries in verifications.values():
         entries.sort(key=lambda entry: entry[0], reverse=True)
@@ -370,6 +390,8 @@ def _decide(
                         f"The verification for the pact between {_row_description(row, 'consumer', selectors)} "
                         f"and {_row_description(row, 'provider', selectors)} failed"
                     )
+                    if row.failure_reason:
+                        text += f": {row.failure_reason}"
                 elif row.success is None:
                     text = f"There is no verified pact between {describe(row.consumer)} and {describe(row.provider)}"
                 else:

@@ -268,6 +268,19 @@ class CrossCheckRow:
             return True
         return None
 
+    @property
+    def failure_reason(self) -> str | None:
+        """Why the provider contract fails this pact, in the words can-i-deploy, the dashboard and the
+        provider contract page all use; ``None`` when nothing failed (yet)."""
+        causes = []
+        if self.self_verification_success is False:
+            causes.append("the provider contract's self-verification failed")
+        if self.cross_check_success is False:
+            causes.append(
+                "the pact is not compatible with the provider contract (OpenAPI cross-check failed)"
+            )
+        return "; ".join(causes) or None
+
 
 def cross_check_results_for(
     session: Session, pact_version_ids: Sequence[int], provider_version_ids: Sequence[int] | None = None

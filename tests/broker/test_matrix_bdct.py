@@ -58,6 +58,6 @@ def test_can_i_deploy_uses_cross_contract_results(bdct_broker: ThreadBroker) -> 
         assert failed["summary"]["deployable"] is False
         assert failed["summary"]["reason"] == (
             "The verification for the pact between the version of OrderWeb currently in prod (1.0.0) "
-            "and version 3.1.0 of OrdersApi failed"
+            "and version 3.1.0 of OrdersApi failed: the provider contract's self-verification failed"
         )
         assert failed["matrix"][0]["verificationType"] == "BDCT"

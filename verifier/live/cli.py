@@ -10,6 +10,7 @@ option, a file, an unreachable provider or broker).
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from verifier.live.options import (
     check_date,
     check_http_url,
     check_pact_source,
+    local_pacts,
     parse_header,
 )
 from verifier.live.progress import event_view
@@ -95,7 +97,14 @@ PHASES = ("examples", "coverage", "fuzzing", "stateful")
     is_flag=True,
     help="Only run the --openapi self-check (and publish it with --publish); replay no pacts.",
 )
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, junit for CI test reports.",
+)
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE.")
 def provider_command(**raw: Any) -> None:
     """Replay pacts against the running provider with pact-python's Verifier (the Rust reference
@@ -109,6 +118,9 @@ def provider_command(**raw: Any) -> None:
     except (VerifierError, BrokerClientError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    warning = _unset_states_warning(options.replay, raw["pacts"])
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
     try:
         with event_view(Console(stderr=True, soft_wrap=True)) as on_event:
             result = engine.run(options, on_event)
@@ -117,6 +129,29 @@ def provider_command(**raw: Any) -> None:
         sys.exit(2)
     _emit(result, raw["fmt"], raw["output"])
     sys.exit(result.exit_status)
+
+
+def _unset_states_warning(replay: ReplayOptions | None, pact_sources: Sequence[str]) -> str | None:
+    """Which interactions of the local pacts need a provider state that nobody will set up."""
+    if replay is None or replay.state_change_url is not None:
+        return None
+    interactions = [
+        interaction
+        for source in pact_sources
+        if not source.startswith(("http://", "https://"))
+        for pact in local_pacts(Path(source), replay.provider)
+        for interaction in pact.interactions
+    ]
+    stateful = [i for i in interactions if i.provider_states]
+    if not stateful:
+        return None
+    states = sorted({state.name for i in stateful for state in i.provider_states})
+    shown = ", ".join(repr(name) for name in states[:10]) + (", ..." if len(states) > 10 else "")
+    return (
+        f"{len(stateful)} of {len(interactions)} interactions need a provider state ({shown}), "
+        "but no --state-change-url was given: the provider is not set up for them and they may fail; "
+        "give --state-change-url URL (the provider's state set-up endpoint)"
+    )
 
 
 def _broker(raw: dict[str, Any]) -> BrokerOptions:

@@ -19,6 +19,7 @@ from brokerclient.selectors import ConsumerVersionSelector
 from contracts.errors import PactFormatError
 from contracts.model import Pact
 from contracts.pactfile import load_pact
+from contracts.suggestions import did_you_mean
 from contracts.validation import require_usable
 from verifier.errors import VerifierError
 
@@ -184,8 +185,9 @@ def local_pacts(path: Path, provider: str, option: str = "--pact") -> list[Pact]
     mine = [pact for pact in pacts if pact.provider == provider]
     if not mine:
         found = ", ".join(sorted({f"{pact.consumer} -> {pact.provider}" for pact in pacts}))
+        hint = did_you_mean(provider, {pact.provider for pact in pacts})
         raise LiveOptionsError(
-            f"{option} {path}: no pact in the directory is for provider {provider!r} (found: {found})"
+            f"{option} {path}: no pact in the directory is for provider {provider!r} (found: {found}){hint}"
         )
     return mine
 
