@@ -28,7 +28,12 @@ def mock_group() -> None:
 @mock_group.command(name="serve")
 @click.option("--provider", required=True, help="Provider whose interactions to serve.")
 @contract_source_options
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback prints a warning and needs --admin-token.",
+)
 @click.option(
     "--port",
     default=8080,
@@ -105,6 +110,7 @@ def mock_group() -> None:
     default="warning",
     show_default=True,
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+    help="How much the server logs (requests are always in the journal at /__tether/journal).",
 )
 def serve_command(
     provider: str,
