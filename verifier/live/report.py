@@ -54,6 +54,8 @@ def _self_check_lines(check: SelfCheckResult) -> Iterator[Text]:
         if operation.codes:
             line.append("  " + ", ".join(operation.codes), style="red")
         yield line
+        if operation.outcome is Outcome.FAILED:
+            yield from _failure_details(operation.details)
     for failure in check.failures:
         yield Text(
             f"    {failure.code} {failure.title} (x{failure.count}): {', '.join(failure.operations)}",
@@ -61,6 +63,19 @@ def _self_check_lines(check: SelfCheckResult) -> Iterator[Text]:
         )
     for error in check.errors:
         yield Text(f"    error: {error}", style="red")
+
+
+DETAIL_LINES = 14
+
+
+def _failure_details(details: str) -> Iterator[Text]:
+    """What schemathesis saw, as it reports it: the failed checks, received vs documented values and the
+    `curl` command that reproduces the request (the first lines of each failure, indented)."""
+    lines = [line.rstrip() for line in details.splitlines() if line.strip()]
+    for line in lines[:DETAIL_LINES]:
+        yield Text("        " + line.strip(), style="dim" if "curl" not in line else "")
+    if len(lines) > DETAIL_LINES:
+        yield Text(f"        ... ({len(lines) - DETAIL_LINES} more lines in --format junit)", style="dim")
 
 
 def summary_table(result: ProviderVerification) -> Table:

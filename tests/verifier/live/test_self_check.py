@@ -104,3 +104,16 @@ def test_drifted_provider_is_consistent_with_its_own_spec(drifted_url: str) -> N
     check = json.loads(run.stdout)["selfVerification"]
     assert check["success"] is True
     assert {o["operation"] for o in check["operations"]} == OPERATIONS - {"DELETE /orders/{orderId}"}
+
+
+def test_text_report_shows_what_schemathesis_received_and_the_curl_reproduction(drifted_url: str) -> None:
+    """A failed operation in the text output carries schemathesis' own evidence: the received vs the
+    documented status and the `curl` command that reproduces the request."""
+    run = tether_verify(*provider_args(drifted_url, "--openapi", str(SPEC), *FUZZ))
+    assert run.exit_code == 1
+    text = run.stdout
+    post = text.index("POST /orders")
+    evidence = text[post : post + 3000]
+    assert "Received: 200" in evidence, evidence
+    assert "curl -X POST" in evidence, evidence
+    assert "✘ OrdersApi verification FAILED" in text
