@@ -17,6 +17,7 @@ from broker.auth import AuthMiddleware
 from broker.db import Database
 from broker.errors import BrokerError
 from broker.forwarding import ForwardedHeadersMiddleware
+from broker.hal import ERROR_JSON, PROBLEM_JSON
 from broker.json_guard import StrictJsonMiddleware
 from broker.limits import BodyLimitMiddleware
 from broker.origin import SameOriginWritesMiddleware
@@ -25,7 +26,6 @@ from broker.settings import BrokerSettings
 from broker.webhooks.runtime import install as install_webhooks
 
 log = logging.getLogger(__name__)
-ERROR_JSON = "application/json;charset=utf-8"
 
 
 def create_app(settings: BrokerSettings | None = None, *, database: Database | None = None) -> FastAPI:
@@ -142,7 +142,5 @@ def error_response(
         }
         if "notices" in body:
             problem["notices"] = body["notices"]
-        return JSONResponse(
-            problem, status_code=status, media_type="application/problem+json", headers=headers
-        )
+        return JSONResponse(problem, status_code=status, media_type=PROBLEM_JSON, headers=headers)
     return JSONResponse(body, status_code=status, media_type=ERROR_JSON, headers=dict(headers or {}))

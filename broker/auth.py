@@ -24,6 +24,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from broker.hal import ERROR_JSON
 from broker.settings import BrokerSettings, Role
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -101,7 +102,7 @@ class AuthMiddleware:
 async def _deny(send: Send, status: int, message: str) -> None:
     body = json.dumps({"errors": {"authorization": [message]}}).encode()
     headers: list[Any] = [
-        (b"content-type", b"application/json;charset=utf-8"),
+        (b"content-type", ERROR_JSON.encode()),
         (b"content-length", str(len(body)).encode()),
     ]
     if status == 401:

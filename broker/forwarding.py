@@ -21,6 +21,7 @@ from typing import Any
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from broker.errors import ConfigurationError
+from broker.hal import ERROR_JSON
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 FORWARDED_HEADERS = frozenset(
@@ -101,7 +102,7 @@ async def _reject(send: Send, header: str, value: str) -> None:
     )
     body = json.dumps({"errors": {"host": [message]}}).encode()
     headers: list[Any] = [
-        (b"content-type", b"application/json;charset=utf-8"),
+        (b"content-type", ERROR_JSON.encode()),
         (b"content-length", str(len(body)).encode()),
     ]
     await send({"type": "http.response.start", "status": 400, "headers": headers})

@@ -10,6 +10,9 @@ from fastapi.responses import JSONResponse
 from starlette.requests import Request
 
 HAL_JSON = "application/hal+json;charset=utf-8"
+# error bodies ({"errors": ...}) carry the HAL type too, as the Ruby broker answers them; RFC 7807 when asked
+ERROR_JSON = HAL_JSON
+PROBLEM_JSON = "application/problem+json;charset=utf-8"
 
 
 class HalResponse(JSONResponse):

@@ -8,6 +8,8 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from broker.hal import ERROR_JSON
+
 
 def too_large_message(max_bytes: int) -> str:
     return (
@@ -51,7 +53,7 @@ class BodyLimitMiddleware:
     async def _reject(self, send: Send) -> None:
         body = json.dumps({"errors": {"body": [too_large_message(self.max_bytes)]}}).encode()
         headers: list[Any] = [
-            (b"content-type", b"application/json;charset=utf-8"),
+            (b"content-type", ERROR_JSON.encode()),
             (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"),
         ]

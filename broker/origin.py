@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from broker.hal import ERROR_JSON
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -71,7 +73,7 @@ class SameOriginWritesMiddleware:
 async def _send(send: Send, status: int, message: str) -> None:
     body = json.dumps({"errors": {"origin": [message]}}).encode()
     headers: list[Any] = [
-        (b"content-type", b"application/json;charset=utf-8"),
+        (b"content-type", ERROR_JSON.encode()),
         (b"content-length", str(len(body)).encode()),
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -15,6 +15,8 @@ from urllib.parse import unquote
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from broker.hal import ERROR_JSON
+
 SLASH = "\x1f"
 
 
@@ -53,7 +55,7 @@ class RawPathMiddleware:
 
 async def _reject(send: Send, message: str) -> None:
     body = json.dumps({"errors": {"path": [message]}}).encode()
-    headers: list[Any] = [(b"content-type", b"application/json;charset=utf-8")]
+    headers: list[Any] = [(b"content-type", ERROR_JSON.encode())]
     headers.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": 400, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -105,7 +105,7 @@ def test_bad_publication_is_a_400_naming_the_field(local_broker: LocalBroker, ca
     body, field, message = CASES[case]
     response = httpx.post(local_broker.url + "/contracts/publish", json=body)
     assert response.status_code == 400, response.text
-    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["content-type"] == "application/hal+json;charset=utf-8"
     errors = response.json()["errors"]
     assert field in errors, errors
     assert any(message in text for text in errors[field]), errors
@@ -137,7 +137,7 @@ def test_problem_json_when_asked(local_broker: LocalBroker) -> None:
         headers={"Accept": "application/problem+json"},
     )
     assert response.status_code == 400
-    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["content-type"] == "application/problem+json;charset=utf-8"
     problem = response.json()
     assert problem["title"] == "Validation errors"
     assert problem["errors"][0]["pointer"] == "/contracts[0]/content/consumer/name"
