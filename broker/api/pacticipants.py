@@ -1,4 +1,4 @@
-"""Routes: pacticipants (create, replace, merge, delete, list)."""
+"""Routes: pacticipants (create, replace, merge, delete, list) and their labels."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from fastapi import APIRouter, Body, Depends, Response
 
 from broker.context import RequestContext, request_context
 from broker.hal import HalResponse, hal_response
+from broker.services import labels
 from broker.services import pacticipants as service
+from broker.services.pacticipant_list import list_pacticipant_summaries
 from broker.services.versions import describe_pacticipant
-from broker.views.core import render_pacticipant, render_pacticipants
+from broker.views.core import render_label, render_pacticipant, render_pacticipants
 
 router = APIRouter(tags=["pacticipants"])
 
@@ -25,14 +27,15 @@ PacticipantBody = Body(
 def _render(ctx: RequestContext, name: str, status: int = 200, location: bool = False) -> HalResponse:
     detail = ctx.db.read(lambda s: describe_pacticipant(s, ctx.urls, name))
     headers = {"Location": ctx.urls.pacticipant(name)} if location else None
-    body = render_pacticipant(ctx.urls, detail.pacticipant, detail.latest, detail.extra_links)
+    latest = detail.latest.version if detail.latest is not None else None
+    body = render_pacticipant(ctx.urls, detail.pacticipant, latest, detail.extra_links, detail.labels)
     return hal_response(body, status=status, headers=headers)
 
 
 @router.get("/pacticipants", response_class=HalResponse)
 def list_pacticipants(ctx: RequestContext = Depends(request_context)) -> HalResponse:
-    rows = ctx.db.read(service.list_pacticipants)
-    return hal_response(render_pacticipants(ctx.urls, rows))
+    summaries = ctx.db.read(list_pacticipant_summaries)
+    return hal_response(render_pacticipants(ctx.urls, summaries))
 
 
 @router.post("/pacticipants", response_class=HalResponse, status_code=201)
@@ -71,4 +74,29 @@ def merge_pacticipant(
 @router.delete("/pacticipants/{pacticipant:seg}", status_code=204, response_class=Response)
 def delete_pacticipant(pacticipant: str, ctx: RequestContext = Depends(request_context)) -> Response:
     ctx.db.write(lambda s: service.delete_pacticipant(s, pacticipant))
+    return Response(status_code=204)
+
+
+LABEL = "/pacticipants/{pacticipant:seg}/labels/{label:seg}"
+
+
+@router.get(LABEL, response_class=HalResponse, summary="A label of a pacticipant")
+def get_label(pacticipant: str, label: str, ctx: RequestContext = Depends(request_context)) -> HalResponse:
+    found = ctx.db.read(lambda s: labels.get_label(s, pacticipant, label))
+    return hal_response(render_label(ctx.urls, found))
+
+
+@router.put(
+    LABEL,
+    response_class=HalResponse,
+    summary="Label a pacticipant (201 when new, 200 when it already had the label)",
+)
+def put_label(pacticipant: str, label: str, ctx: RequestContext = Depends(request_context)) -> HalResponse:
+    found, created = ctx.db.write(lambda s: labels.add_label(s, pacticipant, label))
+    return hal_response(render_label(ctx.urls, found), status=201 if created else 200)
+
+
+@router.delete(LABEL, status_code=204, response_class=Response, summary="Remove a label from a pacticipant")
+def delete_label(pacticipant: str, label: str, ctx: RequestContext = Depends(request_context)) -> Response:
+    ctx.db.write(lambda s: labels.remove_label(s, pacticipant, label))
     return Response(status_code=204)

@@ -16,6 +16,7 @@ from broker.errors import NotFound, ValidationFailed
 from broker.extensions import version_links
 from broker.hal import Urls
 from broker.services.environments import record_deployment
+from broker.services.labels import labels_of
 from broker.services.names import check_name
 from broker.services.pacticipants import (
     ensure_pacticipant,
@@ -453,6 +454,7 @@ class PacticipantDetail:
     pacticipant: Pacticipant
     latest: VersionDetail | None
     extra_links: dict[str, Any]
+    labels: tuple[str, ...] = ()
 
 
 def describe_pacticipant(session: Session, urls: Urls, name: str) -> PacticipantDetail:
@@ -461,4 +463,6 @@ def describe_pacticipant(session: Session, urls: Urls, name: str) -> Pacticipant
     pacticipant = get_pacticipant(session, name)
     head = latest_version(session, pacticipant)
     latest = describe(session, urls, pacticipant, head) if head is not None else None
-    return PacticipantDetail(pacticipant, latest, pacticipant_links(session, urls, pacticipant))
+    assert pacticipant.id is not None
+    labels = labels_of(session, [pacticipant.id]).get(pacticipant.id, ())
+    return PacticipantDetail(pacticipant, latest, pacticipant_links(session, urls, pacticipant), labels)

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from broker.clock import iso
-from broker.hal import Urls, curies, link
+from broker.hal import Urls, curies, link, segment
+from broker.services.labels import LabelRecord
+from broker.services.pacticipant_list import PacticipantSummary
 from broker.services.versions import BranchDetail, VersionDetail
 from broker.tables.core import Branch, BranchVersion, Pacticipant, Tag, Version
 
@@ -29,14 +31,20 @@ def version_link(urls: Urls, pacticipant: str, number: str) -> dict[str, Any]:
 def render_pacticipant(
     urls: Urls,
     pacticipant: Pacticipant,
-    latest: VersionDetail | None = None,
+    latest: Version | None = None,
     extra_links: dict[str, Any] | None = None,
+    labels: Sequence[str] = (),
 ) -> dict[str, Any]:
     name = pacticipant.name
     base = urls.pacticipant(name)
-    embedded: dict[str, Any] = {"labels": []}
+    embedded: dict[str, Any] = {
+        "labels": [
+            {"name": label, "_links": {"self": link(f"{base}/labels/{segment(label)}", title="Label")}}
+            for label in labels
+        ]
+    }
     if latest is not None:
-        summary = render_version_summary(urls, latest.pacticipant.name, latest.version)
+        summary = render_version_summary(urls, name, latest)
         embedded["latestVersion"] = summary
         embedded["latest-version"] = summary
     links: dict[str, Any] = {
@@ -83,8 +91,9 @@ def _display_name(name: str) -> str:
     return " ".join(word[:1].upper() + word[1:] for word in words) or name
 
 
-def render_pacticipants(urls: Urls, pacticipants: Sequence[Pacticipant]) -> dict[str, Any]:
-    items = [render_pacticipant(urls, p) for p in pacticipants]
+def render_pacticipants(urls: Urls, summaries: Sequence[PacticipantSummary]) -> dict[str, Any]:
+    items = [render_pacticipant(urls, s.pacticipant, s.latest, labels=s.labels) for s in summaries]
+    pacticipants = [s.pacticipant for s in summaries]
     return {
         "_embedded": {"pacticipants": items},
         "pacticipants": items,
@@ -95,6 +104,18 @@ def render_pacticipants(urls: Urls, pacticipants: Sequence[Pacticipant]) -> dict
             ],
             "pacticipants": [link(urls.pacticipant(p.name), title=p.name, name=p.name) for p in pacticipants],
             "curies": curies(urls.base, "pacticipants"),
+        },
+    }
+
+
+def render_label(urls: Urls, label: LabelRecord) -> dict[str, Any]:
+    base = urls.pacticipant(label.pacticipant)
+    return {
+        "name": label.name,
+        "createdAt": iso(label.created_at),
+        "_links": {
+            "self": link(f"{base}/labels/{segment(label.name)}", title="Label", name=label.name),
+            "pb:pacticipant": link(base, title="Pacticipant", name=label.pacticipant),
         },
     }
 
