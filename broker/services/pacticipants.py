@@ -13,7 +13,7 @@ from broker.db import insert_ignore
 from broker.errors import Conflict, NotFound, ValidationFailed
 from broker.services.names import check_name
 from broker.services.pacticipant_names import check_pacticipant_name
-from broker.services.url_fields import check_http_url
+from broker.services.url_fields import check_repository_url
 from broker.settings import BrokerSettings
 from broker.tables.core import Pacticipant
 
@@ -57,7 +57,15 @@ def list_pacticipants(session: Session) -> Sequence[Pacticipant]:
     return session.exec(select(Pacticipant).order_by(col(Pacticipant.name))).all()
 
 
+# the snake_case spelling older clients send (pact_broker-client's create-or-update-pacticipant)
+ALIASES = {"repository_url": "repositoryUrl"}
+
+
 def _attributes(body: Mapping[str, Any]) -> dict[str, str | None]:
+    body = dict(body)
+    for alias, key in ALIASES.items():
+        if alias in body:
+            body.setdefault(key, body.pop(alias))  # the camelCase key wins when both are sent
     values: dict[str, str | None] = {}
     for key, column in ATTRIBUTES.items():
         if key not in body:
@@ -68,7 +76,7 @@ def _attributes(body: Mapping[str, Any]) -> dict[str, str | None]:
         if key == "mainBranch" and value is not None:
             check_name(value, key, what="main branch")
         if key == "repositoryUrl":
-            check_http_url(value, key)
+            check_repository_url(value, key)
         values[column] = value
     return values
 

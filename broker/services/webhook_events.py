@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Table, or_, select
+from sqlalchemy import Table, exists, or_, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
@@ -29,6 +29,7 @@ from broker.hal import Urls
 from broker.services.pact_metadata import PactMetadata, encode_metadata
 from broker.tables import load_all
 from broker.tables.core import BranchVersion, Pacticipant, PactVersion, Tag, Version
+from broker.tables.labels import PacticipantLabel
 from broker.tables.webhooks import TriggeredWebhook, Webhook, WebhookEvent
 from broker.webhooks.config import WebhookSettings
 
@@ -90,6 +91,15 @@ class TriggeredNotice:
     event_name: str
 
 
+def _has_label(pacticipant: str, label: Any) -> Any:
+    """SQL: the pacticipant named ``pacticipant`` carries the label in column ``label``."""
+    return exists(
+        select(col(PacticipantLabel.id))
+        .join(Pacticipant, col(Pacticipant.id) == col(PacticipantLabel.pacticipant_id))
+        .where(col(Pacticipant.name) == pacticipant, col(PacticipantLabel.name) == label)
+    )
+
+
 def matching_webhooks(session: Session, event_name: str, consumer: str, provider: str) -> list[Webhook]:
     query = (
         select(Webhook)
@@ -99,8 +109,8 @@ def matching_webhooks(session: Session, event_name: str, consumer: str, provider
             col(Webhook.enabled).is_(True),
             or_(col(Webhook.consumer_name).is_(None), col(Webhook.consumer_name) == consumer),
             or_(col(Webhook.provider_name).is_(None), col(Webhook.provider_name) == provider),
-            col(Webhook.consumer_label).is_(None),
-            col(Webhook.provider_label).is_(None),
+            or_(col(Webhook.consumer_label).is_(None), _has_label(consumer, col(Webhook.consumer_label))),
+            or_(col(Webhook.provider_label).is_(None), _has_label(provider, col(Webhook.provider_label))),
         )
         .order_by(col(Webhook.id))
     )

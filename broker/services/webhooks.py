@@ -57,6 +57,8 @@ class WebhookDefinition:
     body: Any
     username: str | None
     password: str | None
+    consumer_label: str | None = None
+    provider_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,23 +86,22 @@ def parse_definition(
 
     _reject_nul(data, "", problem)
     names: dict[str, str | None] = {"consumer": consumer, "provider": provider}
+    labels: dict[str, str | None] = {"consumer": None, "provider": None}
     for role in ("consumer", "provider"):
         selector = data.get(role)
         if selector is None or names[role] is not None:
             continue
         if not isinstance(selector, Mapping):
-            problem(role, f'{role} must be an object like {{"name": "..."}}')
+            problem(role, f'{role} must be an object like {{"name": "..."}} or {{"label": "..."}}')
             continue
-        if selector.get("label") is not None:
-            problem(f"{role}.label", "label filters are not supported by this broker; name the pacticipant")
-        name = selector.get("name")
-        if name is not None:
-            if not isinstance(name, str) or not name.strip():
-                problem(f"{role}.name", "must be a non-blank string")
-            elif len(name) > MAX_NAME:
-                problem(f"{role}.name", f"must be at most {MAX_NAME} characters")
-            else:
-                names[role] = name
+        found = {
+            key: _selector_value(selector.get(key), f"{role}.{key}", problem) for key in ("name", "label")
+        }
+        if found["name"] is not None and found["label"] is not None:
+            problem(f"{role}.label", "cannot be given together with name: select by name or by label")
+        elif selector.get("name") is None and selector.get("label") is None:
+            problem(f"{role}.name", f'is missing: give the {role} a "name" or a "label"')
+        names[role], labels[role] = found["name"], found["label"]
     events_raw = data.get("events")
     events: list[str] = []
     if events_raw is None:
@@ -173,6 +174,8 @@ def parse_definition(
         description=description if isinstance(description, str) and description.strip() else None,
         consumer_name=names["consumer"],
         provider_name=names["provider"],
+        consumer_label=labels["consumer"],
+        provider_label=labels["provider"],
         enabled=bool(enabled),
         events=tuple(events),
         method=method.upper(),
@@ -182,6 +185,19 @@ def parse_definition(
         username=username,
         password=password,
     )
+
+
+def _selector_value(value: Any, key: str, problem: Callable[[str, str], None]) -> str | None:
+    """A consumer/provider ``name`` or ``label``: absent, or a non-blank string of at most 255 characters."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problem(key, "must be a non-blank string")
+    elif len(value) > MAX_NAME:
+        problem(key, f"must be at most {MAX_NAME} characters")
+    else:
+        return value
+    return None
 
 
 def _reject_nul(value: Any, path: str, problem: Callable[[str, str], None]) -> None:
@@ -244,8 +260,8 @@ def _apply(row: Webhook, definition: WebhookDefinition, secrets: SecretBox | Non
     row.description = definition.description
     row.consumer_name = definition.consumer_name
     row.provider_name = definition.provider_name
-    row.consumer_label = None
-    row.provider_label = None
+    row.consumer_label = definition.consumer_label
+    row.provider_label = definition.provider_label
     row.enabled = definition.enabled
     row.method = definition.method
     row.url = definition.url

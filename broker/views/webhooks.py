@@ -35,8 +35,12 @@ def render_webhook(urls: Urls, stored: StoredWebhook) -> dict[str, Any]:
     body: dict[str, Any] = {"uuid": row.uuid, "description": stored.title}
     if row.consumer_name is not None:
         body["consumer"] = {"name": row.consumer_name}
+    elif row.consumer_label is not None:
+        body["consumer"] = {"label": row.consumer_label}
     if row.provider_name is not None:
         body["provider"] = {"name": row.provider_name}
+    elif row.provider_label is not None:
+        body["provider"] = {"label": row.provider_label}
     body.update(
         enabled=row.enabled,
         request=request,

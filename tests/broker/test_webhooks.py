@@ -189,12 +189,22 @@ def test_invalid_webhooks_are_400_naming_each_problem(broker: ThreadBroker, clie
     )
     assert nul.status_code == 400
     assert "NUL" in nul.json()["errors"]["description"][0]
-    labels = client.post(
+    name_and_label = client.post(
         "/webhooks",
-        json={"consumer": {"label": "team-x"}, "request": {"method": "POST", "url": "http://127.0.0.1:9"}},
+        json={
+            "consumer": {"name": "OrderWeb", "label": "team-x"},
+            "request": {"method": "POST", "url": "http://127.0.0.1:9"},
+        },
     )
-    assert labels.status_code == 400
-    assert "label" in json.dumps(labels.json()["errors"])
+    assert name_and_label.status_code == 400
+    assert name_and_label.json()["errors"]["consumer.label"] == [
+        "cannot be given together with name: select by name or by label"
+    ]
+    neither = client.post(
+        "/webhooks", json={"provider": {}, "request": {"method": "POST", "url": "http://127.0.0.1:9"}}
+    )
+    assert neither.status_code == 400
+    assert neither.json()["errors"]["provider.name"] == ['is missing: give the provider a "name" or a "label"']
     assert _rows(broker) == []
 
 
