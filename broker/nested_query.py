@@ -59,6 +59,43 @@ def parse_nested_query(query: str) -> NestedQuery:
     return result
 
 
+def keyed_columns(query: str, name: str) -> dict[str, list[str]] | None:
+    """Read ``name[][key]`` parameters sent one key at a time, as a Pact verifier replays a recorded
+    query (its keys sorted, each key's values together):
+    ``q[][pacticipant]=A&q[][pacticipant]=B&q[][version]=1&q[][version]=2`` gives
+    ``{"pacticipant": ["A", "B"], "version": ["1", "2"]}``.
+
+    Rack's reading of that string pairs ``B`` with ``1`` and leaves ``2`` alone. ``None`` when the keys
+    are interleaved (``q[][pacticipant]=A&q[][version]=1&q[][pacticipant]=B``): Rack's reading is right."""
+    columns: dict[str, list[str]] = {}
+    last_key: str | None = None
+    for raw_key, value in parse_qsl(query, keep_blank_values=True):
+        match = _KEY.match(raw_key)
+        if match is None or match["name"] != name:
+            continue
+        parts = re.findall(r"\[([^\[\]]*)\]", match["rest"] or "")
+        if match["tail"] and parts == [""]:
+            parts = ["", match["tail"]]
+        if len(parts) != 2 or parts[0] != "":
+            return None
+        key = parts[1]
+        if key in columns and key != last_key:
+            return None
+        columns.setdefault(key, []).append(value)
+        last_key = key
+    return columns
+
+
+def zip_columns(columns: dict[str, list[str]]) -> list[dict[str, str]] | None:
+    """The n-th value of each key belongs to the n-th element when every key has the same number of
+    values (the only pairing possible); ``None`` when the counts differ (the pairing is unknown)."""
+    counts = {len(values) for values in columns.values()}
+    if len(counts) != 1:
+        return None
+    (count,) = counts
+    return [{key: values[index] for key, values in columns.items()} for index in range(count)]
+
+
 def build_nested_query(params: list[tuple[str, str]]) -> str:
     """Join already-flattened ``(key, value)`` pairs; brackets stay readable, values are escaped."""
     return "&".join(f"{quote(key, safe='[]')}={quote(value, safe='')}" for key, value in params)

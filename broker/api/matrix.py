@@ -34,7 +34,8 @@ def _answer(ctx: RequestContext, query: MatrixQuery) -> HalResponse:
     summary="The matrix: q[][pacticipant]=A&q[][version]=1&latestby=cvpv&environment=prod (Rack-style query)",
 )
 def matrix(request: Request, ctx: RequestContext = Depends(request_context)) -> HalResponse:
-    return _answer(ctx, parse_matrix_query(parse_nested_query(request.url.query)))
+    query = request.url.query
+    return _answer(ctx, parse_matrix_query(parse_nested_query(query), raw_query=query))
 
 
 @router.get(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from broker.errors import ValidationFailed
+from broker.nested_query import keyed_columns, zip_columns
 
 LATESTBY = ("cvpv", "cvp", "cp")
 DEFAULT_LIMIT = 100
@@ -72,14 +73,18 @@ def _flag(value: Any) -> bool:
     return isinstance(value, str) and value.lower() == "true"
 
 
-def _ignores(raw: Any) -> tuple[IgnoreSelector, ...]:
+def _ignores(raw: Any, errors: list[str] | None = None) -> tuple[IgnoreSelector, ...]:
     result: list[IgnoreSelector] = []
     if isinstance(raw, list):
-        for item in raw:
+        for index, item in enumerate(raw, start=1):
             if isinstance(item, str) and item.strip():
                 result.append(IgnoreSelector(item.strip()))
             elif isinstance(item, dict) and _text(item.get("pacticipant")):
                 result.append(IgnoreSelector(str(_text(item.get("pacticipant"))), _text(item.get("version"))))
+            elif errors is not None:
+                errors.append(
+                    f"Please specify the pacticipant name for ignore selector {index} (ignore[][pacticipant]=NAME)"
+                )
     elif isinstance(raw, str) and raw.strip():
         result.append(IgnoreSelector(raw.strip()))
     return tuple(result)
@@ -92,7 +97,7 @@ def _common_options(query: dict[str, Any], errors: list[str]) -> dict[str, Any]:
         "branch": _text(query.get("branch")),
         "environment": _text(query.get("environment")),
         "main_branch": _flag(query.get("mainBranch")),
-        "ignore": _ignores(query.get("ignore")),
+        "ignore": _ignores(query.get("ignore"), errors),
     }
     latestby = _text(query.get("latestby"))
     if latestby is not None and latestby not in LATESTBY:
@@ -130,10 +135,42 @@ def _common_options(query: dict[str, Any], errors: list[str]) -> dict[str, Any]:
     return options
 
 
-def parse_matrix_query(query: dict[str, Any]) -> MatrixQuery:
-    """Validate a parsed ``/matrix`` query."""
+GROUPED_HINT = (
+    "the q[] parameters come one key at a time (all pacticipants, then all versions...) with a different "
+    "number of values per key, so which value belongs to which pacticipant is unknown: send each "
+    "selector's keys together, e.g. q[][pacticipant]=Foo&q[][version]=1.2.3&q[][pacticipant]=Bar&q[][latest]=true"
+)
+
+
+def _lacks_pacticipant(raw_selectors: Any) -> bool:
+    return isinstance(raw_selectors, list) and any(
+        not isinstance(raw, dict) or not _text(raw.get("pacticipant")) for raw in raw_selectors
+    )
+
+
+def _one_key_at_a_time(raw_query: str, name: str, parsed: Any) -> Any:
+    """``parsed`` (Rack's reading of ``name[]``) unless it lacks a pacticipant and the parameters came one
+    key at a time: then the n-th value of each key makes the n-th selector."""
+    if not _lacks_pacticipant(parsed):
+        return parsed
+    columns = keyed_columns(raw_query, name)
+    if columns is None:
+        return parsed
+    zipped = zip_columns(columns)
+    if zipped is None:
+        hint = GROUPED_HINT.replace("q[]", f"{name}[]")
+        raise ValidationFailed(hint, errors={name: [hint]})
+    return zipped
+
+
+def parse_matrix_query(query: dict[str, Any], raw_query: str | None = None) -> MatrixQuery:
+    """Validate a parsed ``/matrix`` query. ``raw_query`` (the query string) lets the selectors sent one
+    key at a time (as a Pact verifier replays them) be read when their pairing is unambiguous."""
     errors: list[str] = []
     raw_selectors = query.get("q")
+    if raw_query is not None:
+        raw_selectors = _one_key_at_a_time(raw_query, "q", raw_selectors)
+        query = {**query, "ignore": _one_key_at_a_time(raw_query, "ignore", query.get("ignore"))}
     selectors: list[MatrixSelector] = []
     if not isinstance(raw_selectors, list) or not raw_selectors:
         errors.append(
@@ -181,6 +218,7 @@ def parse_can_i_deploy_query(query: dict[str, Any]) -> MatrixQuery:
         errors.append("Please specify the version (version=NUMBER)")
     if bool(environment) == bool(to_tag):
         errors.append("Please specify exactly one of environment=ENV or to=TAG")
+    ignore = _ignores(query.get("ignore"), errors)
     if errors:
         raise ValidationFailed("; ".join(errors), errors={"base": errors})
     assert pacticipant is not None
@@ -190,7 +228,7 @@ def parse_can_i_deploy_query(query: dict[str, Any]) -> MatrixQuery:
         latest=bool(to_tag),
         tag=to_tag,
         environment=environment,
-        ignore=_ignores(query.get("ignore")),
+        ignore=ignore,
     )
 
 
