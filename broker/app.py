@@ -136,7 +136,7 @@ def error_response(
             "instance": request.url.path,
             "errors": [
                 {"type": "error", "title": key, "detail": message, "pointer": f"/{key.replace('.', '/')}"}
-                for key, messages in (errors.items() if isinstance(errors, dict) else [])
+                for key, messages in (errors.items() if isinstance(errors, dict) else [("base", errors)])
                 for message in messages
             ],
         }

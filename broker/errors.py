@@ -47,6 +47,16 @@ class ValidationFailed(BrokerError):
     status = 400
 
 
+class SelectorsInvalid(ValidationFailed):
+    """Matrix and can-i-deploy queries the broker cannot answer. The Ruby broker lists these messages as
+    plain strings (``{"errors": ["..."]}``), and the Pact clients print them that way."""
+
+    def body(self) -> dict[str, Any]:
+        body = super().body()
+        body["errors"] = [message for messages in self.errors.values() for message in messages]
+        return body
+
+
 class Unauthorized(BrokerError):
     status = 401
 

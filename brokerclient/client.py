@@ -361,6 +361,8 @@ def _describe_error(method: str, url: str, status: int, body: Any) -> str:
                 f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
                 for key, value in errors.items()
             )
+        elif isinstance(errors, list):
+            detail = "; ".join(map(str, errors))
         elif errors:
             detail = str(errors)
     elif body:

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, inspect, literal, or_, select, union_all
 from sqlmodel import Session
 
-from broker.errors import ValidationFailed
+from broker.errors import SelectorsInvalid
 from broker.services.matrix_integrations import (
     Integration,
     ResolvedSelector,
@@ -462,7 +462,7 @@ def evaluate_matrix(session: Session, query: MatrixQuery) -> MatrixResult:
             session.connection().execute(select(ENVIRONMENT.c.id).where(ENVIRONMENT.c.name == name)).first()
         )
         if exists is None:
-            raise ValidationFailed(
+            raise SelectorsInvalid(
                 f"Environment with name '{name}' does not exist: create it with `pact broker create-environment`",
                 field="environment",
             )

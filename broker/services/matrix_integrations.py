@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, literal, select, union_all
 from sqlmodel import Session
 
-from broker.errors import ValidationFailed
+from broker.errors import SelectorsInvalid
 from broker.services.matrix_query import MatrixQuery, MatrixSelector
 from broker.tables.selectables import (
     BRANCH_VERSION,
@@ -263,7 +263,7 @@ class SelectorResolver:
             known = self._pacticipant_and_version(selector.pacticipant, selector.version)
         found = self.pacticipant(selector.pacticipant)
         if found is None:
-            raise ValidationFailed(
+            raise SelectorsInvalid(
                 f"Pacticipant {selector.pacticipant} not found: check the name (names are case-sensitive)",
                 field="q",
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from broker.errors import ValidationFailed
+from broker.errors import SelectorsInvalid
 from broker.nested_query import keyed_columns, zip_columns
 
 LATESTBY = ("cvpv", "cvp", "cp")
@@ -159,7 +159,7 @@ def _one_key_at_a_time(raw_query: str, name: str, parsed: Any) -> Any:
     zipped = zip_columns(columns)
     if zipped is None:
         hint = GROUPED_HINT.replace("q[]", f"{name}[]")
-        raise ValidationFailed(hint, errors={name: [hint]})
+        raise SelectorsInvalid(hint, errors={name: [hint]})
     return zipped
 
 
@@ -201,7 +201,7 @@ def parse_matrix_query(query: dict[str, Any], raw_query: str | None = None) -> M
             selectors.append(selector)
     options = _common_options(query, errors)
     if errors:
-        raise ValidationFailed("; ".join(errors), errors={"q": errors})
+        raise SelectorsInvalid("; ".join(errors), errors={"q": errors})
     return MatrixQuery(selectors=tuple(selectors), **options)
 
 
@@ -220,7 +220,7 @@ def parse_can_i_deploy_query(query: dict[str, Any]) -> MatrixQuery:
         errors.append("Please specify exactly one of environment=ENV or to=TAG")
     ignore = _ignores(query.get("ignore"), errors)
     if errors:
-        raise ValidationFailed("; ".join(errors), errors={"base": errors})
+        raise SelectorsInvalid("; ".join(errors), errors={"base": errors})
     assert pacticipant is not None
     return MatrixQuery(
         selectors=(MatrixSelector(pacticipant=pacticipant, version=version),),

@@ -308,7 +308,7 @@ def test_matrix_and_can_i_deploy_over_http(
     )
     invalid = http.get("/matrix?latestby=cvpv")
     assert invalid.status_code == 400
-    assert invalid.json()["errors"]["q"][0].startswith("Please provide 1 or more version selectors")
+    assert invalid.json()["errors"][0].startswith("Please provide 1 or more version selectors")
     assert http.get("/can-i-deploy", params={"pacticipant": "Web", "version": "1"}).status_code == 400
     pair = http.get("/matrix/provider/Api/consumer/Web").json()
     assert sorted(
