@@ -23,6 +23,8 @@ LINES = [
     "outbox), webhook_execution)",
     "applying migration 0004_provider_contracts (Bi-directional contracts: provider_contract and "
     "provider_contract_check)",
+    "applying migration 0005_pacticipant_labels (Pacticipant labels: pacticipant_label (webhooks can select "
+    "pacticipants by label))",
 ]
 
 
