@@ -85,7 +85,7 @@ def test_migrate_command_is_idempotent_and_records_every_head(tmp_path: Path) ->
             check=False,
         )
         assert result.returncode == 0, result.stderr
-        assert ("Created 19 tables" if _ == 0 else "nothing to do") in result.stdout
+        assert ("Created 20 tables" if _ == 0 else "nothing to do") in result.stdout
     with sqlite3.connect(tmp_path / "m.db") as conn:
         applied = {row[0] for row in conn.execute("SELECT version_num FROM alembic_version")}
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}

@@ -39,7 +39,7 @@ def test_a_new_database_reports_the_tables_it_created_and_no_lock_file_is_left(t
     output = _migrate(tmp_path)
     tables = _tables(tmp_path / "tether-broker.db")
     assert output == f"Created {len(tables)} tables in sqlite:///./tether-broker.db (schema at {HEADS})."
-    assert len(tables) == 19
+    assert len(tables) == 20
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tether-broker.db"]
 
 
