@@ -62,21 +62,58 @@ _Q = "q%5B%5D%5B{}%5D={}"
 CLIENT_MATRIX_QUERIES: tuple[str, ...] = tuple(
     "&".join(parts)
     for parts in (
-        (_Q.format("pacticipant", "Bar"), _Q.format("version", "4.5.6"), _Q.format("pacticipant", "Foo"),
-         _Q.format("tag", "prod"), "latestby=cvpv", "ignore%5B%5D%5Bpacticipant%5D=Foo",
-         "ignore%5B%5D%5Bversion%5D=3.4.5"),
-        (_Q.format("pacticipant", "Foo"), _Q.format("version", "1.2.3"), _Q.format("pacticipant", "Bar"),
-         _Q.format("version", "4.5.6"), "latestby=cvpv"),
-        (_Q.format("pacticipant", "Foo%20Thing"), _Q.format("version", "1.2.3"),
-         _Q.format("pacticipant", "Bar"), _Q.format("version", "4.5.6"), "latestby=cvpv"),
-        (_Q.format("pacticipant", "Foo"), _Q.format("version", "1.2.3"), _Q.format("pacticipant", "Bar"),
-         _Q.format("version", "9.9.9"), "latestby=cvpv"),
-        (_Q.format("pacticipant", "Foo"), _Q.format("version", "1.2.3"), _Q.format("pacticipant", "Bar"),
-         _Q.format("latest", "true"), _Q.format("tag", "prod"), "latestby=cvpv"),
-        (_Q.format("pacticipant", "Foo"), _Q.format("version", "1.2.4"), _Q.format("pacticipant", "Bar"),
-         _Q.format("latest", "true"), "latestby=cvpv"),
-        (_Q.format("pacticipant", "Wiffle"), _Q.format("version", "1.2.3"), _Q.format("pacticipant", "Meep"),
-         _Q.format("version", "9.9.9"), "latestby=cvpv"),
+        (
+            _Q.format("pacticipant", "Bar"),
+            _Q.format("version", "4.5.6"),
+            _Q.format("pacticipant", "Foo"),
+            _Q.format("tag", "prod"),
+            "latestby=cvpv",
+            "ignore%5B%5D%5Bpacticipant%5D=Foo",
+            "ignore%5B%5D%5Bversion%5D=3.4.5",
+        ),
+        (
+            _Q.format("pacticipant", "Foo"),
+            _Q.format("version", "1.2.3"),
+            _Q.format("pacticipant", "Bar"),
+            _Q.format("version", "4.5.6"),
+            "latestby=cvpv",
+        ),
+        (
+            _Q.format("pacticipant", "Foo%20Thing"),
+            _Q.format("version", "1.2.3"),
+            _Q.format("pacticipant", "Bar"),
+            _Q.format("version", "4.5.6"),
+            "latestby=cvpv",
+        ),
+        (
+            _Q.format("pacticipant", "Foo"),
+            _Q.format("version", "1.2.3"),
+            _Q.format("pacticipant", "Bar"),
+            _Q.format("version", "9.9.9"),
+            "latestby=cvpv",
+        ),
+        (
+            _Q.format("pacticipant", "Foo"),
+            _Q.format("version", "1.2.3"),
+            _Q.format("pacticipant", "Bar"),
+            _Q.format("latest", "true"),
+            _Q.format("tag", "prod"),
+            "latestby=cvpv",
+        ),
+        (
+            _Q.format("pacticipant", "Foo"),
+            _Q.format("version", "1.2.4"),
+            _Q.format("pacticipant", "Bar"),
+            _Q.format("latest", "true"),
+            "latestby=cvpv",
+        ),
+        (
+            _Q.format("pacticipant", "Wiffle"),
+            _Q.format("version", "1.2.3"),
+            _Q.format("pacticipant", "Meep"),
+            _Q.format("version", "9.9.9"),
+            "latestby=cvpv",
+        ),
     )
 )
 
@@ -117,17 +154,19 @@ class HalRelationProxy:
         target = f"{path}?{query}" if query else path
         self.forwarded.append(f"{request.method} {target}")
         headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP]
-        # a fresh client per request: the proxy runs in a uvicorn thread with its own event loop
-        async with httpx.AsyncClient(timeout=30.0) as client:
-            upstream = await client.request(
-                request.method,
-                httpx.URL(self.upstream + target),
-                headers=headers,
-                content=await request.body(),
-            )
+        if self._client is None:  # made on the serving thread's event loop, kept for every request
+            self._client = httpx.AsyncClient(timeout=30.0)
+        upstream = await self._client.request(
+            request.method, httpx.URL(self.upstream + target), headers=headers, content=await request.body()
+        )
         response = Response(
             content=upstream.content,
             status_code=upstream.status_code,
             headers={k: v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP},
         )
         await response(scope, receive, send)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None

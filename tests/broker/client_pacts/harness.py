@@ -28,7 +28,7 @@ from starlette.types import Receive, Scope, Send
 
 from tests.broker.client_pacts.hal_proxy import HalRelationProxy
 from tests.broker.client_pacts.states import STATES_PATH, StateApp
-from tests.support import NPM_BIN, free_port
+from tests.support import NPM_BIN, REPO_ROOT, free_port
 
 HERE = Path(__file__).resolve().parent
 PACTS: Mapping[str, Path] = {
@@ -72,7 +72,22 @@ class FrontDoor:
         self.states = StateApp(database_url)
         self.proxy = HalRelationProxy(broker_url)
 
+    def clear(self) -> None:
+        """Forget the calls recorded so far (one front door serves several verifier runs)."""
+        self.states.calls.clear()
+        self.states.failures.clear()
+        self.proxy.forwarded.clear()
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await self.proxy.aclose()
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
         if scope["type"] == "http" and scope["path"] == STATES_PATH:
             await self.states.asgi(scope, receive, send)
         else:
@@ -84,7 +99,7 @@ def front_door(broker_url: str, database_url: str) -> Iterator[tuple[str, FrontD
     app = FrontDoor(broker_url, database_url)
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -110,25 +125,58 @@ def rust_verifier() -> list[str] | None:
     return [str(npm)] if npm.exists() else None
 
 
-def _results(report: Mapping[str, Any]) -> dict[Key, bool]:
-    """Per-interaction verdicts from the verifier's JSON report."""
-    verdicts: dict[Key, bool] = {}
-    by_description = _index_by_description()
-    for item in report.get("interactionResults") or []:
-        consumer = item["consumerName"] if "consumerName" in item else item.get("pact", {}).get("consumer")
-        description = item["description"]
-        state = item.get("providerState") or " and ".join(
-            s if isinstance(s, str) else s.get("name", "") for s in item.get("providerStates") or []
-        )
-        key = Key(str(consumer), description, state)
-        if key not in by_description:
-            raise AssertionError(f"the verifier reported an interaction the pacts do not hold: {item}")
-        verdicts[key] = bool(item.get("success", item.get("result") == "success"))
-    return verdicts
+def _error_key(text: str) -> Key:
+    """``Verifying a pact between C and P[ Given S] - D`` (the verifier's name of a failed interaction)."""
+    head = "Verifying a pact between "
+    assert text.startswith(head), text
+    for consumer in PACTS:
+        prefix = f"{head}{consumer} and {PROVIDER}"
+        if not text.startswith(prefix + " "):
+            continue
+        rest = text[len(prefix) :]
+        for key in interactions():
+            if key.consumer != consumer:
+                continue
+            given = f" Given {key.state}" if key.state else ""
+            if rest == f"{given} - {key.description}":
+                return key
+    raise AssertionError(f"the verifier reported a failure of an interaction the pacts do not hold: {text}")
 
 
-def _index_by_description() -> set[Key]:
-    return set(interactions())
+def verdicts(report: Mapping[str, Any]) -> tuple[dict[Key, bool], dict[Key, str]]:
+    """Per-interaction verdicts from the verifier's JSON report, and each failure's mismatches.
+
+    ``interactionResults`` lists the interactions in the order the pacts hold them (they carry only the
+    description and ``OK``/``Error``); ``errors`` names each failed one with its consumer and state. Both
+    are read and must agree, so a change of either format fails loudly instead of mis-attributing."""
+    keys = interactions()
+    results = report.get("interactionResults") or []
+    assert [r["description"] for r in results] == [k.description for k in keys], (
+        "the verifier's results are not the pacts' interactions in order"
+    )
+    passed = {key: result["result"] == "OK" for key, result in zip(keys, results, strict=True)}
+    failures: dict[Key, str] = {}
+    for error in report.get("errors") or []:
+        key = _error_key(error["interaction"])
+        failures[key] = json.dumps(error.get("mismatch"))[:1500]
+    assert set(failures) == {k for k, ok in passed.items() if not ok}, (
+        "the verifier's failure list disagrees with its per-interaction results"
+    )
+    return passed, failures
+
+
+def run_pact_python(base_url: str, workdir: Path) -> dict[str, Any]:
+    report = workdir / "pact-python-results.json"
+    args = [sys.executable, "-m", "tests.broker.client_pacts.pact_python_run"]
+    args += [base_url, base_url + STATES_PATH, str(report)]
+    env = {**os.environ, "PACT_DO_NOT_TRACK": "true"}
+    completed = subprocess.run(
+        args, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=240, check=False
+    )
+    if not report.exists():
+        raise AssertionError(f"pact-python wrote no results:\n{completed.stdout}\n{completed.stderr}")
+    result: dict[str, Any] = json.loads(report.read_text())
+    return result
 
 
 def run_rust_cli(base_url: str, workdir: Path) -> tuple[dict[str, Any], str]:

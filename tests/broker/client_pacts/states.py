@@ -16,12 +16,13 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import MetaData, Table, text, update
+from sqlalchemy import MetaData, Table, update
 from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -101,12 +102,15 @@ class Builder:
         return self.version(self.consumer, number, branch=branch)
 
     def tag_consumer_version(self, tag: str) -> Builder:
-        assert self.consumer is not None and self.consumer_version is not None
+        assert self.consumer is not None
+        assert self.consumer_version is not None
         return self.version(self.consumer, self.consumer_version, tags=(tag,))
 
     def create_pact(self, *, interactions: list[dict[str, Any]] | None = None) -> Builder:
         """Publish a pact for the current consumer version (a fresh sha each time, as Ruby's ``rand``)."""
-        assert self.consumer and self.provider and self.consumer_version
+        assert self.consumer
+        assert self.provider
+        assert self.consumer_version
         content = {
             "consumer": {"name": self.consumer},
             "provider": {"name": self.provider},
@@ -125,7 +129,9 @@ class Builder:
         return self.create_pact()
 
     def create_verification(self, provider_version: str, *, success: bool = True) -> Builder:
-        assert self.consumer and self.provider and self.consumer_version
+        assert self.consumer
+        assert self.provider
+        assert self.consumer_version
         from broker.services.pacts import pact_for_version
 
         pact = pact_for_version(self.session, self.provider, self.consumer, self.consumer_version)
@@ -151,7 +157,9 @@ class Builder:
         return self
 
     def create_deployed_version(self, *, uuid: str, target: str | None = None) -> Builder:
-        assert self.consumer and self.consumer_version and self.environment
+        assert self.consumer
+        assert self.consumer_version
+        assert self.environment
         record = record_deployment(
             self.session,
             pacticipant=self.consumer,
@@ -166,7 +174,8 @@ class Builder:
         return self
 
     def create_webhook(self, uuid: str) -> Builder:
-        assert self.consumer and self.provider
+        assert self.consumer
+        assert self.provider
         settings = self.session.info["settings"]
         upsert_webhook(
             self.session,
@@ -227,7 +236,12 @@ def _foo_good_and_bad(b: Builder, *, tag_prod: bool) -> object:
     _foo_bar(b).revise_pact().create_verification("4.5.6")
     if tag_prod:
         b.version("Bar", "4.5.6", tags=("prod",))
-    return b.create_consumer_version("1.2.4").create_pact().revise_pact().create_verification("9.9.9", success=False)
+    return (
+        b.create_consumer_version("1.2.4")
+        .create_pact()
+        .revise_pact()
+        .create_verification("9.9.9", success=False)
+    )
 
 
 def _foo_by_two_providers(b: Builder, *, tag_prod: bool) -> object:
@@ -241,10 +255,20 @@ def _foo_by_two_providers(b: Builder, *, tag_prod: bool) -> object:
 
 
 def _bar_ignoring(b: Builder) -> object:
-    b.create_consumer("Foo").create_provider("Bar").create_consumer_version("1.2.3").tag_consumer_version("prod")
+    b.create_consumer("Foo").create_provider("Bar").create_consumer_version("1.2.3").tag_consumer_version(
+        "prod"
+    )
     b.create_pact().create_verification("4.5.6")
     b.create_consumer_version("3.4.5").tag_consumer_version("prod")
-    b.create_pact(interactions=[{"description": "x", "request": {"method": "GET", "path": "/things/3.4.5"}, "response": {"status": 200}}])
+    b.create_pact(
+        interactions=[
+            {
+                "description": "x",
+                "request": {"method": "GET", "path": "/things/3.4.5"},
+                "response": {"status": 200},
+            }
+        ]
+    )
     return b.create_verification("4.5.6", success=False)
 
 
@@ -281,10 +305,12 @@ STATES: Mapping[str, Callable[[Builder], object]] = {
     "'Condor' exists in the pact-broker with the latest version 1.2.3": lambda b: (
         b.create_consumer("Condor").create_consumer_version("1.0.0").create_consumer_version("1.2.3")
     ),
-    "the 'Pricing Service' and 'Condor' already exist in the pact-broker": lambda b: (
-        b.create_consumer("Condor").create_provider("Pricing Service")
+    "the 'Pricing Service' and 'Condor' already exist in the pact-broker": lambda b: b.create_consumer(
+        "Condor"
+    ).create_provider("Pricing Service"),
+    "the pact for Foo Thing version 1.2.3 has been verified by Bar version 4.5.6": _verified_twice(
+        "Foo Thing"
     ),
-    "the pact for Foo Thing version 1.2.3 has been verified by Bar version 4.5.6": _verified_twice("Foo Thing"),
     "the pact for Foo version 1.2.3 has been verified by Bar version 4.5.6": _verified_twice("Foo"),
     "the pact for Foo version 1.2.3 and 1.2.4 has been verified by Bar version 4.5.6": _foo_123_and_124,
     "the pact for Foo version 1.2.3 has been successfully verified by Bar version 4.5.6, and 1.2.4 "
@@ -296,21 +322,25 @@ STATES: Mapping[str, Callable[[Builder], object]] = {
     ),
     "the pact for Foo version 1.2.3 has been successfully verified by Bar version 4.5.6 (tagged prod) and "
     "version 5.6.7": lambda b: _foo_by_two_providers(b, tag_prod=True),
-    "the 'Pricing Service' already exists in the pact-broker": lambda b: (
-        b.create_pricing_service().version("Pricing Service", "1.3.0")
+    "the 'Pricing Service' already exists in the pact-broker": lambda b: b.create_pricing_service().version(
+        "Pricing Service", "1.3.0"
     ),
     "a pact between Condor and the Pricing Service exists": _condor_pricing,
     "the 'Pricing Service' and 'Condor' already exist in the pact-broker, and Condor already has a pact "
     "published for version 1.3.0": _condor_pricing,
-    "'Condor' exists in the pact-broker": lambda b: b.create_consumer("Condor").create_consumer_version("1.3.0"),
-    "'Condor' exists in the pact-broker with version 1.3.0, tagged with 'prod'": lambda b: (
-        b.version("Condor", "1.3.0", tags=("prod",))
+    "'Condor' exists in the pact-broker": lambda b: b.create_consumer("Condor").create_consumer_version(
+        "1.3.0"
+    ),
+    "'Condor' exists in the pact-broker with version 1.3.0, tagged with 'prod'": lambda b: b.version(
+        "Condor", "1.3.0", tags=("prod",)
     ),
     "a pact between Condor and the Pricing Service exists for the production version of Condor": lambda b: (
         _condor_pricing(b, tag="prod")
     ),
     "a latest pact between Condor and the Pricing Service exists": _condor_pricing,
-    "tagged as prod pact between Condor and the Pricing Service exists": lambda b: _condor_pricing(b, tag="prod"),
+    "tagged as prod pact between Condor and the Pricing Service exists": lambda b: _condor_pricing(
+        b, tag="prod"
+    ),
     "a webhook with the uuid 696c5f93-1b7f-44bc-8d03-59440fcaa9a0 exists": lambda b: (
         b.create_consumer("Condor").create_provider("Pricing Service").create_webhook(WEBHOOK)
     ),
@@ -335,9 +365,9 @@ STATES: Mapping[str, Callable[[Builder], object]] = {
         _deployed(b, ENV_16926, "customer-1")
     ),
     "a currently deployed version exists": lambda b: _deployed(b, ENV_FOR_RECORDING, None),
-    "a branch named main exists for pacticipant Foo": lambda b: (
-        b.create_consumer("Foo").create_consumer_version("1", branch="main")
-    ),
+    "a branch named main exists for pacticipant Foo": lambda b: b.create_consumer(
+        "Foo"
+    ).create_consumer_version("1", branch="main"),
     "an environment with name test exists": lambda b: b.create_environment("test"),
     # states that only document what the consumer relies on (``no_op`` in the Ruby broker)
     "the pb:latest-tagged-version relation exists in the index resource": _noop,
@@ -370,10 +400,11 @@ def reset(db: Database) -> None:
         metadata.reflect(db.write_engine)
         _tables[db.url] = [t for t in metadata.sorted_tables if t.name != "alembic_version"]
     tables = _tables[db.url]
+    # DELETE, not TRUNCATE: TRUNCATE's exclusive lock would wait for the broker's open transactions
     with db.write_engine.begin() as connection:
-        if db.dialect == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        if db.dialect == "postgresql":  # one round trip
+            deletes = "; ".join(f'DELETE FROM "{t.name}"' for t in reversed(tables))
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = '10s'; {deletes}")
         else:
             for table in reversed(tables):
                 connection.execute(table.delete())
@@ -396,6 +427,7 @@ class StateApp:
         self.db.session_info["settings"] = BrokerSettings(database_url=database_url)
         self.calls: list[dict[str, Any]] = []
         self.failures: list[str] = []
+        self.seconds = 0.0
         self._lock = threading.Lock()
         self.asgi = Starlette(routes=[Route(STATES_PATH, self._change, methods=["POST"])])
 
@@ -407,8 +439,10 @@ class StateApp:
         action = str(body.get("action", "setup"))
         with self._lock:
             self.calls.append({"state": state, "action": action})
-            reset(self.db)
+            # the verifier calls setup before every interaction, also one without a state (with none)
             if action == "setup":
+                started = time.perf_counter()
+                reset(self.db)
                 try:
                     set_up(self.db, state)
                 except UnknownState:
@@ -416,6 +450,8 @@ class StateApp:
                 except Exception as exc:  # a broken state fails its interaction, visibly
                     self.failures.append(f"{state}: {exc!r}")
                     return JSONResponse({"error": repr(exc)}, status_code=500)
+                finally:
+                    self.seconds += time.perf_counter() - started
         return JSONResponse({})
 
     def close(self) -> None:
@@ -429,4 +465,3 @@ def state_app(database_url: str) -> Iterator[StateApp]:
         yield app
     finally:
         app.close()
-
