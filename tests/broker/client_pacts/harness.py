@@ -190,7 +190,6 @@ def run_rust_cli(base_url: str, workdir: Path) -> tuple[dict[str, Any], str]:
         "--port", base_url.rsplit(":", 1)[1],
         "--provider-name", PROVIDER,
         "--state-change-url", base_url + STATES_PATH,
-        "--state-change-teardown",
         "--json", str(report),
         "--no-colour",
         "--request-timeout", "20000",

@@ -1,8 +1,9 @@
 """Provider states of the official Pact Broker clients' pacts, set up through the broker's services.
 
-The verifier POSTs ``{"state": ..., "params": ..., "action": "setup" | "teardown"}`` to the
-state-change URL before (and after) each interaction. Every call empties the database the broker under
-test uses (the Ruby broker cleans its database between interactions too), and a setup then builds
+The verifier POSTs ``{"state": ..., "params": ..., "action": "setup"}`` to the state-change URL
+before each interaction (with an empty state for an interaction that has none). Every setup empties
+the database the broker under test uses (the Ruby broker cleans its database between interactions
+too), then builds
 the state the way the Ruby broker's ``spec/service_consumers/shared_provider_states.rb`` does, but
 through Tether's own service functions (``broker.services.*``), in one transaction.
 
