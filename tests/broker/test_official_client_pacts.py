@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from tests.broker.client_pacts.expected_failures import EXPECTED_FAILURES
+from tests.broker.client_pacts.hal_proxy import rewrite
 from tests.broker.client_pacts.harness import (
     FrontDoor,
     front_door,
@@ -44,6 +45,26 @@ def test_every_provider_state_of_the_pacts_is_implemented_and_expected_failures_
     assert {k.state for k in keys if k.state} <= set(STATES)
     assert set(EXPECTED_FAILURES) <= set(keys), set(EXPECTED_FAILURES) - set(keys)
     assert all(reason.strip() for reason in EXPECTED_FAILURES.values())
+
+
+def test_the_proxy_maps_placeholders_and_puts_matrix_selectors_back_together() -> None:
+    assert rewrite("/HAL-REL-PLACEHOLDER-PB-PACTICIPANT-BRANCH-Foo-main", "") == (
+        "/pacticipants/Foo/branches/main",
+        "",
+    )
+    assert rewrite("/pacticipants/Foo", "a=1") == ("/pacticipants/Foo", "a=1")
+    grouped = "latestby=cvpv&q[][latest]=true&q[][pacticipant]=Foo&q[][pacticipant]=Bar&q[][tag]=prod&q[][version]=1%2e2%2e3"
+    path, query = rewrite("/matrix", grouped)
+    assert path == "/matrix"
+    assert query == (
+        "q%5B%5D%5Bpacticipant%5D=Foo&q%5B%5D%5Bversion%5D=1.2.3&q%5B%5D%5Bpacticipant%5D=Bar"
+        "&q%5B%5D%5Blatest%5D=true&q%5B%5D%5Btag%5D=prod&latestby=cvpv"
+    )
+    # a query no client sends is left alone
+    assert rewrite("/matrix", "q[][pacticipant]=Foo&q[][pacticipant]=Baz") == (
+        "/matrix",
+        "q[][pacticipant]=Foo&q[][pacticipant]=Baz",
+    )
 
 
 def _check(report: dict[str, Any], door: FrontDoor, verifier: str) -> None:

@@ -18,8 +18,7 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -421,7 +420,8 @@ def set_up(db: Database, state: str) -> None:
 
 
 class StateApp:
-    """The state-change endpoint: ``POST /`` with the verifier's JSON body. Records every call."""
+    """The state-change endpoint: ``POST STATES_PATH`` with the verifier's JSON body. Records every call,
+    every state that failed to set up, and the seconds spent setting states up."""
 
     def __init__(self, database_url: str) -> None:
         self.db = Database(database_url)
@@ -447,6 +447,7 @@ class StateApp:
                 try:
                     set_up(self.db, state)
                 except UnknownState:
+                    self.failures.append(f"unknown provider state {state!r}")
                     return JSONResponse({"error": f"unknown provider state {state!r}"}, status_code=500)
                 except Exception as exc:  # a broken state fails its interaction, visibly
                     self.failures.append(f"{state}: {exc!r}")
@@ -457,12 +458,3 @@ class StateApp:
 
     def close(self) -> None:
         self.db.dispose()
-
-
-@contextmanager
-def state_app(database_url: str) -> Iterator[StateApp]:
-    app = StateApp(database_url)
-    try:
-        yield app
-    finally:
-        app.close()
