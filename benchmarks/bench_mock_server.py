@@ -119,7 +119,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--count", type=int, default=50, help="path templates in the contract (default 50)")
-    parser.add_argument("--tools", default=",".join(ALL_TOOLS), help=f"subset of {','.join(ALL_TOOLS)}")
+    parser.add_argument(
+        "--tools", "--only", default=",".join(ALL_TOOLS), help=f"subset of {','.join(ALL_TOOLS)}"
+    )
     parser.add_argument(
         "--memory-tools", default="tether,wiremock-tuned,pact-stub", help="10k start-up/memory ('' skips)"
     )
