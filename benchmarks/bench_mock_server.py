@@ -39,10 +39,13 @@ missing ones are reported and their peers skipped.
 
 Run::
 
-    .venv/bin/python benchmarks/bench_mock_server.py                     # full run, about 10 minutes
+    .venv/bin/python benchmarks/bench_mock_server.py   # full run: ~10 min quiet, 13 min at load average 15
     .venv/bin/python benchmarks/bench_mock_server.py --duration 5 --warmup 10 --warmup-other 2 \\
-        --warmup-max-chunks 1 --rounds 1 --tools tether,wiremock-tuned,prism \\
+        --warmup-max-chunks 1 --rounds 1 --tools tether,wiremock-tuned \\
         --scaling-duration 0 --memory-tools '' --output /tmp/mock_server.json   # about one minute
+
+A quick run understates the JIT peers (a 10 s warm-up leaves WireMock at two to three times its
+warmed-up CPU per request): use it to check a change, not to quote a ratio.
 
 Figures are printed and written to ``benchmarks/results/mock_server.json`` (``--output`` to change).
 """
