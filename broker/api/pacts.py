@@ -18,7 +18,9 @@ Limit = Query(500, ge=1, le=5000, description="Newest first; at most this many."
 
 
 def _pact(ctx: RequestContext, view: service.PactView, metadata: str | None = None) -> HalResponse:
-    return hal_response(render_pact(ctx.urls, view, metadata=metadata))
+    # the Ruby broker names the consumer version of every single pact it serves in this header
+    headers = {"X-Pact-Consumer-Version": view.consumer_version} if view.consumer_version.isascii() else {}
+    return hal_response(render_pact(ctx.urls, view, metadata=metadata), headers=headers)
 
 
 @router.get(

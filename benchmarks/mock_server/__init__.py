@@ -1,0 +1,1 @@
+"""Helpers of ``benchmarks/bench_mock_server.py``: the contract, the peers, the wrk load."""
