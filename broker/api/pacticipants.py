@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, Response
 
 from broker.context import RequestContext, request_context
 from broker.hal import HalResponse, hal_response
+from broker.openapi_document import CREATED_OR_UPDATED
 from broker.services import pacticipants as service
 from broker.services.versions import describe_pacticipant
 from broker.views.core import render_pacticipant, render_pacticipants
@@ -58,7 +59,7 @@ def replace_pacticipant(
     return _render(ctx, pacticipant)
 
 
-@router.patch("/pacticipants/{pacticipant:seg}", response_class=HalResponse)
+@router.patch("/pacticipants/{pacticipant:seg}", response_class=HalResponse, responses=CREATED_OR_UPDATED)
 def merge_pacticipant(
     pacticipant: str,
     body: dict[str, Any] | None = PacticipantBody,
