@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from contracts.hashing import pact_version_sha  # noqa: E402
-from contracts.pactfile import dump_pact, loads_pact, parse_pact  # noqa: E402
+from contracts.pactfile import loads_pact, parse_pact  # noqa: E402
+from contracts.pactwriter import dump_pact  # noqa: E402
 
 
 def _interaction(index: int, version: str) -> dict[str, Any]:

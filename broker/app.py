@@ -20,6 +20,7 @@ from broker.forwarding import ForwardedHeadersMiddleware
 from broker.hal import ERROR_JSON, PROBLEM_JSON
 from broker.json_guard import StrictJsonMiddleware
 from broker.limits import BodyLimitMiddleware
+from broker.openapi_document import install as install_openapi_document
 from broker.origin import SameOriginWritesMiddleware
 from broker.paths import RawPathMiddleware
 from broker.settings import BrokerSettings
@@ -45,6 +46,7 @@ def create_app(settings: BrokerSettings | None = None, *, database: Database | N
     app.state.settings = settings
     app.state.db = db
     _install_error_handlers(app)
+    install_openapi_document(app)
 
     # middleware: the last added runs first (forwarded headers [added last, below] -> webhooks' base
     # URL -> raw path -> size limit -> same-origin writes -> auth -> strict JSON bodies -> routes)

@@ -135,7 +135,7 @@ class ContractSet:
 
 
 def _content_digest(pact: Pact) -> str:
-    from contracts.pactfile import dump_pact
+    from contracts.pactwriter import dump_pact
 
     return hashlib.sha256(json.dumps(dump_pact(pact), sort_keys=True, default=str).encode()).hexdigest()
 

@@ -1,79 +1,60 @@
-"""Consumer version selectors: which consumer versions' pacts a broker hands out for verification.
+"""Consumer version selectors on the client side: checked before they are sent.
 
-:class:`ConsumerVersionSelector` is the one typed form; :meth:`ConsumerVersionSelector.to_json` renders
-it as the Pact Broker's ``POST /pacts/provider/{p}/for-verification`` expects (camelCase keys, absent
-when unset) and :func:`parse_selector` reads the command-line JSON form
-(``--consumer-version-selector '{"mainBranch": true}'``). Both check the broker's own rules, so a
-selector the broker would refuse with a 400 is refused here first, naming the option and the fix.
+:class:`ConsumerVersionSelector` is ``contracts.selectors.ConsumerVersionSelector`` (the one typed
+selector; ``to_json`` renders it as the Pact Broker's ``POST /pacts/provider/{p}/for-verification``
+expects) that refuses, on construction, a selector the broker would refuse with a 400, naming the option
+and the fix. :func:`parse_selector` reads the command-line JSON form
+(``--consumer-version-selector '{"mainBranch": true}'``).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from brokerclient.errors import SelectorError
+from contracts import selectors as shared
+from contracts.selectors import SELECTOR_KEYS, STRING_KEYS, TRUE_ONLY_KEYS, Rule
 
 SELECTOR_OPTION = "--consumer-version-selector"
 
-# JSON key -> (field name, pact-python ``consumer_version`` keyword); the order is the one error messages use
-SELECTOR_KEYS: dict[str, str] = {
-    "consumer": "consumer",
-    "tag": "tag",
-    "fallbackTag": "fallback_tag",
-    "latest": "latest",
-    "deployedOrReleased": "deployed_or_released",
-    "deployed": "deployed",
-    "released": "released",
-    "environment": "environment",
-    "mainBranch": "main_branch",
-    "branch": "branch",
-    "matchingBranch": "matching_branch",
-    "fallbackBranch": "fallback_branch",
+_BOOLEAN_KEYS = ("latest", *TRUE_ONLY_KEYS)
+
+# the rule reported when a selector breaks several (the first one in this order), and how it is worded
+_RULE_MESSAGES: dict[Rule, str] = {
+    Rule.SELECTS_NOTHING: (
+        "selects nothing; give one of "
+        + ", ".join(shared.SELECTING_KEYS)
+        + ' (for example {"mainBranch": true, "consumer": "Web"})'
+    ),
+    Rule.MAIN_BRANCH_ALONE: (
+        "'mainBranch' combines only with 'consumer' (it always means the latest main-branch pact)"
+    ),
+    Rule.MAIN_BRANCH_NOT_LATEST: (
+        "'mainBranch' combines only with 'consumer' (it always means the latest main-branch pact)"
+    ),
+    Rule.MATCHING_BRANCH_ALONE: (
+        "'matchingBranch' combines only with 'consumer' (it takes the provider branch being verified)"
+    ),
+    Rule.TAG_AND_BRANCH: "give 'tag' or 'branch', not both (use two selectors to select both)",
+    Rule.BRANCH_WITH_ENVIRONMENT: "",  # names the keys: see _message
+    Rule.BRANCH_NOT_LATEST: "'branch' always selects the latest pact of the branch; leave out 'latest'",
+    Rule.FALLBACK_TAG_ALONE: "'fallbackTag' needs 'tag' and 'latest': true",
+    Rule.FALLBACK_BRANCH_ALONE: "'fallbackBranch' needs 'branch'",
+    Rule.SEVERAL_DEPLOYMENT_KEYS: "",  # names the keys: see _message
 }
-_FIELD_KEYS = {field_name: key for key, field_name in SELECTOR_KEYS.items()}
-_BOOLEAN_KEYS = ("latest", "deployedOrReleased", "deployed", "released", "mainBranch", "matchingBranch")
-_TRUE_ONLY_KEYS = tuple(key for key in _BOOLEAN_KEYS if key != "latest")
-_SELECTING_KEYS = (
-    "mainBranch", "tag", "branch", "environment", "matchingBranch", "deployed", "released",
-    "deployedOrReleased", "latest",
-)  # fmt: skip
-_BRANCH_KEYS = ("latest", "tag", "fallbackTag", "branch", "fallbackBranch", "matchingBranch", "mainBranch")
-_ENVIRONMENT_KEYS = ("environment", "deployed", "released", "deployedOrReleased")
+_PRIORITY = list(_RULE_MESSAGES)
 
 
 @dataclass(frozen=True, slots=True)
-class ConsumerVersionSelector:
-    """One consumer version selector; every field left at its default is absent from the JSON."""
-
-    main_branch: bool = False
-    branch: str | None = None
-    fallback_branch: str | None = None
-    matching_branch: bool = False
-    tag: str | None = None
-    fallback_tag: str | None = None
-    latest: bool | None = None
-    deployed: bool = False
-    released: bool = False
-    deployed_or_released: bool = False
-    environment: str | None = None
-    consumer: str | None = None
+class ConsumerVersionSelector(shared.ConsumerVersionSelector):
+    """One consumer version selector, refused on construction if the broker would refuse it."""
 
     def __post_init__(self) -> None:
         problem = _problem(self.to_json())
         if problem is not None:
             raise SelectorError(f"{SELECTOR_OPTION} {json.dumps(self.to_json())}: {problem}")
-
-    def to_json(self) -> dict[str, Any]:
-        """The selector as the broker's pacts-for-verification API takes it (``{"mainBranch": true}``)."""
-        rendered: dict[str, Any] = {}
-        for item in fields(self):
-            value = getattr(self, item.name)
-            if value is None or (value is False and item.name != "latest"):
-                continue
-            rendered[_FIELD_KEYS[item.name]] = value
-        return rendered
 
     def pact_python_kwargs(self) -> dict[str, Any]:
         """Keyword arguments of pact-python's ``BrokerSelectorBuilder.consumer_version``."""
@@ -82,9 +63,6 @@ class ConsumerVersionSelector:
     def with_consumer(self, consumer: str) -> ConsumerVersionSelector:
         """This selector restricted to one consumer."""
         return selector_from_json({**self.to_json(), "consumer": consumer})
-
-    def describe(self) -> str:
-        return json.dumps(self.to_json(), sort_keys=True)
 
 
 def selector_from_json(
@@ -103,7 +81,7 @@ def selector_from_json(
         if key in _BOOLEAN_KEYS:
             if not isinstance(item, bool):
                 raise SelectorError(f"{option}: {key!r} must be true or false, not {item!r}")
-            if key in _TRUE_ONLY_KEYS and item is not True:
+            if key in TRUE_ONLY_KEYS and item is not True:
                 raise SelectorError(f"{option}: {key!r} can only be true (leave it out)")
         elif not isinstance(item, str) or not item.strip():
             raise SelectorError(f"{option}: {key!r} must be a non-empty string, not {item!r}")
@@ -127,39 +105,27 @@ def parse_selector(text: str, *, option: str = SELECTOR_OPTION) -> ConsumerVersi
 
 def _problem(selector: dict[str, Any]) -> str | None:
     """What the Pact Broker would refuse in this selector (its 400 validation rules), with the fix."""
-    keys = set(selector)
-    for key in _TRUE_ONLY_KEYS:
+    for key in TRUE_ONLY_KEYS:
         if key in selector and selector[key] is not True:
             return f"{key!r} can only be true (leave it out)"
-    for key in ("branch", "fallbackBranch", "tag", "fallbackTag", "environment", "consumer"):
+    for key in STRING_KEYS:
         if key in selector and (not isinstance(selector[key], str) or not selector[key].strip()):
             return f"{key!r} must be a non-empty string"
-    if not keys & set(_SELECTING_KEYS):
+    broken = shared.rule_violations(selector, selector.get("latest"))
+    if not broken:
+        return None
+    return _message(min(broken, key=_PRIORITY.index), set(selector))
+
+
+def _message(rule: Rule, keys: set[str]) -> str:
+    if rule is Rule.BRANCH_WITH_ENVIRONMENT:
+        branch_keys = ", ".join(sorted(keys & set(shared.BRANCH_KEYS)))
+        environment_keys = ", ".join(sorted(keys & set(shared.ENVIRONMENT_KEYS)))
         return (
-            "selects nothing; give one of "
-            + ", ".join(_SELECTING_KEYS)
-            + ' (for example {"mainBranch": true, "consumer": "Web"})'
+            f"branch/tag keys ({branch_keys}) cannot be mixed with "
+            f"environment keys ({environment_keys}); use two selectors"
         )
-    if "mainBranch" in keys and (
-        keys - {"mainBranch", "consumer", "latest"} or selector.get("latest") is False
-    ):
-        return "'mainBranch' combines only with 'consumer' (it always means the latest main-branch pact)"
-    if "matchingBranch" in keys and keys - {"matchingBranch", "consumer"}:
-        return "'matchingBranch' combines only with 'consumer' (it takes the provider branch being verified)"
-    if "tag" in keys and "branch" in keys:
-        return "give 'tag' or 'branch', not both (use two selectors to select both)"
-    if keys & set(_BRANCH_KEYS) and keys & set(_ENVIRONMENT_KEYS):
-        return (
-            "branch/tag keys (" + ", ".join(sorted(keys & set(_BRANCH_KEYS))) + ") cannot be mixed with "
-            "environment keys (" + ", ".join(sorted(keys & set(_ENVIRONMENT_KEYS))) + "); use two selectors"
-        )
-    if "branch" in keys and selector.get("latest") is False:
-        return "'branch' always selects the latest pact of the branch; leave out 'latest'"
-    if "fallbackTag" in keys and ("tag" not in keys or selector.get("latest") is not True):
-        return "'fallbackTag' needs 'tag' and 'latest': true"
-    if "fallbackBranch" in keys and "branch" not in keys:
-        return "'fallbackBranch' needs 'branch'"
-    exclusive = keys & {"deployed", "released", "deployedOrReleased"}
-    if len(exclusive) > 1:
-        return f"give only one of {', '.join(sorted(exclusive))} (use deployedOrReleased for both)"
-    return None
+    if rule is Rule.SEVERAL_DEPLOYMENT_KEYS:
+        exclusive = ", ".join(sorted(keys & set(shared.DEPLOYMENT_KEYS)))
+        return f"give only one of {exclusive} (use deployedOrReleased for both)"
+    return _RULE_MESSAGES[rule]

@@ -1,7 +1,7 @@
 """Reading pact files (spec V1, V1.1, V2, V3 and V4); writing them is :mod:`contracts.pactwriter`.
 
 :func:`parse_pact` turns a decoded pact document into a :class:`contracts.model.Pact`;
-:func:`contracts.pactwriter.dump_pact` (also importable from here) writes it back in the pact's own
+:func:`contracts.pactwriter.dump_pact` writes it back in the pact's own
 spec version. Parsing then dumping gives the same JSON, with these documented normalisations:
 
 * V3+ query parameters written as a single string (``{"a": "1"}``) come back as lists (``["1"]``);
@@ -40,15 +40,6 @@ from contracts.pact_parts import (
     parse_request,
     parse_response,
 )
-from contracts.pactwriter import (
-    dump_body,
-    dump_interaction,
-    dump_message_part,
-    dump_pact,
-    dump_request,
-    dump_response,
-    dumps_pact,
-)
 from contracts.spec_versions import (
     SPEC_VERSION_KEYS,
     SPEC_VERSION_STRINGS,
@@ -58,13 +49,6 @@ from contracts.spec_versions import (
 
 __all__ = [
     "SPEC_VERSION_KEYS",
-    "dump_body",
-    "dump_interaction",
-    "dump_message_part",
-    "dump_pact",
-    "dump_request",
-    "dump_response",
-    "dumps_pact",
     "json_kind",
     "load_pact",
     "loads_pact",

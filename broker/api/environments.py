@@ -11,6 +11,7 @@ from sqlmodel import Session
 from broker.context import RequestContext, request_context
 from broker.extensions import add_version_links
 from broker.hal import HalResponse, Urls, hal_response
+from broker.openapi_document import CREATED_OR_UPDATED
 from broker.services import environments as service
 from broker.tables.core import Pacticipant, Version
 from broker.views.environments import (
@@ -179,6 +180,7 @@ def deployments_of_version(
     response_class=HalResponse,
     status_code=201,
     summary="Record a release",
+    responses=CREATED_OR_UPDATED,
 )
 def record_release(
     pacticipant: str,

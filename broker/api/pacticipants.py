@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, Response
 
 from broker.context import RequestContext, request_context
 from broker.hal import HalResponse, hal_response
+from broker.openapi_document import CREATED_OR_UPDATED
 from broker.services import labels
 from broker.services import pacticipants as service
 from broker.services.pacticipant_list import list_pacticipant_summaries
@@ -61,7 +62,7 @@ def replace_pacticipant(
     return _render(ctx, pacticipant)
 
 
-@router.patch("/pacticipants/{pacticipant:seg}", response_class=HalResponse)
+@router.patch("/pacticipants/{pacticipant:seg}", response_class=HalResponse, responses=CREATED_OR_UPDATED)
 def merge_pacticipant(
     pacticipant: str,
     body: dict[str, Any] | None = PacticipantBody,

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from broker.context import RequestContext, request_context
 from broker.hal import HalResponse, hal_response
+from broker.openapi_document import CREATED_OR_UPDATED
 from broker.services import pacts as pact_service
 from broker.services import publish as service
 from broker.views.pacts import render_pact, render_publish_outcome
@@ -75,6 +76,7 @@ def _legacy(
     response_class=HalResponse,
     openapi_extra=RAW_PACT_BODY,
     summary="Publish a pact (legacy): 201 on create, 200 on update",
+    responses=CREATED_OR_UPDATED,
 )
 def put_pact(
     provider: str,
@@ -91,6 +93,7 @@ def put_pact(
     response_class=HalResponse,
     openapi_extra=RAW_PACT_BODY,
     summary="Merge interactions into a published pact (legacy)",
+    responses=CREATED_OR_UPDATED,
 )
 def patch_pact(
     provider: str,

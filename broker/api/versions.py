@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, Query, Response
 
 from broker.context import RequestContext, request_context
 from broker.hal import HalResponse, hal_response
+from broker.openapi_document import CREATED_OR_UPDATED
 from broker.paths import SLASH
 from broker.services import versions as service
 from broker.views import core as views
@@ -39,7 +40,11 @@ def get_version(
     return hal_response(views.render_version(ctx.urls, detail))
 
 
-@router.put("/pacticipants/{pacticipant:seg}/versions/{version:seg}", response_class=HalResponse)
+@router.put(
+    "/pacticipants/{pacticipant:seg}/versions/{version:seg}",
+    response_class=HalResponse,
+    responses=CREATED_OR_UPDATED,
+)
 def put_version(
     pacticipant: str,
     version: str,
@@ -55,7 +60,11 @@ def put_version(
     )
 
 
-@router.patch("/pacticipants/{pacticipant:seg}/versions/{version:seg}", response_class=HalResponse)
+@router.patch(
+    "/pacticipants/{pacticipant:seg}/versions/{version:seg}",
+    response_class=HalResponse,
+    responses=CREATED_OR_UPDATED,
+)
 def patch_version(
     pacticipant: str,
     version: str,
@@ -106,7 +115,9 @@ def get_tag(
 
 
 @router.put(
-    "/pacticipants/{pacticipant:seg}/versions/{version:seg}/tags/{tag:seg}", response_class=HalResponse
+    "/pacticipants/{pacticipant:seg}/versions/{version:seg}/tags/{tag:seg}",
+    response_class=HalResponse,
+    responses=CREATED_OR_UPDATED,
 )
 def put_tag(
     pacticipant: str,
@@ -186,7 +197,9 @@ def get_branch_version(
 
 
 @router.put(
-    "/pacticipants/{pacticipant:seg}/branches/{branch:seg}/versions/{version:seg}", response_class=HalResponse
+    "/pacticipants/{pacticipant:seg}/branches/{branch:seg}/versions/{version:seg}",
+    response_class=HalResponse,
+    responses=CREATED_OR_UPDATED,
 )
 def put_branch_version(
     pacticipant: str,

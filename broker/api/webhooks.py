@@ -10,6 +10,7 @@ from fastapi.responses import PlainTextResponse
 
 from broker.context import RequestContext, request_context
 from broker.hal import HalResponse, hal_response
+from broker.openapi_document import CREATED_OR_UPDATED
 from broker.services import webhook_triggers as triggers
 from broker.services import webhooks as service
 from broker.services.webhook_events import CONTRACT_EVENTS
@@ -171,7 +172,10 @@ def get_webhook(uuid: str, ctx: RequestContext = Depends(request_context)) -> Ha
 
 
 @router.put(
-    "/webhooks/{uuid:seg}", response_class=HalResponse, summary="Create (201) or replace (200) a webhook"
+    "/webhooks/{uuid:seg}",
+    response_class=HalResponse,
+    summary="Create (201) or replace (200) a webhook",
+    responses=CREATED_OR_UPDATED,
 )
 def put_webhook(
     uuid: str,

@@ -21,7 +21,7 @@ from broker.errors import NotFound, ValidationFailed
 from broker.services.pact_metadata import PactMetadata, SelectorMetadata, encode_metadata
 from broker.services.pending import pending_statuses
 from broker.services.verification_notices import PendingStatus, SelectionReason
-from broker.services.verification_selectors import ConsumerVersionSelector, ForVerificationRequest
+from broker.services.verification_selectors import ForVerificationRequest
 from broker.tables.selectables import (
     BRANCH_VERSION,
     DEPLOYED_VERSION,
@@ -34,6 +34,7 @@ from broker.tables.selectables import (
     TAG,
     VERSION,
 )
+from contracts.selectors import ConsumerVersionSelector
 
 PP = PACT_PUBLICATION.c
 

@@ -14,11 +14,16 @@ from typing import Any
 from dateutil.parser import isoparse
 
 from broker.errors import ValidationFailed
+from contracts.selectors import (
+    BRANCH_KEYS,
+    ENVIRONMENT_KEYS,
+    STRING_KEYS,
+    TRUE_ONLY_KEYS,
+    ConsumerVersionSelector,
+    Rule,
+    rule_violations,
+)
 
-BRANCH_KEYS = ("latest", "tag", "fallbackTag", "branch", "fallbackBranch", "matchingBranch", "mainBranch")
-ENVIRONMENT_KEYS = ("environment", "deployed", "released", "deployedOrReleased")
-BOOLEAN_KEYS = ("mainBranch", "matchingBranch", "deployed", "released", "deployedOrReleased")
-STRING_KEYS = ("tag", "fallbackTag", "branch", "fallbackBranch", "environment", "consumer")
 KNOWN_KEYS = (*BRANCH_KEYS, *ENVIRONMENT_KEYS, "consumer")
 SNAKE_TO_CAMEL = {
     "main_branch": "mainBranch",
@@ -27,45 +32,27 @@ SNAKE_TO_CAMEL = {
     "fallback_branch": "fallbackBranch",
     "deployed_or_released": "deployedOrReleased",
 }
-
-
-@dataclass(frozen=True)
-class ConsumerVersionSelector:
-    """One selector as the client sent it (after validation)."""
-
-    main_branch: bool = False
-    branch: str | None = None
-    fallback_branch: str | None = None
-    matching_branch: bool = False
-    tag: str | None = None
-    fallback_tag: str | None = None
-    latest: bool | None = None
-    deployed: bool = False
-    released: bool = False
-    deployed_or_released: bool = False
-    environment: str | None = None
-    consumer: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        body: dict[str, Any] = {}
-        pairs: list[tuple[str, Any]] = [
-            ("mainBranch", self.main_branch or None),
-            ("branch", self.branch),
-            ("fallbackBranch", self.fallback_branch),
-            ("matchingBranch", self.matching_branch or None),
-            ("tag", self.tag),
-            ("fallbackTag", self.fallback_tag),
-            ("latest", self.latest),
-            ("deployed", self.deployed or None),
-            ("released", self.released or None),
-            ("deployedOrReleased", self.deployed_or_released or None),
-            ("environment", self.environment),
-            ("consumer", self.consumer),
-        ]
-        for key, value in pairs:
-            if value is not None:
-                body[key] = value
-        return body
+# how the Ruby broker words each rule (every message ends with "(at index N)")
+RULE_MESSAGES: dict[Rule, str] = {
+    Rule.SELECTS_NOTHING: (
+        "must specify a value for environment or tag or branch, or specify mainBranch=true, "
+        "matchingBranch=true, latest=true, deployed=true, released=true or deployedOrReleased=true"
+    ),
+    Rule.MAIN_BRANCH_ALONE: "cannot specify mainBranch=true with any other criteria apart from consumer",
+    Rule.MAIN_BRANCH_NOT_LATEST: "cannot specify mainBranch=true with latest=false",
+    Rule.MATCHING_BRANCH_ALONE: (
+        "cannot specify matchingBranch=true with any other criteria apart from consumer"
+    ),
+    Rule.TAG_AND_BRANCH: "cannot specify both a tag and a branch",
+    Rule.BRANCH_NOT_LATEST: "cannot specify a branch with latest=false",
+    Rule.BRANCH_WITH_ENVIRONMENT: (
+        "cannot specify any of latest, tag, fallbackTag, branch, fallbackBranch, matchingBranch or "
+        "mainBranch with any of environment, deployed, released or deployedOrReleased"
+    ),
+    Rule.FALLBACK_TAG_ALONE: "fallbackTag can only be set if tag is set and latest=true",
+    Rule.FALLBACK_BRANCH_ALONE: "fallbackBranch can only be set if branch is set",
+    Rule.SEVERAL_DEPLOYMENT_KEYS: "cannot specify more than one of deployed, released or deployedOrReleased",
+}
 
 
 @dataclass(frozen=True)
@@ -101,7 +88,7 @@ def _validate_selector(raw: Any, index: int, problems: list[str]) -> ConsumerVer
     if unknown:
         problems.append(f"has unknown key(s) {', '.join(unknown)} {where}")
     values: dict[str, Any] = {}
-    for key in BOOLEAN_KEYS:
+    for key in TRUE_ONLY_KEYS:
         if key in raw and raw[key] is not None:
             parsed = _bool_value(raw[key])
             if parsed is not True:
@@ -126,36 +113,9 @@ def _validate_selector(raw: Any, index: int, problems: list[str]) -> ConsumerVer
     present = {key for key, value in values.items() if value not in (None, False)}
     if "latest" in values and values["latest"] is False:
         present.add("latest")
-    selecting = present - {"consumer", "fallbackTag", "fallbackBranch"}
-    if not selecting:
-        problems.append(
-            "must specify a value for environment or tag or branch, or specify mainBranch=true, "
-            "matchingBranch=true, latest=true, deployed=true, released=true or deployedOrReleased=true "
-            f"{where}"
-        )
-    if "mainBranch" in present and present - {"mainBranch", "consumer", "latest"}:
-        problems.append(f"cannot specify mainBranch=true with any other criteria apart from consumer {where}")
-    if "mainBranch" in present and values.get("latest") is False:
-        problems.append(f"cannot specify mainBranch=true with latest=false {where}")
-    if "matchingBranch" in present and present - {"matchingBranch", "consumer"}:
-        problems.append(
-            f"cannot specify matchingBranch=true with any other criteria apart from consumer {where}"
-        )
-    if "tag" in present and "branch" in present:
-        problems.append(f"cannot specify both a tag and a branch {where}")
-    if "branch" in present and values.get("latest") is False:
-        problems.append(f"cannot specify a branch with latest=false {where}")
-    if present & set(BRANCH_KEYS) and present & set(ENVIRONMENT_KEYS):
-        problems.append(
-            "cannot specify any of latest, tag, fallbackTag, branch, fallbackBranch, matchingBranch or "
-            f"mainBranch with any of environment, deployed, released or deployedOrReleased {where}"
-        )
-    if "fallbackTag" in present and not ("tag" in present and values.get("latest") is True):
-        problems.append(f"fallbackTag can only be set if tag is set and latest=true {where}")
-    if "fallbackBranch" in present and "branch" not in present:
-        problems.append(f"fallbackBranch can only be set if branch is set {where}")
-    if len(present & {"deployed", "released", "deployedOrReleased"}) > 1:
-        problems.append(f"cannot specify more than one of deployed, released or deployedOrReleased {where}")
+    problems.extend(
+        f"{RULE_MESSAGES[rule]} {where}" for rule in rule_violations(present, values.get("latest"))
+    )
     if len(problems) > before:
         return None
     return ConsumerVersionSelector(

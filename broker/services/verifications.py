@@ -33,7 +33,8 @@ from broker.tables.selectables import (
 from broker.tables.verification import LatestVerification, Verification
 
 MAX_NUMBER_LENGTH = 255
-MAX_ID = 2**63 - 1  # larger numbers cannot be ids (and overflow the database drivers)
+# ids are INTEGER columns: a larger number is no id (PostgreSQL refuses to compare it: integer out of range)
+MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)

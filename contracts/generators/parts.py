@@ -179,6 +179,33 @@ def _category(generators: Mapping[str, Any], *names: str) -> dict[str, Any]:
     return merged
 
 
+def _start(
+    part: Mapping[str, Any],
+    context: GeneratorContext | None,
+    mode: GeneratorMode,
+    provider_state: Mapping[str, Any] | None,
+    mock_server_url: str | None,
+) -> tuple[GeneratorContext, dict[str, Any], dict[str, Any]]:
+    """The context, the part's generators by category, and a copy of the part without them."""
+    ctx = _context(context, mode, provider_state, mock_server_url)
+    return ctx, _generators(part), {k: v for k, v in part.items() if k != "generators"}
+
+
+def _generate_headers(
+    result: dict[str, Any], generators: Mapping[str, Any], ctx: GeneratorContext, strict: bool
+) -> None:
+    headers = _category(generators, "header", "headers")
+    if headers:
+        result["headers"] = _named_values(result.get("headers"), headers, ctx, strict)
+
+
+def _generate_http_body(
+    result: dict[str, Any], generators: Mapping[str, Any], ctx: GeneratorContext, strict: bool
+) -> None:
+    content_type = _header(result.get("headers"), "content-type")
+    _body_with(result, "body", _category(generators, "body"), ctx, strict, content_type)
+
+
 def generate_request(
     part: Mapping[str, Any],
     spec_version: str = "4",
@@ -194,26 +221,15 @@ def generate_request(
     The default mode is ``"provider"`` (requests are generated to be sent to a provider), where
     ProviderState generators resolve ``${name}`` from ``provider_state``.
     """
-    ctx = _context(context, mode, provider_state, mock_server_url)
-    generators = _generators(part)
-    result = {k: v for k, v in part.items() if k != "generators"}
+    ctx, generators, result = _start(part, context, mode, provider_state, mock_server_url)
     path_generator = generators.get("path")
     if path_generator is not None:
         result["path"] = _as_text(_producer(path_generator, ctx, strict)(result.get("path")))
-    headers = _category(generators, "header", "headers")
-    if headers:
-        result["headers"] = _named_values(result.get("headers"), headers, ctx, strict)
+    _generate_headers(result, generators, ctx, strict)
     query = _category(generators, "query")
     if query:
         result["query"] = _query_values(result.get("query"), query, ctx, strict)
-    _body_with(
-        result,
-        "body",
-        _category(generators, "body"),
-        ctx,
-        strict,
-        _header(result.get("headers"), "content-type"),
-    )
+    _generate_http_body(result, generators, ctx, strict)
     return result
 
 
@@ -228,9 +244,7 @@ def generate_response(
     strict: bool = False,
 ) -> dict[str, Any]:
     """A concrete response (default mode ``"consumer"``: what a mock server returns)."""
-    ctx = _context(context, mode, provider_state, mock_server_url)
-    generators = _generators(part)
-    result = {k: v for k, v in part.items() if k != "generators"}
+    ctx, generators, result = _start(part, context, mode, provider_state, mock_server_url)
     status_generator = generators.get("status")
     if status_generator is not None:
         status = _producer(status_generator, ctx, strict)(result.get("status", 200))
@@ -239,17 +253,8 @@ def generate_response(
         except (TypeError, ValueError) as exc:
             if strict:
                 raise GeneratorError(f"status generator produced {status!r}, not a status code") from exc
-    headers = _category(generators, "header", "headers")
-    if headers:
-        result["headers"] = _named_values(result.get("headers"), headers, ctx, strict)
-    _body_with(
-        result,
-        "body",
-        _category(generators, "body"),
-        ctx,
-        strict,
-        _header(result.get("headers"), "content-type"),
-    )
+    _generate_headers(result, generators, ctx, strict)
+    _generate_http_body(result, generators, ctx, strict)
     return result
 
 
@@ -264,9 +269,7 @@ def generate_message(
     strict: bool = False,
 ) -> dict[str, Any]:
     """Concrete message contents and metadata (categories ``body``/``content`` and ``metadata``)."""
-    ctx = _context(context, mode, provider_state, mock_server_url)
-    generators = _generators(part)
-    result = {k: v for k, v in part.items() if k != "generators"}
+    ctx, generators, result = _start(part, context, mode, provider_state, mock_server_url)
     metadata = _category(generators, "metadata")
     if metadata:
         key = "metaData" if "metaData" in result and "metadata" not in result else "metadata"

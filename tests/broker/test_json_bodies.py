@@ -95,6 +95,8 @@ def test_bad_json_is_a_400_everywhere_and_nothing_is_stored(broker: RunningBroke
         "/verification-results/99999999999999999999",
         "/verification-results/-99999999999999999999",
         "/verification-results/9223372036854775808",
+        "/verification-results/2147483648",  # past PostgreSQL's INTEGER ids (was a 500 there)
+        "/verification-results/10764729615/triggered-webhooks",
         "/verification-results/99999999999999999999/triggered-webhooks",
         "/metadata/e30/verification-results/99999999999999999999/triggered-webhooks",
     ],

@@ -8,6 +8,7 @@ import click
 
 from contracts.asyncapi.document import is_asyncapi_file
 from verifier.asyncapi.check import check_specs, emit
+from verifier.report.options import report_options
 from verifier.report.render import FORMATS
 
 
@@ -21,15 +22,7 @@ from verifier.report.render import FORMATS
     type=click.Path(path_type=Path, dir_okay=False),
     help="Check the HTTP interactions of mixed pacts against this OpenAPI document.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(FORMATS)),
-    default="text",
-    show_default=True,
-    help="text for people, json in PactFlow's shape, junit for CI test reports.",
-)
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE.")
+@report_options(FORMATS, json_help="json in PactFlow's shape")
 def asyncapi_command(
     spec: Path, pacts: tuple[Path, ...], openapi: Path | None, fmt: str, output: Path | None
 ) -> None:

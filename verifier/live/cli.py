@@ -40,6 +40,7 @@ from verifier.live.progress import event_view
 from verifier.live.report import FORMATS, print_text
 from verifier.live.results import ProviderVerification
 from verifier.live.selfcheck import check_spec
+from verifier.report.options import report_options
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
@@ -97,15 +98,7 @@ PHASES = ("examples", "coverage", "fuzzing", "stateful")
     is_flag=True,
     help="Only run the --openapi self-check (and publish it with --publish); replay no pacts.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(FORMATS)),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, junit for CI test reports.",
-)
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE.")
+@report_options(FORMATS, json_help="json for tools")
 def provider_command(**raw: Any) -> None:
     """Replay pacts against the running provider with pact-python's Verifier (the Rust reference
     verifier), and with --openapi also run schemathesis against it. Results are shown per

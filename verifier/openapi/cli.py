@@ -11,6 +11,7 @@ import click
 
 from contracts.openapi.checker import CheckOptions
 from verifier.asyncapi.check import check_specs, emit
+from verifier.report.options import report_options
 from verifier.report.render import FORMATS
 
 
@@ -19,15 +20,7 @@ from verifier.report.render import FORMATS
 @click.argument(
     "pacts", nargs=-1, required=True, metavar="PACT...", type=click.Path(path_type=Path, dir_okay=False)
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(FORMATS)),
-    default="text",
-    show_default=True,
-    help="text for people, json in PactFlow's shape, junit for CI test reports.",
-)
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE.")
+@report_options(FORMATS, json_help="json in PactFlow's shape")
 @click.option(
     "--additional-properties-in-response",
     is_flag=True,

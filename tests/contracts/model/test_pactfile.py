@@ -20,8 +20,8 @@ from contracts.model import (
     SyncMessage,
     normalise_spec_version,
 )
-from contracts.pactfile import dump_pact, dumps_pact, loads_pact, parse_pact
-from contracts.pactwriter import dump_message_part, dump_request, dump_response
+from contracts.pactfile import loads_pact, parse_pact
+from contracts.pactwriter import dump_message_part, dump_pact, dump_request, dump_response, dumps_pact
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
 

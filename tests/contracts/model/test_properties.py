@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contracts.hashing import pact_version_sha
-from contracts.pactfile import dump_pact, dumps_pact, loads_pact, parse_pact
+from contracts.pactfile import loads_pact, parse_pact
+from contracts.pactwriter import dump_pact, dumps_pact
 
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12).filter(
     lambda s: s.strip() != ""

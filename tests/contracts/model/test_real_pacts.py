@@ -24,8 +24,8 @@ from contracts.model import (
     actual_request,
     actual_response,
 )
-from contracts.pactfile import dump_pact, dumps_pact, load_pact, loads_pact, parse_body
-from contracts.pactwriter import dump_message_part, dump_request, dump_response
+from contracts.pactfile import load_pact, loads_pact, parse_body
+from contracts.pactwriter import dump_message_part, dump_pact, dump_request, dump_response, dumps_pact
 from tests.support import REPO_ROOT, need, npm_tool
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from contracts.model import AsyncMessage, HttpInteraction
-from contracts.pactfile import dump_pact, dumps_pact, load_pact, loads_pact, parse_pact
-from contracts.pactwriter import dump_message_part, dump_request, dump_response
+from contracts.pactfile import load_pact, loads_pact, parse_pact
+from contracts.pactwriter import dump_message_part, dump_pact, dump_request, dump_response, dumps_pact
 from tests.contracts.model.corpus import (
     SPEC_CASES,
     fixture_pacts,

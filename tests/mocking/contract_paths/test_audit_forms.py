@@ -1,44 +1,11 @@
 """The audit of hand-written mocks in the forms the libraries allow: no method, regex URLs (checked on the
 requests that actually hit them), respx ``json=`` patterns, and intentional faults declared with
-``@pytest.mark.tether_fault``. The provider is a real FastAPI app written here; its OpenAPI document is
+``@pytest.mark.tether_fault``. The provider is a real FastAPI app (``conftest.orders_provider``); its OpenAPI document is
 the contract; the client code is plain requests/httpx with mocks of all four libraries."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
-from fastapi import FastAPI
-from pydantic import BaseModel
-
-import mocking.audit.plugin  # noqa: F401  (imported once, outside pytester's in-process runs)
-
-
-class Order(BaseModel):
-    id: int
-    status: str
-    total: float
-
-
-class NewOrder(BaseModel):
-    sku: str
-    quantity: int
-
-
-def provider() -> FastAPI:
-    app = FastAPI(title="OrdersApi")
-
-    @app.get("/orders/{order_id}", responses={404: {"description": "no such order"}})
-    def get_order(order_id: int) -> Order:
-        return Order(id=order_id, status="open", total=12.5)
-
-    @app.post("/orders", status_code=201)
-    def create_order(order: NewOrder) -> Order:
-        return Order(id=1, status="open", total=9.5 * order.quantity)
-
-    return app
-
+from tests.mocking.contract_paths.conftest import RunAudit
 
 CLIENT_TESTS = r"""
 import re
@@ -83,28 +50,13 @@ def test_undeclared_503(requests_mock):
 """
 
 
-def test_every_form_of_mock_is_audited(pytester: pytest.Pytester, tmp_path: Path) -> None:
-    spec = tmp_path / "orders-openapi.json"
-    spec.write_text(json.dumps(provider().openapi()))
-    report = tmp_path / "audit.json"
-    pytester.makepyfile(test_client=CLIENT_TESTS)
-    result = pytester.runpytest(
-        "-p", "no:cacheprovider", f"--tether-audit=OrdersApi={spec}", f"--tether-audit-json={report}"
-    )
-    result.assert_outcomes(passed=7)
-    document = json.loads(report.read_text())
+def test_every_form_of_mock_is_audited(run_audit: RunAudit) -> None:
+    run = run_audit(CLIENT_TESTS)
+    run.result.assert_outcomes(passed=7)
+    document = run.document
     found = [
-        (
-            m["test"].split("::")[1],
-            m["library"],
-            m["method"],
-            m["url"],
-            m["status"],
-            [f["code"] for f in m["findings"]],
-            [f["code"] for f in m["intentionalFaults"]],
-            m["note"],
-        )
-        for m in document["mocks"]
+        (*row, [f["code"] for f in m["intentionalFaults"]], m["note"])
+        for row, m in zip(run.mocks(), document["mocks"], strict=True)
     ]
     hit = "checked on the {} request(s) that hit it"
     assert found == [
@@ -200,7 +152,7 @@ def test_every_form_of_mock_is_audited(pytester: pytest.Pytester, tmp_path: Path
         "notAudited": 1,
         "intentionalFaults": 1,
     }
-    result.stdout.fnmatch_lines(
+    run.result.stdout.fnmatch_lines(
         [
             "FAULT test_client.py::test_retry_after_503: pytest-httpx mock at test_client.py:*: "
             "GET http://orders.test/orders/7 -> 503 (intentional: @pytest.mark.tether_fault)",
@@ -249,27 +201,10 @@ def test_aioresponses():
 """
 
 
-def test_unittest_patches_and_aioresponses_are_audited(pytester: pytest.Pytester, tmp_path: Path) -> None:
-    spec = tmp_path / "orders-openapi.json"
-    spec.write_text(json.dumps(provider().openapi()))
-    report = tmp_path / "audit.json"
-    pytester.makepyfile(test_client=PATCH_AND_AIOHTTP_TESTS)
-    result = pytester.runpytest(
-        "-p", "no:cacheprovider", f"--tether-audit=OrdersApi={spec}", f"--tether-audit-json={report}"
-    )
-    result.assert_outcomes(passed=3)
-    document = json.loads(report.read_text())
-    found = [
-        (
-            m["test"].split("::")[1],
-            m["library"],
-            m["method"],
-            m["url"],
-            m["status"],
-            [f["code"] for f in m["findings"]],
-        )
-        for m in document["mocks"]
-    ]
+def test_unittest_patches_and_aioresponses_are_audited(run_audit: RunAudit) -> None:
+    run = run_audit(PATCH_AND_AIOHTTP_TESTS)
+    run.result.assert_outcomes(passed=3)
+    found = run.mocks()
     assert found == [
         (
             "test_patched_get_as_tutorials_teach",
@@ -297,4 +232,4 @@ def test_unittest_patches_and_aioresponses_are_audited(pytester: pytest.Pytester
             ["response.status.unknown"],
         ),
     ]
-    assert document["summary"]["drifted"] == 2
+    assert run.document["summary"]["drifted"] == 2

@@ -7,13 +7,11 @@ only paths of that template, and refuse the rest with the truly nearest interact
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from brokerclient.contract_source import ContractSet, LoadedPact, load_pact_files
+from brokerclient.contract_source import ContractSet, LoadedPact
 from contracts.matching.path_templates import openapi_paths, path_template, request_path_template
 from contracts.model import HttpRequest
 from contracts.openapi.document import parse_openapi
@@ -21,13 +19,13 @@ from contracts.pactfile import parse_pact
 from mocking.fixtures.contract_mock import ContractMock, UnmatchedRequest
 from mocking.server.engine import IncomingRequest, MockEngine
 from mocking.server.interactions import prepare_contracts
+from tests.mocking.contract_paths.conftest import example_contracts
 
-EXAMPLES = Path(__file__).parents[3] / "examples" / "pacts"
 ACCEPT = [("Accept", "application/json")]
 
 
 def example_engine(**options: object) -> MockEngine:
-    contracts = load_pact_files([EXAMPLES], "OrdersApi")
+    contracts = example_contracts()
     return MockEngine(prepare_contracts(contracts), provider="OrdersApi", **options)  # type: ignore[arg-type]
 
 
@@ -127,7 +125,7 @@ def test_the_literal_product_interaction_is_not_reported_without_mismatches() ->
 
 
 def test_the_pytest_mock_refuses_a_typo_in_the_path() -> None:
-    mock = ContractMock(load_pact_files([EXAMPLES], "OrdersApi"), base_url="http://orders.test")
+    mock = ContractMock(example_contracts(), base_url="http://orders.test")
     client = httpx.Client(transport=mock.httpx_transport(), base_url="http://orders.test")
     with pytest.raises(UnmatchedRequest) as refused:
         client.get("/ordres/1001", headers=dict(ACCEPT))

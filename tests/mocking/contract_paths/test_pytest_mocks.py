@@ -3,8 +3,6 @@ in-process faults and sequences (retry tests without a subprocess)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import pytest
 import requests
@@ -12,8 +10,8 @@ import requests
 from brokerclient.contract_source import load_pact_files
 from mocking.fixtures.contract_mock import ContractMock, UnmockedHost
 from mocking.fixtures.served import NothingToServe, served_contracts
+from tests.mocking.contract_paths.conftest import EXAMPLES, example_contracts
 
-EXAMPLES = Path(__file__).parents[3] / "examples" / "pacts"
 ACCEPT = {"Accept": "application/json"}
 EXISTS = {**ACCEPT, "X-Pact-Provider-State": "an order exists"}
 
@@ -32,17 +30,17 @@ def test_a_misspelled_provider_fails_naming_the_providers_that_exist() -> None:
 
 def test_a_misspelled_consumer_fails_naming_the_consumers_that_exist() -> None:
     with pytest.raises(NothingToServe) as failed:
-        served_contracts(load_pact_files([EXAMPLES], "OrdersApi"), "OrderWebb")
+        served_contracts(example_contracts(), "OrderWebb")
     assert str(failed.value) == (
         "no pact of consumer 'OrderWebb' for provider 'OrdersApi'; consumers with pacts: "
         "['OrderMobile', 'OrderWeb'] (fix consumer=... in the marker or the factory)"
     )
-    web = served_contracts(load_pact_files([EXAMPLES], "OrdersApi"), "OrderWeb")
+    web = served_contracts(example_contracts(), "OrderWeb")
     assert [p.consumer for p in web.pacts] == ["OrderWeb"]
 
 
 def test_unmocked_hosts_are_blocked_unless_allowed() -> None:
-    mock = ContractMock(load_pact_files([EXAMPLES], "OrdersApi"), base_url="http://orders.test")
+    mock = ContractMock(example_contracts(), base_url="http://orders.test")
     with mock.patched():
         with pytest.raises(UnmockedHost) as blocked:
             httpx.get("http://payments.test/charges")
@@ -53,9 +51,7 @@ def test_unmocked_hosts_are_blocked_unless_allowed() -> None:
         with pytest.raises(UnmockedHost):
             requests.get("http://payments.test/charges", timeout=1)
         assert httpx.get("http://orders.test/products", headers=ACCEPT).status_code == 200
-    lenient = ContractMock(
-        load_pact_files([EXAMPLES], "OrdersApi"), base_url="http://orders.test", allow_hosts=("127.0.0.1",)
-    )
+    lenient = ContractMock(example_contracts(), base_url="http://orders.test", allow_hosts=("127.0.0.1",))
     with lenient.patched(), pytest.raises(httpx.ConnectError):
         # allowed: the request really goes out (and finds nothing listening on port 9)
         httpx.get("http://127.0.0.1:9/")
@@ -75,9 +71,7 @@ RETRY_FAULTS = {
 
 
 def test_in_process_faults_answer_503_twice_then_the_contract() -> None:
-    mock = ContractMock(
-        load_pact_files([EXAMPLES], "OrdersApi"), base_url="http://orders.test", faults=RETRY_FAULTS
-    )
+    mock = ContractMock(example_contracts(), base_url="http://orders.test", faults=RETRY_FAULTS)
     client = httpx.Client(transport=mock.httpx_transport(), base_url="http://orders.test")
     answers = [client.get("/orders/1", headers=EXISTS) for _ in range(3)]
     assert [a.status_code for a in answers] == [503, 503, 200]
@@ -88,9 +82,7 @@ def test_in_process_faults_answer_503_twice_then_the_contract() -> None:
 
 def test_a_reset_step_raises_the_clients_connection_error() -> None:
     faults = {"interactions": [{"match": {"path": "/products"}, "sequence": [{"reset": True}]}]}
-    mock = ContractMock(
-        load_pact_files([EXAMPLES], "OrdersApi"), base_url="http://orders.test", faults=faults
-    )
+    mock = ContractMock(example_contracts(), base_url="http://orders.test", faults=faults)
     session = requests.Session()
     session.mount("http://orders.test", mock.requests_adapter())
     with pytest.raises(requests.ConnectionError, match="connection reset injected"):

@@ -3,23 +3,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 
-from brokerclient.contract_source import load_pact_files
 from mocking.fixtures.contract_mock import ContractMock
 from mocking.server.interactions import prepare_contracts
 from mocking.server.scenarios import derive_transitions
 from tests.mocking.conftest import MockServer
+from tests.mocking.contract_paths.conftest import EXAMPLES, example_contracts
 
-EXAMPLES = Path(__file__).parents[3] / "examples" / "pacts"
 JSON = {"Accept": "application/json", "Content-Type": "application/json"}
 ORDER = {"productId": 1, "quantity": 2}
 
 
 def test_transitions_come_from_the_provider_states() -> None:
-    interactions = prepare_contracts(load_pact_files([EXAMPLES], "OrdersApi"))
+    interactions = prepare_contracts(example_contracts())
     derived = {
         f"{interactions[index].method} {interactions[index].path}": transition.state
         for index, transition in derive_transitions(interactions).items()
@@ -31,9 +28,7 @@ def test_transitions_come_from_the_provider_states() -> None:
 
 
 def test_create_read_delete_read_in_process() -> None:
-    mock = ContractMock(
-        load_pact_files([EXAMPLES], "OrdersApi"), base_url="http://orders.test", stateful=True
-    )
+    mock = ContractMock(example_contracts(), base_url="http://orders.test", stateful=True)
     client = httpx.Client(transport=mock.httpx_transport(), base_url="http://orders.test", headers=JSON)
     assert client.get("/orders/4242").status_code == 404  # no state yet: the literal 404 interaction
     assert client.post("/orders", json=ORDER).status_code == 201
