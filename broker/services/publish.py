@@ -547,12 +547,13 @@ def publish_pact_legacy(
     *,
     merge: bool = False,
     allow_modification: bool = False,
+    parsed: object = None,
 ) -> tuple[PublishedPact, bool]:
     """``PUT`` (overwrite) / ``PATCH`` (merge) ``/pacts/provider/{p}/consumer/{c}/version/{v}``.
-    Returns (result, created)."""
+    Returns (result, created). ``parsed``: the body's value when the request middleware parsed it."""
     if not raw.strip():
         raise ValidationFailed("The request body must be the pact JSON.", field="body")
-    document = parse_pact_document(raw)
+    document = parse_pact_document(raw, parsed=parsed)
     if document.consumer != consumer_name:
         raise ValidationFailed(
             f"The consumer name in the pact ({document.consumer!r}) does not match the consumer in the URL ({consumer_name!r}).",
