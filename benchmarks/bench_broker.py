@@ -9,6 +9,12 @@ Measured against a real ``tether broker serve`` process over loopback HTTP, p50/
 * can-i-deploy of a consumer version to an environment (``GET /matrix`` as the CLI sends it).
 
     .venv/bin/python benchmarks/bench_broker.py [--scale 0.05] [--runs 60] [--backends sqlite,postgres]
+        [--baseline /work/main]
+
+With ``--baseline`` (a checkout with its own ``.venv``), a second server runs that checkout's broker on
+the same seeded database and every measurement alternates between the two round by round (so the
+machine's noise hits both); the statements per publish of each are counted too
+(``bench_broker_statements.py``, run with each tree's interpreter).
 
 Targets: can-i-deploy p95 < 20 ms, pacts for verification p95 < 50 ms, publish p50 < 10 ms.
 Figures are printed and written to benchmarks/results/broker.json.
@@ -18,11 +24,14 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
+import functools
 import json
 import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -308,19 +317,37 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def measure(fn: Any, runs: int) -> dict[str, float]:
+def measure(variants: dict[str, Any], runs: int) -> dict[str, dict[str, float]]:
+    """p50/p95 of each variant, alternating them round by round (the first one changes every round)."""
+    names = list(variants)
     for _ in range(3):
-        fn(-1)
-    timings = []
+        for name in names:
+            variants[name](-1)
+    timings: dict[str, list[float]] = {name: [] for name in names}
     for i in range(runs):
-        started = time.perf_counter()
-        fn(i)
-        timings.append((time.perf_counter() - started) * 1000)
+        order = names if i % 2 == 0 else names[::-1]
+        for name in order:
+            started = time.perf_counter()
+            variants[name](i)
+            timings[name].append((time.perf_counter() - started) * 1000)
     return {
-        "p50_ms": round(statistics.median(timings), 2),
-        "p95_ms": round(percentile(timings, 0.95), 2),
-        "runs": runs,
+        name: {
+            "p50_ms": round(statistics.median(values), 2),
+            "p95_ms": round(percentile(values, 0.95), 2),
+            "runs": runs,
+        }
+        for name, values in timings.items()
     }
+
+
+def count_statements(python: str, database_url: str) -> dict[str, Any]:
+    """Statements per publish with the broker that ``python``'s environment imports."""
+    script = ROOT / "benchmarks" / "bench_broker_statements.py"
+    done = subprocess.run(
+        [python, str(script), database_url], capture_output=True, text=True, check=True, cwd="/"
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def postgres_setting(name: str) -> str:
@@ -345,17 +372,9 @@ def postgres_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run_backend(database_url: str, scale: float, runs: int, workdir: Path) -> dict[str, Any]:
-    db = Database(database_url)
-    db.migrate()
-    started = time.perf_counter()
-    counts = seed(db, scale)
-    seed_seconds = round(time.perf_counter() - started, 1)
-    db.dispose()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    args = [
-        *tether_executable(),
+def serve_args(executable: list[str], port: int, database_url: str) -> list[str]:
+    return [
+        *executable,
         "broker",
         "serve",
         "--port",
@@ -365,13 +384,39 @@ def run_backend(database_url: str, scale: float, runs: int, workdir: Path) -> di
         "--log-level",
         "warning",
     ]
-    with (
-        running_process(args, ready_url=url + "/diagnostic/status/heartbeat", cwd=workdir),
-        httpx.Client(base_url=url, timeout=60) as client,
-    ):
+
+
+def run_backend(
+    database_url: str, scale: float, runs: int, workdir: Path, baseline: Path | None
+) -> dict[str, Any]:
+    db = Database(database_url)
+    db.migrate()
+    started = time.perf_counter()
+    counts = seed(db, scale)
+    seed_seconds = round(time.perf_counter() - started, 1)
+    db.dispose()
+    trees = {"current": (tether_executable(), sys.executable)}
+    if baseline is not None:
+        trees["baseline"] = (
+            [str(baseline / ".venv" / "bin" / "tether")],
+            str(baseline / ".venv" / "bin" / "python"),
+        )
+    with contextlib.ExitStack() as stack:
+        clients: dict[str, httpx.Client] = {}
+        for name, (executable, _) in trees.items():
+            port = free_port()
+            url = f"http://127.0.0.1:{port}"
+            stack.enter_context(
+                running_process(
+                    serve_args(executable, port, database_url),
+                    ready_url=url + "/diagnostic/status/heartbeat",
+                    cwd=workdir,
+                )
+            )
+            clients[name] = stack.enter_context(httpx.Client(base_url=url, timeout=60))
         big_pact = json.loads(pact_content("bench-consumer", "provider-00", 0, interactions=50))
 
-        def publish(i: int) -> None:
+        def publish(client: httpx.Client, i: int) -> None:
             content = base64.b64encode(json.dumps(big_pact).encode()).decode()
             body = {
                 "pacticipantName": "bench-consumer",
@@ -390,7 +435,7 @@ def run_backend(database_url: str, scale: float, runs: int, workdir: Path) -> di
             response = client.post("/contracts/publish", json=body)
             assert response.status_code == 200, response.text
 
-        def for_verification(i: int) -> None:
+        def for_verification(client: httpx.Client, i: int) -> None:
             provider = f"provider-{(i % PROVIDERS):02d}" if i >= 0 else "provider-00"
             body = {
                 "consumerVersionSelectors": [{"mainBranch": True}, {"deployedOrReleased": True}],
@@ -402,19 +447,35 @@ def run_backend(database_url: str, scale: float, runs: int, workdir: Path) -> di
 
         consumer, version = counts["probe_consumer"], counts["probe_consumer_version"]
 
-        def can_i_deploy(_: int) -> None:
+        def can_i_deploy(client: httpx.Client, _: int) -> None:
             response = client.get(
                 f"/matrix?q[][pacticipant]={consumer}&q[][version]={version}&latestby=cvpv&environment=production"
             )
             assert response.status_code == 200, response.text
             assert "summary" in response.json()
 
+        def each(fn: Any) -> dict[str, Any]:
+            return {name: functools.partial(fn, client) for name, client in clients.items()}
+
         results = {
-            "publish_50_interactions": measure(publish, runs),
-            "pacts_for_verification": measure(for_verification, runs),
-            "can_i_deploy": measure(can_i_deploy, runs),
+            "publish_50_interactions": measure(each(publish), runs),
+            "pacts_for_verification": measure(each(for_verification), runs),
+            "can_i_deploy": measure(each(can_i_deploy), runs),
         }
-    return {"seeded": counts, "seed_seconds": seed_seconds, **results}
+    statements = {name: count_statements(python, database_url) for name, (_, python) in trees.items()}
+    by_variant: dict[str, Any] = {
+        name: {
+            **{endpoint: figures[name] for endpoint, figures in results.items()},
+            "statements_per_publish": statements[name]["statements"],
+            "round_trips_per_publish": statements[name]["round_trips"],
+            "publish_sql": statements[name]["sql"],
+        }
+        for name in trees
+    }
+    report: dict[str, Any] = {"seeded": counts, "seed_seconds": seed_seconds, **by_variant.pop("current")}
+    if by_variant:
+        report["baseline"] = by_variant["baseline"]
+    return report
 
 
 def main() -> None:
@@ -424,6 +485,12 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="another checkout (with .venv) to compare with, interleaved",
+    )
     options = parser.parse_args()
     os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
     report: dict[str, Any] = {
@@ -436,18 +503,23 @@ def main() -> None:
             "postgres_autovacuum": postgres_setting("autovacuum") if "postgres" in options.backends else None,
         },
         "targets_ms": {"can_i_deploy_p95": 20, "pacts_for_verification_p95": 50, "publish_p50": 10},
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "baseline": str(options.baseline) if options.baseline else None,
         "backends": {},
     }
     with tempfile.TemporaryDirectory() as tmp:
         for backend in options.backends.split(","):
             if backend == "sqlite":
                 report["backends"]["sqlite"] = run_backend(
-                    f"sqlite:///{tmp}/bench.db", options.scale, options.runs, Path(tmp)
+                    f"sqlite:///{tmp}/bench.db", options.scale, options.runs, Path(tmp), options.baseline
                 )
             elif backend == "postgres":
                 with postgres_database() as url:
-                    report["backends"]["postgres"] = run_backend(url, options.scale, options.runs, Path(tmp))
+                    report["backends"]["postgres"] = run_backend(
+                        url, options.scale, options.runs, Path(tmp), options.baseline
+                    )
             print(json.dumps({backend: report["backends"][backend]}, indent=2))
+    report["machine"]["load_average_after"] = os.getloadavg()
     out = ROOT / "benchmarks" / "results" / "broker.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"written to {out}")

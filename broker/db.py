@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MAX_ATTEMPTS = 12
+POOL_RECYCLE_SECONDS = 1800
 MIGRATION_LOCK_ID = 7_245_001  # PostgreSQL advisory lock taken while migrating
 
 
@@ -59,8 +60,12 @@ class Database:
             if parsed.drivername == "postgresql":
                 url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
                 self.url = url
+            # no pool_pre_ping: it costs a round trip per checkout. A connection the server dropped
+            # fails its first statement with a disconnect error; SQLAlchemy then invalidates the pool
+            # and ``write``/``read`` run again on a fresh connection (``is_transient``). pool_recycle
+            # retires connections before idle-timeouts of servers and proxies usually end them.
             self.engine = create_engine(
-                url, pool_size=5, max_overflow=15, pool_pre_ping=True, pool_timeout=60
+                url, pool_size=5, max_overflow=15, pool_recycle=POOL_RECYCLE_SECONDS, pool_timeout=60
             )
             self.write_engine = self.engine
         else:
@@ -70,6 +75,13 @@ class Database:
 
     def read(self, fn: Callable[[Session], T]) -> T:
         # closing the session ends the read transaction; loaded objects stay usable (not expired)
+        try:
+            with Session(self.engine, expire_on_commit=False, info=dict(self.session_info)) as session:
+                return fn(session)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            log.info("database connection lost, reading again on a new one: %s", exc.orig)
         with Session(self.engine, expire_on_commit=False, info=dict(self.session_info)) as session:
             return fn(session)
 
@@ -137,6 +149,8 @@ class Database:
 
 def is_transient(exc: DBAPIError) -> bool:
     """Would running the same transaction again probably succeed?"""
+    if exc.connection_invalidated:  # the server closed a pooled connection: the pool has been refreshed
+        return True
     if isinstance(exc, IntegrityError):
         # find-or-create races: another transaction inserted the same natural key first
         return "unique" in str(exc.orig).lower() or "duplicate" in str(exc.orig).lower()

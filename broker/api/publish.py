@@ -7,12 +7,13 @@ from sqlmodel import Session
 
 from broker.context import RequestContext, request_context
 from broker.hal import HalResponse, hal_response
+from broker.json_guard import ParsedJsonRoute, parsed_body
 from broker.openapi_document import CREATED_OR_UPDATED
 from broker.services import pacts as pact_service
 from broker.services import publish as service
 from broker.views.pacts import render_pact, render_publish_outcome
 
-router = APIRouter(tags=["publishing"])
+router = APIRouter(tags=["publishing"], route_class=ParsedJsonRoute)  # the body is parsed once
 
 RAW_PACT_BODY = {
     "requestBody": {
@@ -56,13 +57,20 @@ def publish_contracts(
 
 
 def _legacy(
-    ctx: RequestContext, provider: str, consumer: str, version: str, raw: bytes, *, merge: bool
+    ctx: RequestContext,
+    provider: str,
+    consumer: str,
+    version: str,
+    raw: bytes,
+    parsed: object,
+    *,
+    merge: bool,
 ) -> HalResponse:
     allow = ctx.settings.allow_dangerous_contract_modification
 
     def publish(session: Session) -> tuple[pact_service.PactView, bool]:
         _, created = service.publish_pact_legacy(
-            session, provider, consumer, version, raw, merge=merge, allow_modification=allow
+            session, provider, consumer, version, raw, merge=merge, allow_modification=allow, parsed=parsed
         )
         return pact_service.pact_for_version(session, provider, consumer, version), created
 
@@ -83,9 +91,10 @@ def put_pact(
     consumer: str,
     version: str,
     raw: bytes = Depends(raw_body),
+    parsed: object = Depends(parsed_body),
     ctx: RequestContext = Depends(request_context),
 ) -> HalResponse:
-    return _legacy(ctx, provider, consumer, version, raw, merge=False)
+    return _legacy(ctx, provider, consumer, version, raw, parsed, merge=False)
 
 
 @router.patch(
@@ -100,6 +109,7 @@ def patch_pact(
     consumer: str,
     version: str,
     raw: bytes = Depends(raw_body),
+    parsed: object = Depends(parsed_body),
     ctx: RequestContext = Depends(request_context),
 ) -> HalResponse:
-    return _legacy(ctx, provider, consumer, version, raw, merge=True)
+    return _legacy(ctx, provider, consumer, version, raw, parsed, merge=True)

@@ -17,9 +17,7 @@ from broker.errors import ValidationFailed
 from broker.json_input import strict_loads
 from broker.services.names import check_name
 from contracts.hashing import interaction_id, pact_version_sha
-from contracts.model import normalise_spec_version
-
-SPEC_VERSION_KEYS = ("pactSpecification", "pact-specification", "pactSpecificationVersion")
+from contracts.spec_versions import SPEC_VERSION_KEYS, normalise_spec_version
 
 
 @dataclass(frozen=True)
@@ -31,14 +29,17 @@ class PactDocument:
     sha: str
 
 
-def parse_pact_document(raw: bytes | str, *, field: str = "body") -> PactDocument:
-    """Validate a published pact; every problem is a 400 naming the field and what to fix."""
+def parse_pact_document(raw: bytes | str, *, field: str = "body", parsed: Any = None) -> PactDocument:
+    """Validate a published pact; every problem is a 400 naming the field and what to fix.
+
+    ``parsed``: the value of ``raw`` when the caller already parsed it strictly (the request body that
+    :class:`broker.json_guard.StrictJsonMiddleware` checked), so it is not parsed twice."""
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:
         raise ValidationFailed("The pact is not UTF-8 text.", field=field) from None
     try:
-        data = strict_loads(text, field=field, what="The pact")
+        data = strict_loads(text, field=field, what="The pact") if parsed is None else parsed
     except json.JSONDecodeError as exc:
         raise ValidationFailed(
             f"The pact is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.", field=field

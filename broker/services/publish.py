@@ -30,8 +30,14 @@ from broker.services.pact_content import PactDocument, parse_pact_document
 from broker.services.pact_merge import merge_documents, modification_conflict
 from broker.services.pacticipant_names import check_pacticipant_name, skeleton
 from broker.services.pacticipants import ensure_pacticipant
+from broker.services.publish_rows import (
+    ensure_version_on_branch,
+    ensure_version_row,
+    find_pact_version,
+    insert_pact_version,
+)
 from broker.services.url_fields import check_http_url
-from broker.services.versions import ensure_branch_version, ensure_tag, ensure_version
+from broker.services.versions import ensure_tag, ensure_version
 from broker.services.webhook_events import webhook_notices
 from broker.tables.core import (
     BranchVersion,
@@ -170,8 +176,12 @@ def publish_contracts(
     for name in missing:
         pacticipants[name] = ensure_pacticipant(session, name)[0]
     consumer = pacticipants[request.pacticipant_name]
-    version, created = ensure_version(
-        session, consumer, request.pacticipant_version_number, field="pacticipantVersionNumber"
+    version, created = ensure_version_row(
+        session,
+        consumer,
+        request.pacticipant_version_number,
+        build_url=request.build_url,
+        field="pacticipantVersionNumber",
     )
     if request.build_url is not None and version.build_url != request.build_url:
         version.build_url = request.build_url
@@ -181,9 +191,13 @@ def publish_contracts(
     notices: list[Notice] = []
     had_main_branch = consumer.main_branch is not None
     if request.branch:
-        ensure_branch_version(session, consumer, version, request.branch)  # may set the main branch
-    for tag in dict.fromkeys(request.tags):  # in the given order: the first may become the branch
+        ensure_version_on_branch(session, consumer, version, request.branch)  # may set the main branch
+    tags = list(dict.fromkeys(request.tags))
+    for tag in tags:  # in the given order: the first may become the branch
         ensure_tag(session, version, tag)
+    # a version created just now carries exactly the branch and tag given (with one tag at most, their
+    # order needs no database collation); otherwise read them once for all the pacts' events
+    labels = _labels_of_new_version(request.branch, tags) if created else None
     main_branch_set = not had_main_branch and consumer.main_branch is not None
     notices.append(
         Notice(
@@ -203,8 +217,11 @@ def publish_contracts(
             on_conflict=contract.on_conflict,
             allow_modification=allow_modification,
             branch=request.branch,
-            tags=request.tags,
+            new_version=created,
+            labels=labels,
         )
+        if labels is None:
+            labels = _version_labels(session, version)
         published.append(result)
         notices.extend(_pact_notices(urls, result))
     if not request.branch:
@@ -295,9 +312,12 @@ def publish_pact(
     on_conflict: str = "overwrite",
     allow_modification: bool = False,
     branch: str | None = None,
-    tags: Sequence[str] = (),
+    new_version: bool = False,
+    labels: Labels | None = None,
 ) -> PublishedPact:
-    existing = _publication(session, version, provider)
+    """``new_version``: the version was created in this transaction (so it has no publication yet);
+    ``labels``: its (branches, tags) when the caller knows them."""
+    existing = None if new_version else _publication(session, version, provider)
     status: Status = "created"
     previous: PactVersion | None = None
     if existing is not None:
@@ -347,7 +367,9 @@ def publish_pact(
         session, consumer, provider, changed=new_content or status in ("overwritten", "merged")
     )
     result = PublishedPact(consumer.name, provider.name, version.number, pact_version.sha, status)
-    _emit_events(session, result, version, provider.id, new_content, branch, tags)
+    if labels is None:
+        labels = _version_labels(session, version)
+    _emit_events(session, result, version, provider.id, new_content, branch, labels)
     return result
 
 
@@ -363,29 +385,15 @@ def _publication(session: Session, version: Version, provider: Pacticipant) -> P
 def _ensure_pact_version(
     session: Session, consumer: Pacticipant, provider: Pacticipant, document: PactDocument
 ) -> tuple[PactVersion, bool]:
-    query = select(PactVersion).where(
-        col(PactVersion.consumer_id) == consumer.id,
-        col(PactVersion.provider_id) == provider.id,
-        col(PactVersion.sha) == document.sha,
-    )
-    found = session.exec(query).first()
+    found = find_pact_version(session, consumer, provider, document.sha)
     if found is not None:
         return found, False
-    inserted = insert_ignore(
-        session,
-        PactVersion,
-        {
-            "consumer_id": consumer.id,
-            "provider_id": provider.id,
-            "sha": document.sha,
-            "content": document.text,
-            "created_at": now(),
-        },
-        ("consumer_id", "provider_id", "sha"),
-    )
-    found = session.exec(query).first()
+    inserted = insert_pact_version(session, consumer, provider, document.sha, document.text)
+    if inserted is not None:
+        return inserted, True
+    found = find_pact_version(session, consumer, provider, document.sha)  # a concurrent publisher's
     assert found is not None
-    return found, inserted
+    return found, False
 
 
 def _touch_integration(
@@ -416,16 +424,18 @@ def _touch_integration(
 # ------------------------------------------------------------------------------------------ events
 
 
-def _emit_events(
-    session: Session,
-    result: PublishedPact,
-    version: Version,
-    provider_id: int | None,
-    new_content: bool,
-    branch: str | None,
-    tags: Sequence[str],
-) -> None:
-    # the version's branches (in the order it joined them) and tags (by name) in one round trip
+Labels = tuple[list[str], tuple[str, ...]]
+"""A version's branches (in the order it joined them) and tags (by name)."""
+
+
+def _labels_of_new_version(branch: str | None, tags: Sequence[str]) -> Labels | None:
+    if len(tags) > 1 or (tags and not branch):  # tag order by collation; a first tag may become the branch
+        return None
+    return ([branch] if branch else []), tuple(tags)
+
+
+def _version_labels(session: Session, version: Version) -> Labels:
+    """The version's branches and tags in one round trip."""
     labels: CompoundSelect[tuple[str, str, int]] = union_all(
         select(
             literal("branch").label("kind"),
@@ -441,8 +451,21 @@ def _emit_events(
             labels.selected_columns.kind, labels.selected_columns.position, labels.selected_columns.name
         )
     ).all()
-    branches = [name for kind, name, _ in rows if kind == "branch"]
-    all_tags = tuple(name for kind, name, _ in rows if kind == "tag")
+    return [name for kind, name, _ in rows if kind == "branch"], tuple(
+        name for kind, name, _ in rows if kind == "tag"
+    )
+
+
+def _emit_events(
+    session: Session,
+    result: PublishedPact,
+    version: Version,
+    provider_id: int | None,
+    new_content: bool,
+    branch: str | None,
+    labels: Labels,
+) -> None:
+    branches, all_tags = labels
     events: list[tuple[EventName, str]] = [(EventName.CONTRACT_PUBLISHED, "")]
     changed, reason = _content_changed(session, result, version, provider_id, all_tags)
     if result.status in ("overwritten", "merged"):
@@ -524,12 +547,13 @@ def publish_pact_legacy(
     *,
     merge: bool = False,
     allow_modification: bool = False,
+    parsed: object = None,
 ) -> tuple[PublishedPact, bool]:
     """``PUT`` (overwrite) / ``PATCH`` (merge) ``/pacts/provider/{p}/consumer/{c}/version/{v}``.
-    Returns (result, created)."""
+    Returns (result, created). ``parsed``: the body's value when the request middleware parsed it."""
     if not raw.strip():
         raise ValidationFailed("The request body must be the pact JSON.", field="body")
-    document = parse_pact_document(raw)
+    document = parse_pact_document(raw, parsed=parsed)
     if document.consumer != consumer_name:
         raise ValidationFailed(
             f"The consumer name in the pact ({document.consumer!r}) does not match the consumer in the URL ({consumer_name!r}).",

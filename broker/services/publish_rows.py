@@ -1,0 +1,106 @@
+"""The rows a publish writes, each found-or-created in as few round trips as the common case allows.
+
+A publish usually brings a new consumer version on an existing branch with content the broker may
+already hold. Each helper here tries the one statement that settles that case (``INSERT ... ON CONFLICT
+DO NOTHING RETURNING``, an ``INSERT ... SELECT`` that finds the branch while inserting) and falls back to
+the general, race-safe find-or-create of :mod:`broker.services.versions` only when it did not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import literal
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+
+from broker.clock import now
+from broker.services.names import check_name
+from broker.services.pacticipants import set_main_branch_if_unset
+from broker.services.versions import ensure_branch_version, find_version
+from broker.tables.core import Branch, BranchVersion, Pacticipant, PactVersion, Version
+
+
+def _insert(session: Session, table: Any) -> Any:
+    """The dialect's ``INSERT`` (both have ``on_conflict_do_nothing``)."""
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+def ensure_version_row(
+    session: Session, pacticipant: Pacticipant, number: str, *, build_url: str | None, field: str
+) -> tuple[Version, bool]:
+    """(version, created): a new version is inserted with its build URL in one statement; an existing
+    one is loaded (a second statement) and left for the caller to update."""
+    check_name(number, field, what="version number")
+    stamp = now()
+    values = {
+        "pacticipant_id": pacticipant.id,
+        "number": number,
+        "build_url": build_url,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    statement = (
+        _insert(session, Version)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=("pacticipant_id", "number"))
+        .returning(Version)
+    )
+    created = session.scalars(statement, execution_options={"populate_existing": True}).first()
+    if created is not None:
+        return created, True
+    existing = find_version(session, pacticipant, number)
+    assert existing is not None
+    return existing, False
+
+
+def ensure_version_on_branch(
+    session: Session, pacticipant: Pacticipant, version: Version, branch_name: str
+) -> None:
+    """Put the version on the branch: one ``INSERT ... SELECT`` when the branch exists and the version is
+    not on it yet, else the general find-or-create (which also creates the branch)."""
+    check_name(branch_name, "branch", what="branch name")
+    found_branch = core_select(
+        col(Branch.id), literal(version.id), literal(pacticipant.id), literal(branch_name), literal(now())
+    ).where(col(Branch.pacticipant_id) == pacticipant.id, col(Branch.name) == branch_name)
+    statement = (
+        _insert(session, BranchVersion)
+        .from_select(["branch_id", "version_id", "pacticipant_id", "branch_name", "created_at"], found_branch)
+        .on_conflict_do_nothing(index_elements=("branch_id", "version_id"))
+        .returning(col(BranchVersion.id))
+    )
+    if session.execute(statement).first() is None:
+        ensure_branch_version(session, pacticipant, version, branch_name)
+        return
+    set_main_branch_if_unset(session, pacticipant, branch_name)
+
+
+def find_pact_version(
+    session: Session, consumer: Pacticipant, provider: Pacticipant, sha: str
+) -> PactVersion | None:
+    """The pact version with this content, without loading the content (read on access if needed)."""
+    return session.exec(
+        select(PactVersion)
+        .options(defer(PactVersion.content))  # type: ignore[arg-type]
+        .where(
+            col(PactVersion.consumer_id) == consumer.id,
+            col(PactVersion.provider_id) == provider.id,
+            col(PactVersion.sha) == sha,
+        )
+    ).first()
+
+
+def insert_pact_version(
+    session: Session, consumer: Pacticipant, provider: Pacticipant, sha: str, text: str
+) -> PactVersion | None:
+    """The new pact version, or None when a concurrent publisher stored the same content first."""
+    statement = (
+        _insert(session, PactVersion)
+        .values(consumer_id=consumer.id, provider_id=provider.id, sha=sha, content=text, created_at=now())
+        .on_conflict_do_nothing(index_elements=("consumer_id", "provider_id", "sha"))
+        .returning(PactVersion)
+    )
+    return session.scalars(statement).first()
