@@ -1,0 +1,298 @@
+"""Static pact-vs-OpenAPI check on GitHub's real 13 MB spec: Tether vs PactFlow's openapi-pact-comparator.
+
+    .venv/bin/python benchmarks/bench_openapi_check_github.py [--rounds 7] [--interactions 320] [--keep DIR]
+
+The spec is `@octokit/openapi`'s `generated/api.github.com.json` (OpenAPI 3.0, ~1,100 operations, deep
+`$ref`s into components). A pact of --interactions interactions is drawn from its operations with a fixed
+seed: operations sampled across the whole document, varied ids and names in the paths, required and some
+optional query parameters, request bodies and response bodies taken from the spec's own examples (the
+`examples` of the media type, `$ref`s into `components/examples`), else generated from the schemas. A few
+interactions (every 40th) are made wrong on purpose (an unknown path, an undocumented status, a wrong
+type in the response body) so the verdicts compared are not all "pass".
+
+Both tools run as whole processes, start-up included, alternating round by round (so the machine's load
+hits both alike), and the median of the rounds is reported:
+
+* `tether verify openapi SPEC PACT --format json`
+* `opc --oas SPEC PACT` (@pactflow/openapi-pact-comparator 2.3.1, node)
+
+Verdict agreement: Tether's error codes per interaction against the comparator's; disagreements are printed
+and recorded (a known, documented difference is listed, not hidden). Figures are written to
+benchmarks/results/openapi_check_github.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_openapi_check import interaction_codes, run  # noqa: E402
+
+from contracts.openapi.document import OpenAPIDocument, load_openapi  # noqa: E402
+from contracts.openapi.operations import Operation, OperationIndex  # noqa: E402
+from tests.contracts.openapi.synthesize import Synthesizer  # noqa: E402
+
+MODULES = ROOT / ".cache" / "npm-tools" / "node_modules"
+BIN = MODULES / ".bin"
+SPEC = MODULES / "@octokit" / "openapi" / "generated" / "api.github.com.json"
+RESULTS = ROOT / "benchmarks" / "results" / "openapi_check_github.json"
+SEED = 20261204
+WORDS = ["octocat", "hello-world", "tether", "linguist", "docs", "api", "spoon-knife", "mona", "hubot"]
+
+
+def _resolve(document: OpenAPIDocument, node: Any) -> Any:
+    return document.resolve(node).contents if isinstance(node, Mapping) else node
+
+
+def _json_media(content: Any) -> tuple[str, Mapping[str, Any]] | None:
+    if not isinstance(content, Mapping):
+        return None
+    for media, entry in content.items():
+        if "json" in str(media) and isinstance(entry, Mapping):
+            return str(media), entry
+    return None
+
+
+def _example(document: OpenAPIDocument, entry: Mapping[str, Any], rng: random.Random) -> Any:
+    """One of the media type's documented examples (`example`, or a random one of `examples`)."""
+    if entry.get("example") is not None:
+        return entry["example"]
+    examples = entry.get("examples")
+    if isinstance(examples, Mapping) and examples:
+        names = sorted(examples)
+        chosen = _resolve(document, examples[rng.choice(names)])
+        if isinstance(chosen, Mapping) and chosen.get("value") is not None:
+            return copy.deepcopy(chosen["value"])
+    return None
+
+
+class PactBuilder:
+    def __init__(self, document: OpenAPIDocument, seed: int) -> None:
+        self.document = document
+        self.index = OperationIndex(document)
+        self.synth = Synthesizer(document)
+        self.rng = random.Random(seed)
+
+    def parameter_value(self, name: str, node: Mapping[str, Any], schema: Any) -> str:
+        resolved = _resolve(self.document, schema)
+        rng = self.rng
+        if isinstance(resolved, Mapping) and "enum" not in resolved and "example" not in node:
+            kind = resolved.get("type")
+            low, high = resolved.get("minimum"), resolved.get("maximum")
+            if kind == "integer":
+                low = low if isinstance(low, int) else 1
+                high = high if isinstance(high, int) else (100 if "page" in name else 10**7)
+                return str(rng.randint(low, max(low, high)))
+            if kind == "string" and not any(k in resolved for k in ("format", "pattern")):
+                return f"{rng.choice(WORDS)}{rng.randint(1, 999)}" if rng.random() < 0.5 else rng.choice(WORDS)
+        return self.synth.parameter_value(node, schema)
+
+    def interaction(self, number: int, operation: Operation) -> dict[str, Any]:
+        rng = self.rng
+        path = operation.path
+        query: list[str] = []
+        headers: dict[str, str] = {"Accept": "application/vnd.github+json"}
+        for parameter in operation.parameters:
+            if parameter.location == "path":
+                value = self.parameter_value(parameter.name, parameter.node, parameter.schema)
+                path = path.replace("{" + parameter.name + "}", quote(value, safe=""))
+            elif parameter.location == "query" and (parameter.required or rng.random() < 0.4):
+                value = self.parameter_value(parameter.name, parameter.node, parameter.schema)
+                query.append(f"{parameter.name}={quote(value, safe=',')}")
+            elif parameter.location == "header" and parameter.required:
+                headers[parameter.name] = self.parameter_value(parameter.name, parameter.node, parameter.schema)
+        request: dict[str, Any] = {"method": operation.method.upper(), "path": path}
+        if query:
+            request["query"] = "&".join(query)
+        body = operation.request_body.contents if operation.request_body else None
+        found = _json_media(body.get("content")) if isinstance(body, Mapping) else None
+        if found is not None:
+            media, entry = found
+            value = _example(self.document, entry, rng)
+            request["body"] = value if value is not None else self.synth.value(entry.get("schema"))
+            headers["Content-Type"] = media
+        request["headers"] = headers
+        response: dict[str, Any] = {"status": 200}
+        for status, raw in operation.responses.items():
+            if not str(status).startswith("2"):
+                continue
+            response["status"] = int(str(status)[:3]) if str(status)[:3].isdigit() else 200
+            resolved = _resolve(self.document, raw)
+            found = _json_media(resolved.get("content")) if isinstance(resolved, Mapping) else None
+            if found is not None:
+                media, entry = found
+                value = _example(self.document, entry, rng)
+                if value is None:
+                    value = self.synth.value(entry.get("schema"))
+                if value is not None:
+                    response["body"] = value
+                    response["headers"] = {"Content-Type": media}
+            break
+        if number % 40 == 39:  # a few wrong interactions, each differently
+            flaw = (number // 40) % 3
+            if flaw == 0:
+                request["path"] = path + "/no-such-thing"
+            elif flaw == 1:
+                response["status"] = 299
+            elif isinstance(response.get("body"), dict) and response["body"]:
+                key = sorted(response["body"])[0]
+                response["body"][key] = [] if not isinstance(response["body"][key], list) else "wrong"
+            else:
+                response["status"] = 299
+        return {
+            "description": f"{number}: {operation.method.upper()} {operation.path}",
+            "providerState": f"state {number % 11}",
+            "request": request,
+            "response": response,
+        }
+
+    def pact(self, count: int) -> dict[str, Any]:
+        keys = self.index.operation_keys
+        chosen = sorted(self.rng.sample(range(len(keys)), min(count, len(keys))))
+        interactions = [
+            self.interaction(n, self.index.operation(*keys[i])) for n, i in enumerate(chosen)
+        ]
+        return {
+            "consumer": {"name": "github-client"},
+            "provider": {"name": "api.github.com"},
+            "interactions": interactions,
+            "metadata": {"pactSpecification": {"version": "2.0.0"}},
+        }
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--interactions", type=int, default=320)
+    parser.add_argument("--keep", type=Path, help="write the pact (and the outputs) into this directory")
+    options = parser.parse_args()
+    tether = shutil.which("tether", path=str(Path(sys.executable).parent)) or "tether"
+    opc = BIN / "opc"
+    if not opc.exists() or not SPEC.exists():
+        print(f"{MODULES} lacks opc or @octokit/openapi: run `make npm-tools`", file=sys.stderr)
+        return 2
+    document = load_openapi(SPEC)
+    pact = PactBuilder(document, SEED).pact(options.interactions)
+    operations = len(OperationIndex(document).operation_keys)
+    with tempfile.TemporaryDirectory() as tmp:
+        where = options.keep or Path(tmp)
+        where.mkdir(parents=True, exist_ok=True)
+        pact_path = where / "github-pact.json"
+        pact_path.write_text(json.dumps(pact, indent=1))
+        print(
+            f"spec: {SPEC.name} ({SPEC.stat().st_size / 1e6:.1f} MB, {operations} operations); "
+            f"pact: {len(pact['interactions'])} interactions"
+        )
+        commands = {
+            "tether": [tether, "verify", "openapi", str(SPEC), str(pact_path), "--format", "json"],
+            "openapi-pact-comparator": [str(opc), "--oas", str(SPEC), str(pact_path)],
+        }
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in commands}
+        loads = [load_average()]
+        for round_number in range(options.rounds):
+            order = list(commands) if round_number % 2 == 0 else list(reversed(commands))
+            for name in order:
+                runs[name].append(run(commands[name], 300))
+            loads.append(load_average())
+            print(
+                f"round {round_number + 1}: "
+                + "  ".join(f"{name} {runs[name][-1]['wall_s']:.3f} s" for name in commands)
+                + f"  load {loads[-1]}"
+            )
+        if options.keep:
+            for name in commands:
+                (where / f"{name}.out.json").write_text(runs[name][-1]["stdout"])
+    figures: dict[str, Any] = {}
+    for name in commands:
+        walls = [r["wall_s"] for r in runs[name]]
+        figures[name] = {
+            "wall_s_median": round(statistics.median(walls), 3),
+            "wall_s_runs": walls,
+            "max_rss_mib": max(r["max_rss_mib"] for r in runs[name]),
+            "exit_code": runs[name][-1]["exit_code"],
+        }
+        print(
+            f"{name:26} median {figures[name]['wall_s_median']:7.3f} s  "
+            f"{figures[name]['max_rss_mib']:7.1f} MiB  exit {figures[name]['exit_code']}"
+        )
+    tether_report = json.loads(runs["tether"][-1]["stdout"])
+    comparator_results = json.loads(runs["openapi-pact-comparator"][-1]["stdout"].splitlines()[0])
+    tether_codes = interaction_codes(tether_report["errors"])
+    comparator_codes = interaction_codes(comparator_results)
+    disagreements = {
+        k: {
+            "description": pact["interactions"][int(k)]["description"],
+            "tether": tether_codes.get(k),
+            "comparator": comparator_codes.get(k),
+        }
+        for k in sorted(set(tether_codes) | set(comparator_codes), key=int)
+        if tether_codes.get(k) != comparator_codes.get(k)
+    }
+    verdicts = {
+        "tether": tether_report["success"],
+        "openapi-pact-comparator": not any(r["type"] == "error" for r in comparator_results),
+    }
+    for k, d in disagreements.items():
+        print(f"DISAGREE interaction {k} ({d['description']}): tether {d['tether']} comparator {d['comparator']}")
+    speedup = figures["openapi-pact-comparator"]["wall_s_median"] / figures["tether"]["wall_s_median"]
+    result = {
+        "benchmark": "openapi_check_github",
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "load_average_1_5_15": {"before": loads[0], "after": loads[-1], "per_round": loads[1:]},
+        "workload": {
+            "spec": "@octokit/openapi generated/api.github.com.json",
+            "spec_mb": round(SPEC.stat().st_size / 1e6, 1),
+            "operations": operations,
+            "interactions": len(pact["interactions"]),
+            "seed": SEED,
+            "interactions_with_errors": {
+                "tether": len(tether_codes),
+                "openapi-pact-comparator": len(comparator_codes),
+            },
+        },
+        "rounds": options.rounds,
+        "figures": figures,
+        "speedup_vs_comparator": round(speedup, 2),
+        "target_speedup": 3.0,
+        "verdicts": verdicts,
+        "verdicts_agree": len(set(verdicts.values())) == 1,
+        "per_interaction_error_codes_agree_with_comparator": not disagreements,
+        "disagreements": disagreements,
+        "command": "python benchmarks/bench_openapi_check_github.py",
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    print(
+        f"speed-up vs comparator: {speedup:.2f}x (target 3x); verdicts: {verdicts}; "
+        f"per-interaction codes agree: {not disagreements} ({len(disagreements)} disagreements)"
+    )
+    print(f"written to {RESULTS.relative_to(ROOT)}")
+    return 0 if not disagreements and result["verdicts_agree"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
