@@ -137,6 +137,7 @@ def phases(tree: Path, pact_path: Path, runs: int, env: dict[str, str]) -> dict[
         out = subprocess.run(
             [sys.executable, "-c", PHASES, str(SPEC), str(pact_path)],
             env={**env, "PYTHONPATH": str(tree)},
+            cwd=tree,  # `-c` puts the working directory first on sys.path
             capture_output=True,
             text=True,
             check=True,
@@ -277,14 +278,14 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def run(args: list[str], timeout: float) -> dict[str, Any]:
+def run(args: list[str], cwd: Path | None = None) -> dict[str, Any]:
     """Run a process to completion: wall time, CPU time (user + system, children included: node's
     threads count), max RSS (MiB) and its output."""
     env = {**os.environ, "PACT_DO_NOT_TRACK": "true"}
     env.pop("QUIRKS", None)
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        process = subprocess.Popen(args, stdout=out, stderr=subprocess.DEVNULL, env=env)
+        process = subprocess.Popen(args, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
         out.seek(0)
@@ -298,7 +299,8 @@ def run(args: list[str], timeout: float) -> dict[str, Any]:
 
 
 def tether_command(tree: Path, pact_path: Path) -> list[str]:
-    """`tether verify openapi` run from `tree`'s sources (PYTHONPATH), with this interpreter."""
+    """`tether verify openapi` run from `tree`'s sources (PYTHONPATH, and run in `tree`: `-m` puts the
+    working directory first on sys.path), with this interpreter."""
     return [
         "env",
         f"PYTHONPATH={tree}",
@@ -382,14 +384,15 @@ def main() -> int:
         if options.baseline:
             commands["tether-baseline"] = tether_command(options.baseline.resolve(), pact_path)
         commands["openapi-pact-comparator"] = [str(opc), "--oas", str(SPEC), str(pact_path)]
-        for command in commands.values():
-            run(command, 300)  # warm-up: page cache, bytecode cache
+        cwds = {"tether": ROOT, "tether-baseline": options.baseline.resolve() if options.baseline else None}
+        for name, command in commands.items():
+            run(command, cwds.get(name))  # warm-up: page cache, bytecode cache
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in commands}
         loads = [load_average()]
         for round_number in range(options.rounds):
             order = list(commands) if round_number % 2 == 0 else list(reversed(commands))
             for name in order:
-                runs[name].append(run(commands[name], 300))
+                runs[name].append(run(commands[name], cwds.get(name)))
             loads.append(load_average())
             print(
                 f"round {round_number + 1}: "
