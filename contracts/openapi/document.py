@@ -7,6 +7,7 @@ which names the file and the location inside it.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,7 +18,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import referencing
 import referencing.exceptions
-import yaml
 
 from contracts.errors import ContractError
 from contracts.pactfile import json_kind
@@ -45,31 +45,41 @@ class OpenAPIError(ContractError):
         super().__init__(f"{source}: {location}: {problem}")
 
 
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@functools.cache
+def _yaml_loader() -> Any:
+    """YAML as JSON sees it: dates and times stay strings (a schema's `enum: [2024-01-01]` means a string).
+    Built (and `yaml` imported) on the first YAML document only: a JSON spec never pays for it."""
+    import yaml
+
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class _YamlLoader(base):  # type: ignore[valid-type,misc]
+        pass
+
+    _YamlLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    return _YamlLoader
 
 
-class _YamlLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """YAML as JSON sees it: dates and times stay strings (a schema's `enum: [2024-01-01]` means a string)."""
-
-
-_YamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
+def _is_json_text(text: str) -> bool:
+    return text.lstrip().startswith(("{", "["))
 
 
 def parse_document_text(text: str, source: str) -> Any:
     """Parse JSON (fast path) or YAML text; errors name the line and column."""
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
+    if _is_json_text(text):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise OpenAPIError(
                 source, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}"
             ) from exc
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_YamlLoader)
+        return yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1} column {mark.column + 1}" if mark is not None else "document"
@@ -77,14 +87,17 @@ def parse_document_text(text: str, source: str) -> Any:
         raise OpenAPIError(source, where, f"invalid YAML: {problem}") from exc
 
 
-def _read_file(path: Path, source: str) -> Any:
+def _read_text(path: Path, source: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise OpenAPIError(source, "file", "no such file") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise OpenAPIError(source, "file", f"cannot be read: {exc}") from exc
-    return parse_document_text(text, source)
+
+
+def _read_file(path: Path, source: str) -> Any:
+    return parse_document_text(_read_text(path, source), source)
 
 
 def pointer_to_location(pointer: str) -> str:
@@ -114,6 +127,9 @@ class OpenAPIDocument:
     source: str
     base_uri: str
     version: str  # "2.0", "3.0" or "3.1"
+    # every node of `root` occurs once in it (it was parsed from JSON text: no YAML aliases, no objects
+    # shared by the caller), so a node's JSON pointer is unique and any walk that finds it finds the same
+    unique_nodes: bool = False
     _files: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -248,5 +264,9 @@ def load_openapi(path: str | Path) -> OpenAPIDocument:
     source = str(path)
     if file.is_dir():
         raise OpenAPIError(source, "file", "is a directory, not an OpenAPI document")
-    document = _read_file(file, source)
-    return parse_openapi(document, source=source, base_uri=file.resolve().as_uri())
+    text = _read_text(file, source)
+    document = parse_openapi(
+        parse_document_text(text, source), source=source, base_uri=file.resolve().as_uri()
+    )
+    document.unique_nodes = _is_json_text(text)
+    return document

@@ -83,16 +83,24 @@ def compile_template(
     return Template(path, order, tuple(segments), tuple(regexes), tuple(names), tail, case_insensitive)
 
 
+@dataclass
+class _Node:
+    """A segment trie: a path's static segment leads to `static[segment]`, any segment to `param`."""
+
+    static: dict[str, _Node] = field(default_factory=dict)
+    param: _Node | None = None
+    templates: list[Template] = field(default_factory=list)  # ending here, in spec order
+
+
 class Router:
-    """Templates indexed by segment count; lookups try the most specific candidate first."""
+    """Templates in a segment trie; lookups try the most specific candidate first."""
 
     def __init__(
         self, *, case_insensitive: bool = False, trailing_slash: bool = False, duplicate_slashes: bool = False
     ) -> None:
         self.duplicate_slashes = duplicate_slashes
         self._by_length: dict[int, list[Template]] = {}
-        # (segment count, first segment) -> templates whose first segment is that static text
-        self._by_first: dict[tuple[int, str], list[Template]] = {}
+        self._trie = _Node()
         self._tails: list[Template] = []
         self.case_insensitive = case_insensitive
         self.trailing_slash = trailing_slash
@@ -110,15 +118,32 @@ class Router:
         return template
 
     def freeze(self) -> None:
-        self._by_first = {}
-        for length, templates in self._by_length.items():
-            templates.sort(key=lambda t: (t.specificity, t.order))
-            templated_first = [t for t in templates if not t.regexes or t.regexes[0] is not None]
-            for template in templates:
-                if template.regexes and template.regexes[0] is None:
-                    self._by_first.setdefault((length, template.segments[0]), []).append(template)
-            self._by_first[(length, "\0templated")] = templated_first
+        self._trie = _Node()
+        for templates in self._by_length.values():
+            for template in sorted(templates, key=lambda t: t.order):
+                node = self._trie
+                for segment, regex in zip(template.segments, template.regexes, strict=True):
+                    if regex is None:
+                        node = node.static.setdefault(segment, _Node())
+                    else:
+                        node.param = node.param or _Node()
+                        node = node.param
+                node.templates.append(template)
         self._tails.sort(key=lambda t: (t.specificity, t.order))
+
+    def _candidates(self, node: _Node, segments: list[str], depth: int) -> Iterator[Template]:
+        """Templates whose static segments are the path's, ordered by (specificity, order): at each
+        segment a static match comes before a templated one, so a depth-first walk visits them in the
+        order of their specificity tuples; the templates ending at one node share theirs."""
+        if depth == len(segments):
+            yield from node.templates
+            return
+        segment = segments[depth].lower() if self.case_insensitive else segments[depth]
+        child = node.static.get(segment)
+        if child is not None:
+            yield from self._candidates(child, segments, depth + 1)
+        if node.param is not None:
+            yield from self._candidates(node.param, segments, depth + 1)
 
     def matches(self, request_path: str) -> Iterator[Match]:
         """Every template matching the path, most specific first."""
@@ -128,11 +153,7 @@ class Router:
         if self.trailing_slash and len(path) > 1:
             path = path.rstrip("/")
         segments = path.split("/")[1:]
-        first = segments[0].lower() if self.case_insensitive else segments[0]
-        candidates = self._by_first.get((len(segments), first), []) + self._by_first.get(
-            (len(segments), "\0templated"), []
-        )
-        for template in candidates:
+        for template in self._candidates(self._trie, segments, 0):
             params = _match_segments(template, segments)
             if params is not None:
                 yield Match(template, params)

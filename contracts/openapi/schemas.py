@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+from urllib.parse import unquote
 
 import referencing.exceptions
 from jsonschema import Draft4Validator, Draft7Validator, Draft202012Validator, ValidationError, validators
@@ -286,8 +287,11 @@ class SchemaValidators:
         self._caches = _Caches()
         self._classes: dict[Mode, Any] = {}
         self._locations: dict[int, tuple[str, str]] | None = None
+        self._reusable_indexed = False
         self._fully_indexed = False
         self._indexed_files: set[str] = set()
+        self._pending_refs: list[str] = []  # local `$ref`s met by `_near`'s walks, not followed yet
+        self._followed_refs: set[str] = set()
         self._indexed_subtrees: set[str] = set()
 
     def _validator(self, mode: Mode, key: str, schema: Any, base_uri: str) -> Any:
@@ -376,8 +380,15 @@ class SchemaValidators:
     def _where(self, schema: Any, keyword: str, key: str = "") -> tuple[str | None, str | None]:
         """The document and JSON pointer of a failing keyword (found by the schema dict's identity)."""
         if self._locations is None:
-            # index the reusable parts first; the whole document only if the schema is not there
             self._locations = {}
+        found = self._locations.get(id(schema))
+        if found is None and any(merged is schema for merged in self._caches.merged.values()):
+            return None, None  # a merged allOf: built while validating, it is in no document
+        if found is None and self.document.unique_nodes:
+            found = self._near(schema, key)
+        if found is None and not self._reusable_indexed:
+            # index the reusable parts first; the whole document only if the schema is not there
+            self._reusable_indexed = True
             root = self.document.root
             for section in ("components", "definitions"):
                 if isinstance(root.get(section), dict):
@@ -385,18 +396,12 @@ class SchemaValidators:
             for uri, contents in self.document._files.items():
                 self._index(contents, uri, "#")
                 self._indexed_files.add(uri)
-        found = self._locations.get(id(schema))
+            found = self._locations.get(id(schema))
         if found is None and key and key not in self._indexed_subtrees:
             # the schema's own subtree (an inline schema under paths)
             self._indexed_subtrees.add(key)
-            uri, _, fragment = key.partition("#")
-            try:
-                subtree = self.document.lookup("#" + fragment, uri).contents
-            except OpenAPIError:
-                subtree = None
-            if subtree is not None:
-                self._index(subtree, uri, "#" + fragment)
-                found = self._locations.get(id(schema))
+            self._index_key(key)
+            found = self._locations.get(id(schema))
         if found is None and not self._fully_indexed:
             self._fully_indexed = True
             self._index(self.document.root, self.document.base_uri, "#")
@@ -412,8 +417,45 @@ class SchemaValidators:
             return None, None
         return found[0], f"{found[1]}/{escape_pointer_token(keyword)}"
 
-    def _index(self, node: Any, uri: str, pointer: str) -> None:
+    def _index_key(self, key: str) -> list[str]:
+        """Index the subtree of the schema `key` names; its local `$ref`s (see `_index`)."""
+        uri, _, fragment = key.partition("#")
+        try:
+            subtree = self.document.lookup("#" + fragment, uri).contents
+        except OpenAPIError:
+            return []
+        return self._index(subtree, uri, "#" + fragment)
+
+    def _near(self, schema: Any, key: str) -> tuple[str, str] | None:
+        """Find a schema of a document whose nodes are unique without walking the whole document: index
+        the validated schema's subtree, then the subtrees its local `$ref`s reach, transitively (where the
+        validator could have gone). Whatever walk finds a unique node finds the same pointer; a schema not
+        reached this way (one built while validating, a sibling file's) is left to the full search."""
         assert self._locations is not None
+        base = self.document.base_uri
+        if key and key not in self._indexed_subtrees:
+            self._indexed_subtrees.add(key)
+            self._pending_refs.extend(self._index_key(key))
+        found = self._locations.get(id(schema))
+        while found is None and self._pending_refs:
+            ref = self._pending_refs.pop()
+            if ref in self._followed_refs:
+                continue
+            self._followed_refs.add(ref)
+            tokens = [unquote(t).replace("~1", "/").replace("~0", "~") for t in ref[1:].split("/")[1:]]
+            pointer = "#" + "".join("/" + escape_pointer_token(t) for t in tokens)
+            try:
+                target = self.document.lookup(ref, base).contents
+            except OpenAPIError:
+                continue
+            self._pending_refs.extend(self._index(target, base, pointer))
+            found = self._locations.get(id(schema))
+        return found
+
+    def _index(self, node: Any, uri: str, pointer: str) -> list[str]:
+        """Record the pointer of every dict under `node`; returns the local `$ref`s (`#/...`) met."""
+        assert self._locations is not None
+        refs: list[str] = []
         stack: list[tuple[Any, str]] = [(node, pointer)]
         while stack:
             current, where = stack.pop()
@@ -424,7 +466,10 @@ class SchemaValidators:
                 for k, v in current.items():
                     if isinstance(v, dict | list):
                         stack.append((v, f"{where}/{escape_pointer_token(k)}"))
+                    elif k == "$ref" and isinstance(v, str) and v.startswith("#/"):
+                        refs.append(v)
             elif isinstance(current, list):
                 for i, v in enumerate(current):
                     if isinstance(v, dict | list):
                         stack.append((v, f"{where}/{i}"))
+        return refs

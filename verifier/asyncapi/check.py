@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from contracts.asyncapi.document import is_asyncapi_file
-from contracts.asyncapi.run import check_files as check_message_files
 from contracts.asyncapi.units import message_interactions
 from contracts.errors import ContractError
 from contracts.findings import VerificationReport
@@ -51,6 +50,8 @@ def check_specs(
                     err=True,
                 )
             return report
+        from contracts.asyncapi.run import check_files as check_message_files  # not on the OpenAPI path
+
         return check_message_files(asyncapi, pacts, openapi, options).report
     except (ContractError, VerifierError) as exc:
         click.echo(f"error: cannot read input: {exc}", err=True)

@@ -62,5 +62,17 @@ def openapi_command(
         required_properties_in_response=required_properties_in_response,
         honour_matching_rules=not ignore_matching_rules,
     )
-    report = check_specs(spec, list(pacts), asyncapi=asyncapi, options=options)
+    if asyncapi is None and not _may_be_asyncapi(spec):
+        report = check_specs(None, list(pacts), openapi=spec, options=options)
+    else:
+        report = check_specs(spec, list(pacts), asyncapi=asyncapi, options=options)
     emit(report, fmt, output)
+
+
+def _may_be_asyncapi(spec: Path) -> bool:
+    """False when the file cannot be an AsyncAPI document (the word `asyncapi` is nowhere in it): the
+    check then reads it once, as OpenAPI, instead of also decoding it to look for AsyncAPI's version."""
+    try:
+        return b"asyncapi" in spec.read_bytes()
+    except OSError:
+        return True  # let the loader say what is wrong with it
