@@ -24,6 +24,7 @@ from contracts.model import HttpInteraction, Pact
 LITERAL_PATH = 1000
 REGEX_PATH = 500
 TEMPLATE_PATH = 250
+_CONTENT_TYPE = frozenset({"content-type"})
 
 
 def _path_matchers(rules: dict[str, Any]) -> tuple[list[dict[str, Any]], str] | None:
@@ -48,6 +49,7 @@ class PathPattern:
     combine_or: bool = False
     any: bool = False
     template: PathTemplate | None = None
+    decided: bool = False
 
     def accepts(self, path: str) -> bool:
         if self.template is not None:
@@ -83,7 +85,11 @@ def path_pattern(
             return PathPattern(any=True)
     if not regexes:
         return PathPattern(literal=path)
-    return PathPattern(regexes=tuple(regexes), combine_or=combine.upper() == "OR")
+    return PathPattern(
+        regexes=tuple(regexes),
+        combine_or=combine.upper() == "OR",
+        decided=len(regexes) == len(matchers),
+    )
 
 
 @dataclass(slots=True)
@@ -136,7 +142,11 @@ class MockInteraction:
     trivial: bool
     response: PreparedResponse
     has_generators: bool
-    header_names: frozenset[str] = frozenset()
+    # The request headers its selection depends on: the ones it expects, and Content-Type (lower case).
+    key_headers: frozenset[str] = frozenset({"content-type"})
+    # Does the path pattern accepting a path settle the path part of matching (no path mismatch then)?
+    # True for literal paths, templates and pure regex rules; then the selection does not depend on the id.
+    path_decided: bool = False
     calls: int = field(default=0)
 
     @property
@@ -214,7 +224,8 @@ def prepare_interaction(
         trivial=trivial,
         response=prepare_response(response.status, headers, body),
         has_generators=bool(response.generators),
-        header_names=frozenset(name.lower() for name in request.headers),
+        key_headers=frozenset(name.lower() for name in request.headers) | _CONTENT_TYPE,
+        path_decided=pattern.literal is not None or pattern.template is not None or pattern.decided,
     )
 
 
