@@ -50,12 +50,12 @@ def literal_segments(interaction: MockInteraction) -> tuple[str, ...]:
                 break
             segments.append(segment)
         return tuple(segments)
-    if pattern.regexes and not pattern.combine_or:
+    if pattern.sources and not pattern.combine_or:
         # AND: every regex must match, so the longest literal prefix of any of them is required.
-        return max((regex_literal_segments(r.pattern) for r in pattern.regexes), key=len)
-    if pattern.regexes:
+        return max((regex_literal_segments(source) for source in pattern.sources), key=len)
+    if pattern.sources:
         # OR: only a prefix all of them share is required.
-        prefixes = [regex_literal_segments(r.pattern) for r in pattern.regexes]
+        prefixes = [regex_literal_segments(source) for source in pattern.sources]
         shared: list[str] = []
         for parts in zip(*prefixes, strict=False):
             if any(part != parts[0] for part in parts):
