@@ -234,6 +234,7 @@ def serve_command(
 
     def run_worker(sock: socket.socket, peers: PeerGroup) -> None:
         app.peers = peers
+        app.journal.worker = peers.index
         serve(app, host, port, log_level=log_level, sock=sock, header_timeout=header_timeout)
 
     raise SystemExit(run_workers(sockets, run_worker))

@@ -88,6 +88,7 @@ class Journal:
     size: int = 1000
     entries: deque[JournalEntry] = field(init=False)
     counter: int = field(default=0, init=False)
+    worker: int | None = field(default=None, init=False)  # --workers N: which worker keeps this journal
 
     def __post_init__(self) -> None:
         self.entries = deque(maxlen=self.size if self.size > 0 else None)
@@ -109,7 +110,11 @@ class Journal:
         with self._lock:
             entries = list(self.entries)
             counter = self.counter
-        return {"counter": counter, "entries": [[e.received_at, e.to_json()] for e in entries]}
+        rendered = [[e.received_at, e.to_json()] for e in entries]
+        if self.worker is not None:
+            for _, entry in rendered:
+                entry["worker"] = self.worker
+        return {"counter": counter, "entries": rendered}
 
     def to_json(self, *, unmatched_only: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
         return merge_journals([self.snapshot()], self.size, unmatched_only=unmatched_only, limit=limit)
