@@ -110,11 +110,14 @@ class Journal:
         with self._lock:
             entries = list(self.entries)
             counter = self.counter
-        rendered = [[e.received_at, e.to_json()] for e in entries]
+        rendered = [e.to_json() for e in entries]
         if self.worker is not None:
-            for _, entry in rendered:
+            for entry in rendered:
                 entry["worker"] = self.worker
-        return {"counter": counter, "entries": rendered}
+        return {
+            "counter": counter,
+            "entries": [[e.received_at, r] for e, r in zip(entries, rendered, strict=True)],
+        }
 
     def to_json(self, *, unmatched_only: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
         return merge_journals([self.snapshot()], self.size, unmatched_only=unmatched_only, limit=limit)
