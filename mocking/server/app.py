@@ -228,13 +228,7 @@ class MockApp:
                 return
             await self._admin(scope, body, send)
             return
-        request = IncomingRequest(
-            scope["method"],
-            path,
-            scope["query_string"].decode("latin-1"),
-            [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
-            body,
-        )
+        request = _incoming(scope["method"], path, scope["query_string"], scope["headers"], body)
         outcome = self.served.engine.handle(request)
         decision: FaultDecision | None = None
         response = outcome.response
@@ -253,6 +247,34 @@ class MockApp:
         if outcome.kind != "matched":
             self.unmatched += 1
         await _send(send, response)
+
+    # ------------------------------------------------------------------------------- fast path
+
+    def answers_now(self, path: str) -> bool:
+        """Can a request for ``path`` be answered without waiting (the server's fast path, no ASGI task)?
+        Not the admin API, and not with a faults file (delays, resets)."""
+        return self.faults is None and not (path.startswith(ADMIN_PREFIX) or path == ADMIN_PREFIX[:-1])
+
+    def respond_now(
+        self,
+        method: str,
+        path: str,
+        query: bytes,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        *,
+        size: int = 0,
+    ) -> PreparedResponse:
+        """The answer to a request :meth:`answers_now` accepted: matched, journaled, ready to send.
+        ``size`` is the body's size as received (the body itself is not kept past the limit)."""
+        if max(size, len(body)) > self.options.max_body_bytes:
+            return _too_large({"method": method, "path": path}, self.options.max_body_bytes)
+        request = _incoming(method, path, query, headers, body)
+        outcome = self.served.engine.handle(request)
+        self.journal.record(request, outcome, outcome.response.status)
+        if outcome.kind != "matched":
+            self.unmatched += 1
+        return outcome.response
 
     # ------------------------------------------------------------------------------- admin
 
@@ -402,6 +424,18 @@ class MockApp:
                 ],
             }
         await _send(send, _json(status, document))
+
+
+def _incoming(
+    method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+) -> IncomingRequest:
+    return IncomingRequest(
+        method,
+        path,
+        query.decode("latin-1"),
+        [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers],
+        body,
+    )
 
 
 def _too_large(scope: Scope, limit: int) -> PreparedResponse:

@@ -116,6 +116,8 @@ class PreparedResponse:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    # the status line and headers as sent, and whether they ask to close (built once by the server)
+    wire_head: tuple[bytes, bool] | None = field(default=None, repr=False, compare=False)
 
     def header(self, name: str) -> str | None:
         wanted = name.lower().encode()
