@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from brokerclient.options import ContractOptions, contract_source_options
 from contracts.errors import ContractError
 from mocking.errors import MockingError
 from mocking.server.engine import DEFAULT_STATE_HEADER
+from mocking.server.server import DEFAULT_HEADER_TIMEOUT
 
 
 class BadInput(click.ClickException):
@@ -106,6 +108,22 @@ def mock_group() -> None:
     "--allow-empty", is_flag=True, help="Start even when no pact qualifies (e.g. waiting for a webhook)."
 )
 @click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes serving the port (SO_REUSEPORT), one per core; the admin API shows and resets all "
+    "of them as one (journal, call counts). Not with --stateful; fault sequences count per worker.",
+)
+@click.option(
+    "--header-timeout",
+    default=DEFAULT_HEADER_TIMEOUT,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds a client has to send a complete request head (from connecting, or from the first "
+    "byte of the next request); slower connections are closed.",
+)
+@click.option(
     "--log-level",
     default="warning",
     show_default=True,
@@ -130,6 +148,8 @@ def serve_command(
     poll_interval: float | None,
     base_url: str | None,
     allow_empty: bool,
+    workers: int,
+    header_timeout: float,
     log_level: str,
 ) -> None:
     """Serve PROVIDER's interactions from verified pacts (a broker) or pact files.
@@ -146,6 +166,12 @@ def serve_command(
     from mocking.server.faults import FaultPlan, load_faults
     from mocking.server.loading import load_prepared
     from mocking.server.server import bind, is_loopback, serve
+    from mocking.server.workers import PeerGroup, bind_reuse_port, run_workers
+
+    if stateful and workers > 1:
+        raise BadInput(
+            "--stateful needs one process (the scenario state lives in it): drop --workers or --stateful"
+        )
 
     if not is_loopback(host):
         click.echo(
@@ -166,10 +192,10 @@ def serve_command(
         faults = FaultPlan(load_faults(faults_file)) if faults_file else None
         templates = openapi_paths(load_openapi(openapi_file)) if openapi_file else ()
         prepared = load_prepared(loader, openapi_paths=templates)
-        sock = bind(host, port)
+        sockets = bind_reuse_port(host, port, workers) if workers > 1 else [bind(host, port)]
     except (MockingError, BrokerClientError, ContractError) as exc:
         raise BadInput(str(exc)) from exc
-    port = sock.getsockname()[1]
+    port = sockets[0].getsockname()[1]
     for line in prepared.contracts.describe():
         click.echo(line, err=True)
     if not prepared.contracts.pacts and not allow_empty:
@@ -195,9 +221,20 @@ def serve_command(
     mode = "strict" if strict else "lenient"
     click.echo(
         f"tether mock: {len(app.served.engine.interactions)} interaction(s) of {provider} on http://{host}:{port} "
-        f"({mode}; no match -> {no_match_status}; admin API at /__tether/)",
+        f"({mode}; no match -> {no_match_status}; admin API at /__tether/"
+        + (f"; {workers} workers" if workers > 1 else "")
+        + ")",
         err=True,
     )
     del prepared
     click.echo(f"tether mock: listening on http://{host}:{port}", err=True)
-    serve(app, host, port, log_level=log_level, sock=sock)
+    if workers == 1:
+        serve(app, host, port, log_level=log_level, sock=sockets[0], header_timeout=header_timeout)
+        return
+
+    def run_worker(sock: socket.socket, peers: PeerGroup) -> None:
+        app.peers = peers
+        app.journal.worker = peers.index
+        serve(app, host, port, log_level=log_level, sock=sock, header_timeout=header_timeout)
+
+    raise SystemExit(run_workers(sockets, run_worker))

@@ -39,12 +39,13 @@ from typing import Any
 from brokerclient.contract_source import ContractSet
 from brokerclient.errors import BrokerClientError
 from contracts.querystrings import parse_query_string
-from mocking.errors import MockingError
+from mocking.errors import MockingError, MockServerError
 from mocking.server.engine import DEFAULT_STATE_HEADER, IncomingRequest, MockEngine
 from mocking.server.faults import FaultDecision, FaultPlan
 from mocking.server.interactions import PreparedResponse, prepare_response
-from mocking.server.journal import Journal
+from mocking.server.journal import Journal, merge_journals
 from mocking.server.loading import Prepared, prepare
+from mocking.server.workers import PeerGroup
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -119,6 +120,8 @@ class MockApp:
         )
         self._poller: asyncio.Task[None] | None = None
         self._reload_lock = asyncio.Lock()
+        # --workers N: the other workers, asked by the admin API (mocking.server.workers)
+        self.peers: PeerGroup | None = None
 
     def _build(self, prepared: Prepared) -> ServedSet:
         engine = MockEngine(
@@ -177,10 +180,14 @@ class MockApp:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                if self.peers is not None:
+                    await self.peers.start(self.local_op)
                 if self.options.poll_interval:
                     self._poller = asyncio.create_task(self._poll(self.options.poll_interval))
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if self.peers is not None:
+                    await self.peers.stop()
                 if self._poller is not None:
                     self._poller.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
@@ -221,13 +228,7 @@ class MockApp:
                 return
             await self._admin(scope, body, send)
             return
-        request = IncomingRequest(
-            scope["method"],
-            path,
-            scope["query_string"].decode("latin-1"),
-            [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
-            body,
-        )
+        request = _incoming(scope["method"], path, scope["query_string"], scope["headers"], body)
         outcome = self.served.engine.handle(request)
         decision: FaultDecision | None = None
         response = outcome.response
@@ -241,10 +242,39 @@ class MockApp:
                 return
             if decision.action == "error":
                 response = prepare_response(decision.status, dict(decision.headers), decision.body)
-        await _send(send, response)
+        # recorded before the answer leaves: a client that got it finds it in the journal (any worker's)
         self.journal.record(request, outcome, response.status, decision.label if decision else "")
         if outcome.kind != "matched":
             self.unmatched += 1
+        await _send(send, response)
+
+    # ------------------------------------------------------------------------------- fast path
+
+    def answers_now(self, path: str) -> bool:
+        """Can a request for ``path`` be answered without waiting (the server's fast path, no ASGI task)?
+        Not the admin API, and not with a faults file (delays, resets)."""
+        return self.faults is None and not (path.startswith(ADMIN_PREFIX) or path == ADMIN_PREFIX[:-1])
+
+    def respond_now(
+        self,
+        method: str,
+        path: str,
+        query: bytes,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        *,
+        size: int = 0,
+    ) -> PreparedResponse:
+        """The answer to a request :meth:`answers_now` accepted: matched, journaled, ready to send.
+        ``size`` is the body's size as received (the body itself is not kept past the limit)."""
+        if max(size, len(body)) > self.options.max_body_bytes:
+            return _too_large({"method": method, "path": path}, self.options.max_body_bytes)
+        request = _incoming(method, path, query, headers, body)
+        outcome = self.served.engine.handle(request)
+        self.journal.record(request, outcome, outcome.response.status)
+        if outcome.kind != "matched":
+            self.unmatched += 1
+        return outcome.response
 
     # ------------------------------------------------------------------------------- admin
 
@@ -256,8 +286,55 @@ class MockApp:
         given = next((v for k, v in scope["headers"] if k.lower() == b"authorization"), b"")
         return hmac.compare_digest(given, expected)
 
-    def status(self) -> dict[str, Any]:
+    # ------------------------------------------------------------------------------- worker state
+
+    async def local_op(self, request: dict[str, Any]) -> Any:
+        """One worker's part of an admin request (JSON in and out; see mocking.server.workers)."""
+        op = request.get("op")
+        engine = self.served.engine
+        if op == "journal":
+            return self.journal.snapshot()
+        if op == "counts":
+            return {
+                "calls": [i.calls for i in engine.interactions],
+                "unmatched": self.unmatched,
+                "requests": self.journal.counter,
+            }
+        if op == "clear-journal":
+            self.journal.clear()
+            return {}
+        if op == "reset":
+            self.journal.clear()
+            engine.reset_scenario()
+            for interaction in engine.interactions:
+                interaction.calls = 0
+            if self.faults is not None:
+                self.faults.reset()
+            self.unmatched = 0
+            return {}
+        if op == "reload":
+            return await self.reload(str(request.get("reason", "admin API")))
+        raise MockServerError(f"unknown worker operation {op!r}")
+
+    async def _everywhere(self, op: str, **arguments: Any) -> list[Any]:
+        """``op`` done by every worker (just this one without --workers)."""
+        request = {"op": op, **arguments}
+        if self.peers is None:
+            return [await self.local_op(request)]
+        return await self.peers.gather(request)
+
+    async def _counts(self) -> tuple[list[int], int, int]:
+        """Calls per interaction, unmatched requests and requests, summed over the workers."""
+        parts = await self._everywhere("counts")
+        calls = [0] * len(self.served.engine.interactions)
+        for part in parts:
+            if len(part["calls"]) == len(calls):  # a worker mid-reload to another set: skip its counts
+                calls = [a + b for a, b in zip(calls, part["calls"], strict=True)]
+        return calls, sum(p["unmatched"] for p in parts), sum(p["requests"] for p in parts)
+
+    async def status(self) -> dict[str, Any]:
         served = self.served
+        _, _, requests = await self._counts()
         return {
             "provider": self.options.provider,
             "interactions": len(served.engine.interactions),
@@ -267,7 +344,8 @@ class MockApp:
             "loadedAt": served.loaded_at,
             "reloads": self.reloads,
             "lastReloadError": self.last_reload_error,
-            "requests": self.journal.counter,
+            "requests": requests,
+            "workers": len(self.peers.paths) if self.peers is not None else 1,
             "scenario": {
                 "state": served.engine.scenario_state,
                 "transitions": served.engine.scenario_log,
@@ -275,17 +353,27 @@ class MockApp:
         }
 
     async def _admin(self, scope: Scope, body: bytes, send: Send) -> None:
+        try:
+            await self._admin_route(scope, send)
+        except MockServerError as exc:
+            await _send(send, _json(503, {"error": str(exc)}))
+
+    async def _admin_route(self, scope: Scope, send: Send) -> None:
         route = scope["path"][len(ADMIN_PREFIX) :].strip("/")
         method = scope["method"]
         query = parse_query_string(scope["query_string"].decode("latin-1"))
         document: Any
         status = 200
         if route == "" and method == "GET":
-            document = self.status()
+            document = await self.status()
         elif route == "health" and method == "GET":
             document = {"status": "ok"}
         elif route == "interactions" and method == "GET":
-            document = [{**i.summary(), "calls": i.calls} for i in self.served.engine.interactions]
+            calls, _, _ = await self._counts()
+            document = [
+                {**i.summary(), "calls": count}
+                for i, count in zip(self.served.engine.interactions, calls, strict=True)
+            ]
         elif route == "journal" and method == "GET":
             unmatched = query.get("unmatched", ["false"])[0].lower() in {"1", "true", "yes"}
             try:
@@ -293,26 +381,30 @@ class MockApp:
             except ValueError:
                 await _send(send, _json(400, {"error": "limit must be an integer"}))
                 return
-            document = self.journal.to_json(unmatched_only=unmatched, limit=limit)
+            parts = await self._everywhere("journal")
+            document = merge_journals(parts, self.journal.size, unmatched_only=unmatched, limit=limit)
         elif route == "journal" and method == "DELETE":
-            self.journal.clear()
+            await self._everywhere("clear-journal")
             document = {"cleared": True}
         elif route == "reset" and method == "POST":
-            self.journal.clear()
-            self.served.engine.reset_scenario()
-            for interaction in self.served.engine.interactions:
-                interaction.calls = 0
-            if self.faults is not None:
-                self.faults.reset()
-            self.unmatched = 0
+            await self._everywhere("reset")
             document = {"reset": True}
         elif route == "verify" and method == "GET":
-            uncalled = [i.summary() for i in self.served.engine.interactions if i.calls == 0]
-            ok = self.unmatched == 0 and not uncalled
+            calls, unmatched_count, _ = await self._counts()
+            uncalled = [
+                i.summary()
+                for i, count in zip(self.served.engine.interactions, calls, strict=True)
+                if count == 0
+            ]
+            ok = unmatched_count == 0 and not uncalled
             status = 200 if ok else 409
-            document = {"ok": ok, "unmatchedRequests": self.unmatched, "uncalledInteractions": uncalled}
+            document = {"ok": ok, "unmatchedRequests": unmatched_count, "uncalledInteractions": uncalled}
         elif route in {"reload", "webhook"} and method == "POST":
-            document = await self.reload("webhook" if route == "webhook" else "admin API")
+            results = await self._everywhere(
+                "reload", reason="webhook" if route == "webhook" else "admin API"
+            )
+            document = next((r for r in results if r.get("error")), results[0])
+            document["changed"] = any(r.get("changed") for r in results)
             if document.get("error"):
                 status = 502
         else:
@@ -332,6 +424,18 @@ class MockApp:
                 ],
             }
         await _send(send, _json(status, document))
+
+
+def _incoming(
+    method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+) -> IncomingRequest:
+    return IncomingRequest(
+        method,
+        path,
+        query.decode("latin-1"),
+        [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers],
+        body,
+    )
 
 
 def _too_large(scope: Scope, limit: int) -> PreparedResponse:

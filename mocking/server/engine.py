@@ -39,6 +39,7 @@ BAD_BODY_STATUS = 400
 CLOSEST_LIMIT = 3
 SELECTION_CACHE_LIMIT = 10_000
 SELECTION_CACHE_BODY_LIMIT = 4096
+_CONTENT_TYPE = frozenset({"content-type"})
 
 
 @dataclass(slots=True)
@@ -168,15 +169,21 @@ class MockEngine:
     def _selection_key(
         self, request: IncomingRequest, state: str | None, candidates: list[MockInteraction]
     ) -> tuple[Any, ...] | None:
-        """What the selection depends on: method, path, query, body, state and the values of the headers
-        the candidates expect (plus Content-Type). None when the body is too big to be worth caching."""
+        """What the selection depends on: method, the candidates, query, body, state and the values of the
+        headers the candidates expect (plus Content-Type); the path too unless every candidate's path
+        pattern settles the path part of matching (``path_decided``), so varying ids share one entry.
+        None when the body is too big to be worth caching."""
         if len(request.body) > SELECTION_CACHE_BODY_LIMIT:
             return None
-        names: set[str] = {"content-type"}
-        for interaction in candidates:
-            names.update(interaction.header_names)
+        if len(candidates) == 1:
+            names = candidates[0].key_headers
+            where: Any = candidates[0].index if candidates[0].path_decided else request.path
+        else:
+            names = frozenset().union(*(i.key_headers for i in candidates)) or _CONTENT_TYPE
+            decided = all(i.path_decided for i in candidates)
+            where = tuple(i.index for i in candidates) if decided and candidates else request.path
         values = tuple(sorted((key.lower(), value) for key, value in request.headers if key.lower() in names))
-        return (request.method.upper(), request.path, request.query, request.body, state, self.strict, values)
+        return (request.method.upper(), where, request.query, request.body, state, values)
 
     def handle(self, request: IncomingRequest) -> Outcome:
         try:

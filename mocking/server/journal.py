@@ -88,6 +88,7 @@ class Journal:
     size: int = 1000
     entries: deque[JournalEntry] = field(init=False)
     counter: int = field(default=0, init=False)
+    worker: int | None = field(default=None, init=False)  # --workers N: which worker keeps this journal
 
     def __post_init__(self) -> None:
         self.entries = deque(maxlen=self.size if self.size > 0 else None)
@@ -104,11 +105,44 @@ class Journal:
         with self._lock:
             self.entries.clear()
 
-    def to_json(self, *, unmatched_only: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+    def snapshot(self) -> dict[str, Any]:
+        """This journal as one worker's part of :func:`merge_journals` (JSON)."""
         with self._lock:
             entries = list(self.entries)
-        if unmatched_only:
-            entries = [e for e in entries if e.outcome.kind != "matched" or e.outcome.mismatches]
-        if limit is not None:
-            entries = entries[-limit:]
-        return [e.to_json() for e in entries]
+            counter = self.counter
+        rendered = [e.to_json() for e in entries]
+        if self.worker is not None:
+            for entry in rendered:
+                entry["worker"] = self.worker
+        return {
+            "counter": counter,
+            "entries": [[e.received_at, r] for e, r in zip(entries, rendered, strict=True)],
+        }
+
+    def to_json(self, *, unmatched_only: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+        return merge_journals([self.snapshot()], self.size, unmatched_only=unmatched_only, limit=limit)
+
+
+def merge_journals(
+    parts: list[dict[str, Any]], size: int, *, unmatched_only: bool = False, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """The journal of several workers (their :meth:`Journal.snapshot`) as one: the last ``size`` entries
+    by time, numbered across workers (each keeps its own last ``size``, so together they hold the last
+    ``size`` of all)."""
+    total = sum(int(part["counter"]) for part in parts)
+    timed = sorted(
+        ((float(at), order, entry) for part in parts for order, (at, entry) in enumerate(part["entries"])),
+        key=lambda item: (item[0], item[1]),
+    )
+    if size > 0:
+        timed = timed[-size:]
+    first = total - len(timed) + 1
+    entries = []
+    for offset, (_, _, entry) in enumerate(timed):
+        entry["number"] = first + offset
+        entries.append(entry)
+    if unmatched_only:
+        entries = [e for e in entries if e["result"] != "matched" or e["mismatches"]]
+    if limit is not None:
+        entries = entries[-limit:]
+    return entries

@@ -19,7 +19,6 @@ from multiprocessing.connection import Connection
 
 from brokerclient.contract_source import ContractSet
 from brokerclient.errors import BrokerClientError
-from contracts.matching import compile_request
 from mocking.errors import MockingError, MockServerError
 from mocking.server.interactions import MockInteraction, prepare_contracts, slim_contracts
 
@@ -41,8 +40,6 @@ def prepare(contracts: ContractSet, openapi_paths: tuple[str, ...] = ()) -> Prep
 def _child(loader: Callable[[], ContractSet], connection: Connection, openapi_paths: tuple[str, ...]) -> None:
     try:
         prepared = prepare(loader(), openapi_paths)
-        for interaction in prepared.interactions:
-            interaction.compiled = None  # type: ignore[assignment]  # matchers hold closures; rebuilt by the parent
         message: tuple[str, object] = ("ok", prepared)
     except (MockingError, BrokerClientError) as exc:
         message = ("error", exc)
@@ -76,9 +73,7 @@ def load_prepared(
     kind, payload = pickle.loads(data)
     if kind == "ok":
         assert isinstance(payload, Prepared)
-        for interaction in payload.interactions:
-            interaction.compiled = compile_request(interaction.interaction.request, interaction.spec_version)
-        return payload
+        return payload  # matchers and path regexes are compiled on first use, in this process
     if kind == "error":
         assert isinstance(payload, MockingError | BrokerClientError)
         raise payload
