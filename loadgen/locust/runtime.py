@@ -112,7 +112,10 @@ class ContractInteraction:
         if matcher is None:
             matcher = self.compile_check()
         names = matcher.header_names
-        if _folds_names(type(headers)):
+        folds = _FOLDING.get(type(headers))
+        if folds is None:
+            folds = _folds_names(type(headers))
+        if folds:
             get = headers.get
             values = tuple([value if type(value := get(name)) is str else None for name in names])
         else:
@@ -178,6 +181,32 @@ class ContractInteraction:
             self._static = prepared
         return prepared
 
+    def prepare_layered(self, state_values: Mapping[str, Any], values: Mapping[str, Any]) -> PreparedRequest:
+        """`prepare` of ``{**state_params, **values, **state_values}`` (what a run sees: the values its
+        states' set-up returned, over the values captured so far, over the states' parameters), merged
+        only when a request has to be built."""
+        variables = self._variables
+        if self._static is not None:
+            return self._static
+        if variables:
+            params = self.state_params
+            key = tuple(
+                [
+                    repr(
+                        state_values[name]
+                        if name in state_values
+                        else values[name]
+                        if name in values
+                        else params.get(name)
+                    )
+                    for name in variables
+                ]
+            )
+            cached = self._by_variables.get(key)
+            if cached is not None:
+                return cached
+        return self.prepare({**self.state_params, **values, **state_values})
+
     def _build(self, values: Mapping[str, Any]) -> PreparedRequest:
         part = _apply_generators(self.request, self.spec_version, values)
         if self.path_template and "path" not in (self.request.get("generators") or {}):
@@ -241,7 +270,11 @@ class ScenarioContext:
         producers when unknown, then the request and its contract check."""
         if interaction._matcher is None:
             interaction.compile_check()
-        state_values = self._set_up_states(interaction)
+        state_values = (
+            self._set_up_states(interaction)
+            if self.state_change_url and interaction.provider_states
+            else _NO_VALUES
+        )
         if depth < 3 and interaction.requires:
             for variable, producer in interaction.requires.items():
                 producer.feeds = True
@@ -249,7 +282,7 @@ class ScenarioContext:
                     self.run(producer, depth=depth + 1)
         prepared = interaction._static
         if prepared is None:
-            prepared = interaction.prepare({**interaction.state_params, **self.values, **state_values})
+            prepared = interaction.prepare_layered(state_values, self.values)
         with self.user.client.request(
             prepared.method,
             prepared.url,
