@@ -20,14 +20,14 @@ import json
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote, urljoin
 
 from contracts import http_headers
 from contracts.generators import generate_request, refresh_body
-from contracts.matching import compile_response
+from contracts.matching.raw_response import RawResponseMatcher, single_header_values
 from contracts.mismatches import Mismatch
 from contracts.model import HttpResponse, actual_response
 from contracts.pact_parts import parse_body, parse_response
@@ -35,6 +35,7 @@ from contracts.querystrings import format_query_string
 from loadgen.locust.links import evaluate as evaluate_link
 
 MAX_REPORTED_MISMATCHES = 3
+_NO_VALUES: dict[str, Any] = {}
 VERDICT_CACHE_SIZE = 256
 VERDICT_CACHE_BODY_LIMIT = 64 * 1024
 
@@ -86,45 +87,74 @@ class ContractInteraction:
     """Values this response supplies to later requests, as OpenAPI runtime expressions."""
     path_template: str | None = None
     """A path filled from chained values (``/orders/{orderId}``), from OpenAPI links."""
-    _checker: Callable[[HttpResponse], list[Mismatch]] | None = field(default=None, repr=False)
+    _matcher: RawResponseMatcher | None = field(default=None, repr=False)
     _static: PreparedRequest | None = field(default=None, repr=False)
     _variables: tuple[str, ...] | None = field(default=None, repr=False)
     _by_variables: dict[tuple[str, ...], PreparedRequest] = field(default_factory=dict, repr=False)
-    _header_names: tuple[str, ...] | None = field(default=None, repr=False)
     _verdicts: dict[tuple[Any, ...], list[Mismatch]] = field(default_factory=dict, repr=False)
+    deletes: bool = field(default=False, repr=False)
+    """A DELETE (set with the compiled check)."""
+    state_params: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The parameters of its provider states, merged (set with the compiled check)."""
     feeds: bool = field(default=False, repr=False)
     """Set at run time once another interaction has needed a value from this one's response."""
 
     def check(self, status: int, headers: Mapping[str, str], body: bytes | None) -> list[Mismatch]:
         """The mismatches between an actual response and this interaction's response contract.
 
-        The verdict depends only on the status, the headers the contract names (and Content-Type)
-        and the body, so it is remembered for identical responses: under load most responses repeat
-        byte for byte, and the contract check then costs one dictionary look-up.
+        The contract is compiled once (on first use). A response that matches costs a quick check (the
+        header values seen before, the JSON parse and the compiled plan: no model objects, no
+        diagnostics); any other answer is matched by the reference path, whose mismatches are returned.
+        The verdict depends only on the status, the headers the contract names (and Content-Type) and
+        the body, so mismatches are remembered for identical responses.
         """
-        if self._header_names is None:
-            expected = self.response.get("headers") or {}
-            self._header_names = tuple(sorted({"content-type", *(name.lower() for name in expected)}))
-        if body is not None and len(body) > VERDICT_CACHE_BODY_LIMIT:
-            return self.check_actual(self.actual(status, headers, body))
-        key = (status, body, *(_header(headers, name) for name in self._header_names))
-        known = self._verdicts.get(key)
-        if known is not None:
-            return known
-        verdict = self.check_actual(self.actual(status, headers, body))
-        if len(self._verdicts) >= VERDICT_CACHE_SIZE:
-            self._verdicts.clear()
-        self._verdicts[key] = verdict
+        matcher = self._matcher
+        if matcher is None:
+            matcher = self.compile_check()
+        names = matcher.header_names
+        folds = _FOLDING.get(type(headers))
+        if folds is None:
+            folds = _folds_names(type(headers))
+        if folds:
+            get = headers.get
+            values = tuple([value if type(value := get(name)) is str else None for name in names])
+        else:
+            values = single_header_values(names, headers)
+        if matcher.accepts(status, values, body):
+            return []
+        small = body is None or len(body) <= VERDICT_CACHE_BODY_LIMIT
+        key = (status, body, values if None not in values else _named_headers(names, headers))
+        if small:
+            known = self._verdicts.get(key)
+            if known is not None:
+                return known
+        verdict = matcher.match(status, list(headers.items()), body or None)
+        if small:
+            if len(self._verdicts) >= VERDICT_CACHE_SIZE:
+                self._verdicts.clear()
+            self._verdicts[key] = verdict
         return verdict
+
+    def compile_check(self) -> RawResponseMatcher:
+        """The contract's response (embedded in the locustfile in pact-file form), read into the model
+        and compiled once; generated user classes call this when Locust starts them."""
+        if self._matcher is None:
+            self._matcher = RawResponseMatcher(
+                parse_response(self.response, self.spec_version), self.spec_version
+            )
+            method = str(self.request.get("method", "GET")).upper()
+            self.deletes = method == "DELETE"
+            self.state_params = {}
+            for state in self.provider_states:
+                self.state_params.update(state.get("params") or {})
+        return self._matcher
 
     def actual(self, status: int, headers: Mapping[str, str], body: bytes | None) -> HttpResponse:
         pairs = list(headers.items())  # Locust's header objects are not plain mappings
         return actual_response(status, pairs, body or None, spec_version=self.spec_version)
 
     def check_actual(self, actual: HttpResponse) -> list[Mismatch]:
-        if self._checker is None:
-            self._checker = _compile_response_checker(self.response, self.spec_version)
-        return self._checker(actual)
+        return self.compile_check().compiled.match(actual)
 
     def prepare(self, values: Mapping[str, Any]) -> PreparedRequest:
         """A fresh concrete request: generators applied, provider-state expressions filled from `values`.
@@ -150,6 +180,32 @@ class ContractInteraction:
         if not self.request.get("generators") and not _format_rules(self.request, self.spec_version):
             self._static = prepared
         return prepared
+
+    def prepare_layered(self, state_values: Mapping[str, Any], values: Mapping[str, Any]) -> PreparedRequest:
+        """`prepare` of ``{**state_params, **values, **state_values}`` (what a run sees: the values its
+        states' set-up returned, over the values captured so far, over the states' parameters), merged
+        only when a request has to be built."""
+        variables = self._variables
+        if self._static is not None:
+            return self._static
+        if variables:
+            params = self.state_params
+            key = tuple(
+                [
+                    repr(
+                        state_values[name]
+                        if name in state_values
+                        else values[name]
+                        if name in values
+                        else params.get(name)
+                    )
+                    for name in variables
+                ]
+            )
+            cached = self._by_variables.get(key)
+            if cached is not None:
+                return cached
+        return self.prepare({**self.state_params, **values, **state_values})
 
     def _build(self, values: Mapping[str, Any]) -> PreparedRequest:
         part = _apply_generators(self.request, self.spec_version, values)
@@ -212,19 +268,26 @@ class ScenarioContext:
         """One iteration of `interaction`: its provider states set up afresh (a DELETE of the state's
         resource must not break the next task of that state), the values it needs produced by their
         producers when unknown, then the request and its contract check."""
-        state_values = self._set_up_states(interaction)
-        if depth < 3:
+        if interaction._matcher is None:
+            interaction.compile_check()
+        state_values = (
+            self._set_up_states(interaction)
+            if self.state_change_url and interaction.provider_states
+            else _NO_VALUES
+        )
+        if depth < 3 and interaction.requires:
             for variable, producer in interaction.requires.items():
                 producer.feeds = True
                 if variable not in self.values and variable not in state_values:
                     self.run(producer, depth=depth + 1)
-        values = {**_state_params(interaction), **self.values, **state_values}
-        prepared = interaction.prepare(values)
+        prepared = interaction._static
+        if prepared is None:
+            prepared = interaction.prepare_layered(state_values, self.values)
         with self.user.client.request(
             prepared.method,
             prepared.url,
             name=interaction.name,
-            headers=self._headers(prepared.headers),
+            headers=self._headers(prepared.headers) if self.headers else prepared.headers,
             data=prepared.body,
             catch_response=True,
         ) as response:
@@ -237,17 +300,20 @@ class ScenarioContext:
         return {**{k: v for k, v in headers.items() if k.lower() not in own}, **self.headers}
 
     def _check(self, interaction: ContractInteraction, response: _Response) -> None:
-        problem = availability_problem(interaction, response.status_code, getattr(response, "error", None))
-        if problem is not None:
-            response.failure(unavailable_message(interaction, problem))
-            return
+        status = response.status_code
+        if not status or status >= 500:
+            problem = availability_problem(interaction, status, getattr(response, "error", None))
+            if problem is not None:
+                response.failure(unavailable_message(interaction, problem))
+                return
         body = response.content or b""
-        mismatches = interaction.check(response.status_code, response.headers or {}, body)
+        headers = response.headers
+        mismatches = interaction.check(status, headers if headers is not None else _NO_VALUES, body)
         if mismatches:
             response.failure(failure_message(interaction, mismatches))
             return
         response.success()
-        if interaction.request.get("method", "GET").upper() == "DELETE":
+        if interaction.deletes:
             for variable in interaction.requires:
                 self.values.pop(variable, None)  # that resource is gone: the next user of it creates one
             return
@@ -281,7 +347,7 @@ class ScenarioContext:
     def _set_up_states(self, interaction: ContractInteraction) -> dict[str, Any]:
         """Set up the interaction's provider states; the values the provider returned for them."""
         if not self.state_change_url or not interaction.provider_states:
-            return {}
+            return _NO_VALUES
         url = urljoin(self.user.host or "", self.state_change_url)
         values: dict[str, Any] = {}
         for state in interaction.provider_states:
@@ -311,12 +377,23 @@ def _post_state(url: str, name: str, params: Mapping[str, Any], headers: Mapping
     return document if isinstance(document, dict) else {}
 
 
-def _header(headers: Any, name: str) -> str | None:
-    """A header's value from a mapping with case-insensitive get (Locust's) or a plain dict."""
-    value = headers.get(name)
-    if value is None and isinstance(headers, dict):
-        value = next((v for k, v in headers.items() if k.lower() == name), None)
-    return None if value is None else str(value)
+_FOLDING_HEADER_TYPES = frozenset({("geventhttpclient.header", "Headers")})
+"""Header mappings whose ``get`` is case-insensitive and gives a ``str`` exactly when the header was
+sent once (a list when repeated): FastHttpUser's."""
+_FOLDING: dict[type, bool] = {}
+
+
+def _folds_names(kind: type) -> bool:
+    known = _FOLDING.get(kind)
+    if known is None:
+        known = _FOLDING[kind] = (kind.__module__, kind.__qualname__) in _FOLDING_HEADER_TYPES
+    return known
+
+
+def _named_headers(names: tuple[str, ...], headers: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Every line of the headers in `names` (lower-case), as sent: the verdict cache's key when one is
+    missing or repeated."""
+    return tuple((name.lower(), str(value)) for name, value in headers.items() if name.lower() in names)
 
 
 def _json_document(body: bytes) -> Any:
@@ -347,13 +424,6 @@ def _state_only_variables(part: Mapping[str, Any], spec_version: str) -> tuple[s
     return tuple(sorted(names))
 
 
-def _state_params(interaction: ContractInteraction) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    for state in interaction.provider_states:
-        params.update(state.get("params") or {})
-    return params
-
-
 def _resource_name(route_name: str) -> str | None:
     """``POST /orders (Shop)`` → ``order`` (for ``orderId`` chaining keys)."""
     words = route_name.split(" ")
@@ -367,15 +437,6 @@ def _resource_name(route_name: str) -> str | None:
     elif word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]
     return word[:1].lower() + word[1:] if word else None
-
-
-def _compile_response_checker(
-    expected: dict[str, Any], spec_version: str
-) -> Callable[[HttpResponse], list[Mismatch]]:
-    """The contract's response (embedded in the locustfile in pact-file form) read into the model once
-    and compiled; each actual response is built from the bytes received (``actual_response``)."""
-    compiled = compile_response(parse_response(expected, spec_version), spec_version)
-    return compiled.match
 
 
 def _apply_generators(part: dict[str, Any], spec_version: str, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,35 +11,22 @@ import os
 import pty
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.loadgen.locust.pacts import list_items, read_busy_item, read_drifting_item
-from tests.loadgen.locust.runs import final_stats, generate, locust, serve_test_provider, tether
+from tests.loadgen.locust.runs import FAST, SHORT, final_stats, generate, locust, run, tether
 from tests.support import free_port, tether_executable
 
 pytestmark = pytest.mark.slow
 
-SHORT = ("-u", "2", "-r", "10", "-t", "4s")
-
-
-@pytest.fixture(scope="module")
-def provider_url() -> Iterator[str]:
-    yield from serve_test_provider()
-
-
-def run(locustfile: Path, host: str, *extra: str | Path) -> tuple[int, str]:
-    result = tether("loadgen", "run", "--locustfile", locustfile, "--host", host, *SHORT, *extra)
-    return result.returncode, result.stdout + result.stderr
-
 
 def test_any_contract_violation_fails_the_run_with_the_count_per_interaction(
-    tmp_path: Path, provider_url: str
+    tmp_path: Path, catalogue_url: str
 ) -> None:
-    out = generate(tmp_path, {"Shop": [list_items(), read_drifting_item()]}, "--wait-time", "constant(0)")
-    code, output = run(out, provider_url, "--", "--json-file", tmp_path / "stats")
+    out = generate(tmp_path, {"Shop": [list_items(), read_drifting_item()]}, *FAST)
+    code, output = run(out, catalogue_url, "--", "--json-file", tmp_path / "stats")
     assert code == 1, output
     drifted, failures = final_stats(tmp_path / "stats")["GET /drift (Shop)"]
     assert drifted == failures > 0
@@ -49,16 +36,16 @@ def test_any_contract_violation_fails_the_run_with_the_count_per_interaction(
     # the listing stays correct: only the drifting interaction failed
     assert final_stats(tmp_path / "stats")["GET /items (Shop)"][1] == 0
 
-    code, output = run(out, provider_url, "--max-drift", "1000000")
+    code, output = run(out, catalogue_url, "--max-drift", "1000000")
     assert code == 0, output
     assert "all thresholds met" in output
 
 
 def test_a_5xx_the_contract_does_not_list_is_an_availability_error_not_drift(
-    tmp_path: Path, provider_url: str
+    tmp_path: Path, catalogue_url: str
 ) -> None:
-    out = generate(tmp_path, {"Shop": [list_items(), read_busy_item()]}, "--wait-time", "constant(0)")
-    code, output = run(out, provider_url, "--", "--json-file", tmp_path / "stats")
+    out = generate(tmp_path, {"Shop": [list_items(), read_busy_item()]}, *FAST)
+    code, output = run(out, catalogue_url, "--", "--json-file", tmp_path / "stats")
     assert code == 1, output
     busy = final_stats(tmp_path / "stats")["GET /busy (Shop)"][1]
     assert f"availability: Shop: read the busy item x{busy}" in output
@@ -66,7 +53,7 @@ def test_a_5xx_the_contract_does_not_list_is_an_availability_error_not_drift(
     assert "unavailable (Shop: read the busy item): status 503 (the contract expects 200)" in output
     assert "contract drift" not in output
 
-    code, output = run(out, provider_url, "--max-error-ratio", "1")
+    code, output = run(out, catalogue_url, "--max-error-ratio", "1")
     assert code == 0, output
     assert "availability: Shop: read the busy item x" in output  # still reported
     assert "all thresholds met" in output
@@ -81,20 +68,20 @@ def test_no_answer_is_an_availability_error(tmp_path: Path) -> None:
     assert "contract drift" not in output
 
 
-def test_exceptions_in_users_fail_the_run(tmp_path: Path, provider_url: str) -> None:
+def test_exceptions_in_users_fail_the_run(tmp_path: Path, catalogue_url: str) -> None:
     """A provider-state set-up that fails raises in the user: Locust's exception, not a pass."""
     stateful = {**list_items(), "providerStates": [{"name": "items exist"}]}
     out = generate(tmp_path, {"Shop": [stateful]}, "--state-change-url", "/no-such-state-endpoint")
-    code, output = run(out, provider_url)
+    code, output = run(out, catalogue_url)
     assert code == 1, output
     assert "exception(s) in Locust users, e.g. provider-state set-up of 'items exist' at " in output
-    assert f"{provider_url}/no-such-state-endpoint failed" in output
+    assert f"{catalogue_url}/no-such-state-endpoint failed" in output
 
 
-def test_route_limits_name_the_route_and_unknown_names_are_listed(tmp_path: Path, provider_url: str) -> None:
-    out = generate(tmp_path, {"Shop": [list_items(), read_drifting_item()]}, "--wait-time", "constant(0)")
+def test_route_limits_name_the_route_and_unknown_names_are_listed(tmp_path: Path, catalogue_url: str) -> None:
+    out = generate(tmp_path, {"Shop": [list_items(), read_drifting_item()]}, *FAST)
     code, output = run(
-        out, provider_url, "--max-drift", "1000000",
+        out, catalogue_url, "--max-drift", "1000000",
         "--route-limit", "GET /drift (Shop) fail=0.5", "--route-limit", "GET /nowhere (Shop) p95=10",
     )  # fmt: skip
     assert code == 1, output
@@ -110,16 +97,16 @@ def test_a_bad_route_limit_is_a_usage_error(tmp_path: Path) -> None:
     assert "unknown limit 'p99'; use p95=MS, avg=MS and/or fail=RATIO" in output
 
 
-def test_plain_locust_exits_with_the_same_verdict(tmp_path: Path, provider_url: str) -> None:
-    out = generate(tmp_path, {"Shop": [list_items(), read_drifting_item()]}, "--wait-time", "constant(0)")
-    plain = locust(out, "--host", provider_url, *SHORT)
+def test_plain_locust_exits_with_the_same_verdict(tmp_path: Path, catalogue_url: str) -> None:
+    out = generate(tmp_path, {"Shop": [list_items(), read_drifting_item()]}, *FAST)
+    plain = locust(out, "--host", catalogue_url, *SHORT)
     assert plain.returncode == 1, plain.stderr
     assert "THRESHOLD BROKEN: contract drift: " in plain.stderr
     assert "contract drift: Shop: read the drifting item x" in plain.stderr
-    allowed = locust(out, "--host", provider_url, *SHORT, "--max-drift", "1000000")
+    allowed = locust(out, "--host", catalogue_url, *SHORT, "--max-drift", "1000000")
     assert allowed.returncode == 0, allowed.stderr
-    clean = generate(tmp_path / "clean", {"Shop": [list_items()]}, "--wait-time", "constant(0)")
-    assert locust(clean, "--host", provider_url, *SHORT).returncode == 0
+    clean = generate(tmp_path / "clean", {"Shop": [list_items()]}, *FAST)
+    assert locust(clean, "--host", catalogue_url, *SHORT).returncode == 0
 
 
 def _on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
@@ -145,9 +132,9 @@ def _on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
     return process.wait(timeout=180), shown.decode(errors="replace")
 
 
-def test_a_live_progress_line_on_a_terminal_and_none_in_ci(tmp_path: Path, provider_url: str) -> None:
-    out = generate(tmp_path, {"Shop": [list_items()]}, "--wait-time", "constant(0)")
-    args = [*tether_executable(), "loadgen", "run", "--locustfile", str(out), "--host", provider_url, *SHORT]
+def test_a_live_progress_line_on_a_terminal_and_none_in_ci(tmp_path: Path, catalogue_url: str) -> None:
+    out = generate(tmp_path, {"Shop": [list_items()]}, *FAST)
+    args = [*tether_executable(), "loadgen", "run", "--locustfile", str(out), "--host", catalogue_url, *SHORT]
     code, shown = _on_a_terminal(args, {"CI": ""})
     assert code == 0, shown
     assert re.search(r"\r\x1b\[Kload: [1-9]\d* requests, 0 failures, p95 \d+ ms", shown), shown
@@ -173,15 +160,15 @@ class Bare(FastHttpUser):
 
 
 def test_a_hand_written_locustfile_is_judged_from_locusts_csv_files(
-    tmp_path: Path, provider_url: str
+    tmp_path: Path, catalogue_url: str
 ) -> None:
     good = tmp_path / "good.py"
     good.write_text(HAND_WRITTEN.replace("{path}", "/items"))
-    code, output = run(good, provider_url)
+    code, output = run(good, catalogue_url)
     assert code == 0, output
     assert "all thresholds met" in output
     busy = tmp_path / "busy.py"
     busy.write_text(HAND_WRITTEN.replace("{path}", "/busy"))
-    code, output = run(busy, provider_url)
+    code, output = run(busy, catalogue_url)
     assert code == 1, output
     assert "THRESHOLD BROKEN: availability: error ratio 100.00% is above the allowed 0.00%: /busy x" in output

@@ -42,6 +42,37 @@ def test_prepared_requests_fill_provider_state_expressions() -> None:
     assert interaction.prepare({"id": 7}).url == "/products/7"
 
 
+def test_layered_values_fill_expressions_like_the_merged_values() -> None:
+    interaction = _interaction()
+    interaction.provider_states = [{"name": "a product exists", "params": {"id": 10}}]
+    interaction.compile_check()
+    assert interaction.state_params == {"id": 10}
+    assert interaction.prepare_layered({}, {}).url == "/products/10"  # the state's parameter
+    assert interaction.prepare_layered({}, {"id": 4}).url == "/products/4"  # a captured value wins
+    assert interaction.prepare_layered({"id": 5}, {"id": 4}).url == "/products/5"  # the set-up's answer wins
+    assert interaction.prepare_layered({}, {"id": 4}).url == "/products/4"
+    assert interaction.prepare_layered({}, {"id": 1}).url == "/products/1"
+    assert (
+        interaction.prepare_layered({}, {"id": True}).url
+        == interaction.prepare({"id": True}).url
+        != "/products/1"
+    )
+
+
+def test_headers_of_fast_http_users_are_read_like_any_other_mapping() -> None:
+    from geventhttpclient.header import Headers
+
+    interaction = _interaction()
+    good = json.dumps({"id": 3, "name": "Cup", "price": 2.5}).encode()
+    assert interaction.check(200, Headers([("Content-Type", "application/json")]), good) == []
+    repeated = Headers([("Content-Type", "application/json"), ("content-type", "application/json")])
+    assert [m.kind.value for m in interaction.check(200, repeated, good)] == ["header"]
+    assert [m.kind.value for m in interaction.check(200, Headers([]), good)] == ["header"]
+    assert [m.kind.value for m in interaction.check(200, {"content-type": "application/json"}, b"{")] == [
+        "body"
+    ]
+
+
 class _Timeout(Exception):
     """Named like geventhttpclient's ConnectionTimeout / socket timeouts."""
 

@@ -3,42 +3,14 @@ real Locust processes against FastAPI providers on loopback."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.loadgen.locust.pacts import PROVIDER, http, list_items
-from tests.loadgen.locust.runs import final_stats, generate, locust, serve_test_provider, tether
-from tests.support import REPO_ROOT, free_port, running_process
+from tests.loadgen.locust.pacts import http, list_items
+from tests.loadgen.locust.runs import EXAMPLE_PACTS, FAST, SHORT, final_stats, generate, locust, run
 
 pytestmark = pytest.mark.slow
-
-SHORT = ("-u", "2", "-r", "10", "-t", "4s")
-FAST = ("--wait-time", "constant(0)")
-
-
-@pytest.fixture(scope="module")
-def provider_url() -> Iterator[str]:
-    yield from serve_test_provider()
-
-
-@pytest.fixture(scope="module")
-def shop_url() -> Iterator[str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with running_process(
-        [sys.executable, "-m", "examples.provider", "--port", str(port)], ready_url=f"{url}/products"
-    ):
-        yield url
-
-
-def run(
-    locustfile: Path, host: str, *extra: str | Path, env: dict[str, str] | None = None
-) -> tuple[int, str]:
-    result = tether("loadgen", "run", "--locustfile", locustfile, "--host", host, *SHORT, *extra, env=env)
-    return result.returncode, result.stdout + result.stderr
 
 
 def two_consumers(tmp_path: Path) -> Path:
@@ -46,20 +18,20 @@ def two_consumers(tmp_path: Path) -> Path:
     return generate(tmp_path, {"Web": [list_items()], "Mobile": [other]}, *FAST)
 
 
-def test_a_tag_leaves_no_user_class_without_tasks(tmp_path: Path, provider_url: str) -> None:
+def test_a_tag_leaves_no_user_class_without_tasks(tmp_path: Path, catalogue_url: str) -> None:
     out = two_consumers(tmp_path)
-    code, output = run(out, provider_url, "--tag", "consumer:Web", "--", "--json-file", tmp_path / "stats")
+    code, output = run(out, catalogue_url, "--tag", "consumer:Web", "--", "--json-file", tmp_path / "stats")
     assert code == 0, output
     assert "exception" not in output
     assert set(final_stats(tmp_path / "stats")) == {"GET /items (Web)"}
 
-    plain = locust(out, "--host", provider_url, *SHORT, "--tags", "consumer:Web")
+    plain = locust(out, "--host", catalogue_url, *SHORT, "--tags", "consumer:Web")
     assert plain.returncode == 0, plain.stderr
     assert "No tasks defined" not in plain.stderr
     assert "not started: MobileUser" in plain.stderr
 
     code, output = run(
-        out, provider_url, "--exclude-tag", "consumer:Web", "--", "--json-file", tmp_path / "rest"
+        out, catalogue_url, "--exclude-tag", "consumer:Web", "--", "--json-file", tmp_path / "rest"
     )
     assert code == 0, output
     assert set(final_stats(tmp_path / "rest")) == {"GET /secure (Mobile)"}
@@ -87,14 +59,7 @@ def test_a_selection_that_leaves_nothing_stops_plain_locust_with_the_known_tags(
 def test_producers_run_only_for_the_tasks_that_need_them(tmp_path: Path, shop_url: str) -> None:
     """The example pacts read an order whose id comes from POST /orders: selecting the catalogue
     task runs no POST at all; selecting the order task runs the POST as its producer."""
-    pacts = REPO_ROOT / "examples" / "pacts"
-    out = tmp_path / "locustfile.py"
-    assert (
-        tether(
-            "loadgen", "locustfile", "--provider", PROVIDER, "--pact", pacts, *FAST, "--out", out
-        ).returncode
-        == 0
-    )
+    out = generate(tmp_path, EXAMPLE_PACTS, *FAST)
     code, output = run(
         out,
         shop_url,
@@ -127,28 +92,28 @@ def stateful_pact() -> dict[str, list[dict[str, object]]]:
     return {"Shop": [read, delete, list_items()]}
 
 
-def test_states_are_set_up_before_every_task_that_needs_them(tmp_path: Path, provider_url: str) -> None:
+def test_states_are_set_up_before_every_task_that_needs_them(tmp_path: Path, catalogue_url: str) -> None:
     """Set up once per user, the first DELETE of thing 7 would break every later read of it."""
     out = generate(tmp_path, stateful_pact(), *FAST, "--state-change-url", "/_states")
     assert 'os.environ.get("TETHER_STATE_CHANGE_URL", "/_states")' in out.read_text()
-    code, output = run(out, provider_url, "-u", "1", "--", "--json-file", tmp_path / "stats")
+    code, output = run(out, catalogue_url, "-u", "1", "--", "--json-file", tmp_path / "stats")
     assert code == 0, output
     stats = final_stats(tmp_path / "stats")
     assert stats["GET /things/{id} (Shop)"][0] > 0
     assert stats["DELETE /things/{id} (Shop)"][0] > 0
     assert all(failures == 0 for _, failures in stats.values()), stats
 
-    code, output = run(out, provider_url, "--no-states", "--", "--json-file", tmp_path / "stateless")
+    code, output = run(out, catalogue_url, "--no-states", "--", "--json-file", tmp_path / "stateless")
     assert code == 0, output
     assert set(final_stats(tmp_path / "stateless")) == {"GET /items (Shop)"}
 
-    code, output = run(out, provider_url, env={"TETHER_STATE_CHANGE_URL": "/elsewhere"})
+    code, output = run(out, catalogue_url, env={"TETHER_STATE_CHANGE_URL": "/elsewhere"})
     assert code == 1, output
-    assert f"provider-state set-up of 'thing 7 exists' at {provider_url}/elsewhere failed" in output
+    assert f"provider-state set-up of 'thing 7 exists' at {catalogue_url}/elsewhere failed" in output
 
 
 def test_user_code_survives_regeneration_and_sets_headers_from_the_environment(
-    tmp_path: Path, provider_url: str
+    tmp_path: Path, catalogue_url: str
 ) -> None:
     secure = {"Shop": [http("read the secure item", "GET", "/secure", 200, body={"id": 1, "name": "cup"})]}
     out = generate(tmp_path, secure, *FAST)
@@ -159,15 +124,15 @@ def test_user_code_survives_regeneration_and_sets_headers_from_the_environment(
     assert hooks.read_text().endswith("# our own edit\n")
     assert "t0k3n" not in out.read_text()
 
-    code, output = run(out, provider_url, env={"LOAD_AUTH_TOKEN": "t0k3n"})
+    code, output = run(out, catalogue_url, env={"LOAD_AUTH_TOKEN": "t0k3n"})
     assert code == 0, output
-    code, output = run(out, provider_url, env={"LOAD_AUTH_TOKEN": ""})
+    code, output = run(out, catalogue_url, env={"LOAD_AUTH_TOKEN": ""})
     assert code == 1, output
     assert "contract drift: Shop: read the secure item x" in output
 
 
 def test_a_delete_of_a_literal_id_deletes_a_resource_of_its_own_when_a_creator_exists(
-    tmp_path: Path, provider_url: str
+    tmp_path: Path, catalogue_url: str
 ) -> None:
     """With two users, one user's DELETE of thing 7 would break the other's read of thing 7 between
     its state set-up and its request; the DELETE deletes a thing POST /things made instead."""
@@ -177,7 +142,7 @@ def test_a_delete_of_a_literal_id_deletes_a_resource_of_its_own_when_a_creator_e
     )
     out = generate(tmp_path, pacts, *FAST, "--state-change-url", "/_states")
     assert 'path_template="/things/{things-id}"' in out.read_text()
-    code, output = run(out, provider_url, "-u", "3", "--", "--json-file", tmp_path / "stats")
+    code, output = run(out, catalogue_url, "-u", "3", "--", "--json-file", tmp_path / "stats")
     assert code == 0, output
     stats = final_stats(tmp_path / "stats")
     assert stats["DELETE /things/{id} (Shop)"][0] > 0

@@ -1,0 +1,172 @@
+"""A compiled JSON plan's yes/no twin: does an actual document match, without the mismatches?
+
+`JsonPlan.match` builds a path for every value it visits and collects mismatches; under load almost
+every document matches, and only the answer is needed. `json_acceptor` builds, from the same plan
+(the same rule selection, the same checks: the plan's own decisions are taken at the same places), a
+tree of closures that return a bool and allocate nothing. ``acceptor(actual)`` is True exactly when
+``plan.match(actual) == []``. A plan with a subtree it delegates to the reference comparer (values,
+eachKey/eachValue maps, arrayContains, rules on specific indices, whole-collection rules on maps) gets
+no acceptor (None): match with the plan.
+"""
+
+# ruff: noqa: SIM110  (explicit loops: all() over a generator costs a frame per call, on every response)
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from contracts.matching.json_plan import JsonPlan, Path
+from contracts.matching.matchers import (
+    apply_rules,
+    check_collection,
+    fast_scalar,
+    scalar_plan,
+    trivial_on_list,
+    trivial_on_map,
+)
+from contracts.matching.values import Json
+from contracts.rules import MatcherKind
+
+Accept = Callable[[Json], bool]
+
+_DYNAMIC_ON_MAPS = frozenset({MatcherKind.VALUES, MatcherKind.EACH_KEY, MatcherKind.EACH_VALUE})
+_VALUES_MODE = frozenset({MatcherKind.VALUES, MatcherKind.EACH_VALUE})
+_NUMERIC = (int, float)
+
+
+class _Delegated(Exception):
+    """The plan delegates this subtree to the reference comparer: no acceptor."""
+
+
+def json_acceptor(plan: JsonPlan, expected: Json) -> Accept | None:
+    """A yes/no check equivalent to ``not plan.match(actual)`` for the plan built from `expected`, or
+    None when the plan delegates some part to the reference comparer."""
+    try:
+        return _Builder(plan).build((), expected)
+    except _Delegated:
+        return None
+
+
+class _Builder:
+    def __init__(self, plan: JsonPlan) -> None:
+        self.plan = plan
+
+    def build(self, path: Path, expected: Json) -> Accept:
+        expected_type = type(expected)
+        if expected_type is dict:
+            assert isinstance(expected, dict)
+            return self._map(path, expected)
+        if expected_type is list:
+            assert isinstance(expected, list)
+            return self._list(path, expected)
+        return self._scalar(path, expected)
+
+    def _scalar(self, path: Path, expected: Json) -> Accept:
+        selected = self.plan.select(path)
+        expected_type = type(expected)
+        if selected is None:
+            return lambda actual: type(actual) is expected_type and actual == expected
+        inherited = selected.inherited
+        matchers = selected.rules.matchers
+        if len(matchers) == 1 and matchers[0].kind is MatcherKind.TYPE:
+            if expected_type in _NUMERIC:
+                return lambda actual: type(actual) in _NUMERIC
+            return lambda actual: type(actual) is expected_type
+        if len(matchers) == 1:
+            check = fast_scalar(matchers[0])
+            return lambda actual: check(expected, actual, inherited) is None
+        rules_check = scalar_plan(selected.rules)
+        return lambda actual: not rules_check(expected, actual, inherited)
+
+    def _map(self, path: Path, expected: dict[str, Json]) -> Accept:
+        plan = self.plan
+        selected = plan.select(path)
+        if (
+            selected is not None
+            and not selected.inherited
+            and any(m.kind in _VALUES_MODE for m in selected.rules.matchers)
+            and all(
+                m.kind in _VALUES_MODE or (m.kind is MatcherKind.TYPE and not m.sized)
+                for m in selected.rules.matchers
+            )
+        ):
+            raise _Delegated  # values mode (or the comparer) decides
+        if selected is not None and (
+            not trivial_on_map(selected.rules, selected.inherited)
+            or (not selected.inherited and any(m.kind in _DYNAMIC_ON_MAPS for m in selected.rules.matchers))
+        ):
+            raise _Delegated
+        if plan.strict and not expected:
+            raise _Delegated
+        children = tuple((key, self.build((*path, key), value)) for key, value in expected.items())
+        expected_keys = expected.keys()
+        if plan.strict:
+
+            def strict_map(actual: Json) -> bool:
+                if type(actual) is not dict or expected_keys != actual.keys():
+                    return False
+                for key, child in children:
+                    if not child(actual[key]):
+                        return False
+                return True
+
+            return strict_map
+
+        def lenient_map(actual: Json) -> bool:
+            if type(actual) is not dict or not expected_keys <= actual.keys():
+                return False
+            for key, child in children:
+                if not child(actual[key]):
+                    return False
+            return True
+
+        return lenient_map
+
+    def _list(self, path: Path, expected: list[Json]) -> Accept:
+        plan = self.plan
+        selected = plan.select(path)
+        if selected is None:
+            if not expected:
+                raise _Delegated
+            exact = tuple(self.build((*path, index), value) for index, value in enumerate(expected))
+            size = len(exact)
+
+            def exact_list(actual: Json) -> bool:
+                if type(actual) is not list or len(actual) != size:
+                    return False
+                for node, item in zip(exact, actual, strict=True):
+                    if not node(item):
+                        return False
+                return True
+
+            return exact_list
+        if (
+            not expected
+            or len(path) in plan._index_depths
+            or any(m.kind is MatcherKind.ARRAY_CONTAINS for m in selected.rules.matchers)
+        ):
+            raise _Delegated
+        nodes = tuple(self.build((*path, index), value) for index, value in enumerate(expected))
+        first = nodes[0]
+        size = len(nodes)
+        rules = selected.rules
+        inherited = selected.inherited
+        check_whole = not trivial_on_list(rules, inherited)
+        same_for_all = size == 1
+
+        def padded(actual: Json) -> bool:
+            if type(actual) is not list:
+                return False
+            if check_whole and apply_rules(rules, lambda m: check_collection(m, expected, actual, inherited)):
+                return False
+            if same_for_all:
+                for item in actual:
+                    if not first(item):
+                        return False
+                return True
+            for index, item in enumerate(actual):
+                if not (nodes[index] if index < size else first)(item):
+                    return False
+            return True
+
+        return padded
