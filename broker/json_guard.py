@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from broker.errors import ValidationFailed
+from broker.hal import ERROR_JSON
 from broker.json_input import strict_loads
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -90,7 +91,7 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
 async def _reject(send: Send, body: dict[str, Any], status: int = 400) -> None:
     raw = json.dumps(body).encode()
     headers: list[Any] = [
-        (b"content-type", b"application/json;charset=utf-8"),
+        (b"content-type", ERROR_JSON.encode()),
         (b"content-length", str(len(raw)).encode()),
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -42,7 +42,7 @@ def _count(broker: RunningBroker, table: str) -> int:
 
 def _refused(response: httpx.Response, field: str, message: str) -> None:
     assert response.status_code == 400, response.text
-    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["content-type"] == "application/hal+json;charset=utf-8"
     errors = response.json()["errors"][field]
     assert any(message in error for error in errors), errors
 
