@@ -28,8 +28,10 @@ ERRORS_SCHEMA: dict[str, Any] = {
     "required": ["errors"],
     "properties": {
         "errors": {
-            "type": "object",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "oneOf": [
+                {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                {"type": "array", "items": {"type": "string"}},
+            ],
         },
         "notices": {
             "type": "array",
@@ -70,7 +72,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 CLIENT_ERROR: dict[str, Any] = {
     "description": 'Refused: {"errors": {field: [message, ...]}} (problem+json when asked for)',
     "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/BrokerErrors"}},
+        "application/hal+json": {"schema": {"$ref": "#/components/schemas/BrokerErrors"}},
         "application/problem+json": {"schema": {"$ref": "#/components/schemas/BrokerProblem"}},
     },
 }
@@ -118,5 +120,5 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def _is_fastapi_validation(response: dict[str, Any]) -> bool:
-    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})  # FastAPI's own 422
     return bool(schema.get("$ref", "").endswith("/HTTPValidationError"))

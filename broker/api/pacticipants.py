@@ -90,6 +90,7 @@ def get_label(pacticipant: str, label: str, ctx: RequestContext = Depends(reques
 @router.put(
     LABEL,
     response_class=HalResponse,
+    responses=CREATED_OR_UPDATED,
     summary="Label a pacticipant (201 when new, 200 when it already had the label)",
 )
 def put_label(pacticipant: str, label: str, ctx: RequestContext = Depends(request_context)) -> HalResponse:
