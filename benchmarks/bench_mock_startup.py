@@ -8,7 +8,7 @@ session, as the main benchmark does) and the CPU seconds the server spent to get
 utime+stime plus that of its waited-for children, e.g. a forked loader): a figure other load on the
 machine does not inflate.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/bench_mock_startup.py --rounds 3
+    .venv/bin/python benchmarks/bench_mock_startup.py --rounds 3
 """
 
 from __future__ import annotations
@@ -18,15 +18,12 @@ import contextlib
 import json
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks.mock_server import contract, peers  # noqa: E402
+from mock_server import contract, peers
 
 COUNT = 10_000
 SERVER_CPU = "0"
