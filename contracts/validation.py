@@ -19,7 +19,7 @@ from typing import Any
 from contracts.errors import ContractError, PactFormatError
 from contracts.generators.values import GENERATOR_TYPES, python_regex
 from contracts.model import AsyncMessage, HttpInteraction, MessagePart, Pact, SyncMessage
-from contracts.rules import parse_matching_rules
+from contracts.rules import check_matching_rules
 
 _NAMED_CATEGORIES = {"header", "headers", "query", "metadata", "body", "content"}
 _SINGLE_CATEGORIES = {"path", "status"}
@@ -72,7 +72,7 @@ def generator_problems(generators: Mapping[str, Any], location: str) -> list[str
 
 def _rule_problem(rules: Mapping[str, Any], body_category: str) -> str | None:
     try:
-        parse_matching_rules(rules, body_category=body_category)
+        check_matching_rules(rules, body_category=body_category)
     except ContractError as exc:
         return str(exc)
     return None
