@@ -135,7 +135,7 @@ class MockApp:
             stateful=self.options.stateful,
         )
         served = ServedSet(prepared.contracts, engine, prepared.fingerprint)
-        _release_memory()
+        _release_memory(collect=prepared.garbage)
         return served
 
     # ------------------------------------------------------------------------------- reload
@@ -448,9 +448,12 @@ def _too_large(scope: Scope, limit: int) -> PreparedResponse:
     )
 
 
-def _release_memory() -> None:
-    """Give the memory of parsed pact documents back to the system after a (re)load (glibc only)."""
-    gc.collect()
+def _release_memory(*, collect: bool) -> None:
+    """Give the memory of parsed pact documents back to the system after a (re)load (glibc only).
+    ``collect``: first collect the garbage cycles parsing may have left (a full collection: ~0.15 s
+    with 10,000 interactions loaded, so skipped when nothing was parsed here)."""
+    if collect:
+        gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 

@@ -33,11 +33,14 @@ from mocking.server.interactions import MockInteraction, prepare_contracts, slim
 
 @dataclass(slots=True)
 class Prepared:
-    """What the server serves: the (slimmed) contract set, its prepared interactions, a fingerprint."""
+    """What the server serves: the (slimmed) contract set, its prepared interactions, a fingerprint;
+    ``garbage`` is False when this process allocated only what it keeps (received from the loader process),
+    so there are no parsing leftovers to collect."""
 
     contracts: ContractSet
     interactions: list[MockInteraction]
     fingerprint: tuple[tuple[str, str], ...]
+    garbage: bool = True
 
 
 @contextlib.contextmanager
@@ -96,6 +99,7 @@ def load_prepared(
         kind, payload = pickle.loads(data)
     if kind == "ok":
         assert isinstance(payload, Prepared)
+        payload.garbage = False
         return payload  # matchers and path regexes are compiled on first use, in this process
     if kind == "error":
         assert isinstance(payload, MockingError | BrokerClientError)
