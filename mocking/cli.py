@@ -163,7 +163,6 @@ def serve_command(
     from contracts.matching.path_templates import openapi_paths
     from contracts.openapi.document import load_openapi
     from mocking.server.app import MockApp, MockOptions
-    from mocking.server.faults import FaultPlan, load_faults
     from mocking.server.loading import load_prepared
     from mocking.server.server import bind, is_loopback, serve
     from mocking.server.workers import PeerGroup, bind_reuse_port, run_workers
@@ -189,7 +188,11 @@ def serve_command(
         return contract_options.load(provider)
 
     try:
-        faults = FaultPlan(load_faults(faults_file)) if faults_file else None
+        faults = None
+        if faults_file:
+            from mocking.server.faults import FaultPlan, load_faults  # pydantic: only for a faults file
+
+            faults = FaultPlan(load_faults(faults_file))
         templates = openapi_paths(load_openapi(openapi_file)) if openapi_file else ()
         prepared = load_prepared(loader, openapi_paths=templates)
         sockets = bind_reuse_port(host, port, workers) if workers > 1 else [bind(host, port)]

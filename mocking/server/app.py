@@ -34,18 +34,20 @@ import struct
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brokerclient.contract_source import ContractSet
 from brokerclient.errors import BrokerClientError
 from contracts.querystrings import parse_query_string
 from mocking.errors import MockingError, MockServerError
 from mocking.server.engine import DEFAULT_STATE_HEADER, IncomingRequest, MockEngine
-from mocking.server.faults import FaultDecision, FaultPlan
 from mocking.server.interactions import PreparedResponse, prepare_response
 from mocking.server.journal import Journal, merge_journals
 from mocking.server.loading import Prepared, prepare
 from mocking.server.workers import PeerGroup
+
+if TYPE_CHECKING:  # the faults file's schema (pydantic) is imported only when a faults file is given
+    from mocking.server.faults import FaultDecision, FaultPlan
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
