@@ -161,7 +161,6 @@ def serve_command(
     exact mismatches. Admin API: /__tether/ (status, journal, reset, reload, webhook).
     """
     from contracts.matching.path_templates import openapi_paths
-    from contracts.openapi.document import load_openapi
     from mocking.server.app import MockApp, MockOptions
     from mocking.server.loading import load_prepared
     from mocking.server.server import bind, is_loopback, serve
@@ -193,7 +192,11 @@ def serve_command(
             from mocking.server.faults import FaultPlan, load_faults  # pydantic: only for a faults file
 
             faults = FaultPlan(load_faults(faults_file))
-        templates = openapi_paths(load_openapi(openapi_file)) if openapi_file else ()
+        templates: tuple[str, ...] = ()
+        if openapi_file:
+            from contracts.openapi.document import load_openapi  # referencing: only for --openapi
+
+            templates = openapi_paths(load_openapi(openapi_file))
         prepared = load_prepared(loader, openapi_paths=templates)
         sockets = bind_reuse_port(host, port, workers) if workers > 1 else [bind(host, port)]
     except (MockingError, BrokerClientError, ContractError) as exc:
