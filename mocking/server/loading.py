@@ -28,6 +28,7 @@ from multiprocessing.connection import Connection
 from brokerclient.contract_source import ContractSet
 from brokerclient.errors import BrokerClientError
 from mocking.errors import MockingError, MockServerError
+from mocking.server import pickling
 from mocking.server.interactions import MockInteraction, prepare_contracts, slim_contracts
 
 
@@ -61,15 +62,15 @@ def prepare(contracts: ContractSet, openapi_paths: tuple[str, ...] = ()) -> Prep
 
 
 def _child(loader: Callable[[], ContractSet], connection: Connection, openapi_paths: tuple[str, ...]) -> None:
+    gc.disable()  # for the life of this process: it allocates what it sends, then exits
     try:
-        with collection_paused():
-            prepared = prepare(loader(), openapi_paths)
+        prepared = prepare(loader(), openapi_paths)
         message: tuple[str, object] = ("ok", prepared)
     except (MockingError, BrokerClientError) as exc:
         message = ("error", exc)
     except BaseException:  # report anything else to the parent instead of dying silently
         message = ("crash", traceback.format_exc())
-    connection.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+    connection.send_bytes(pickling.dumps(message))
     connection.close()
 
 
