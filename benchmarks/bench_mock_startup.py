@@ -9,6 +9,11 @@ utime+stime plus that of its waited-for children, e.g. a forked loader): a figur
 machine does not inflate.
 
     .venv/bin/python benchmarks/bench_mock_startup.py --rounds 3
+    .venv/bin/python benchmarks/bench_mock_startup.py --rounds 5 --compare /work/main   # interleaved A/B
+
+With ``--compare TREE`` every round also starts the server from the source tree TREE (another checkout of
+this repository, put first on the server's PYTHONPATH), the two in alternating order, and the results
+include the per-round ratios (this tree / TREE).
 """
 
 from __future__ import annotations
@@ -48,10 +53,20 @@ def _cpu_with_children(server: peers.Server) -> float:
     return total / peers.CLOCK_TICKS
 
 
-def one_round(pact: Path, folder: Path, timeout: float) -> dict[str, Any]:
+def one_round(pact: Path, folder: Path, timeout: float, tree: Path | None = None) -> dict[str, Any]:
     port = _free_port()
     peer = peers.tether(pact, port, SERVER_CPU)
-    server = peer.launch(folder / f"startup-{port}.log")
+    saved = os.environ.get("PYTHONPATH")
+    if tree is not None:
+        os.environ["PYTHONPATH"] = str(tree)
+    try:
+        server = peer.launch(folder / f"startup-{port}.log")
+    finally:
+        if tree is not None:
+            if saved is None:
+                del os.environ["PYTHONPATH"]
+            else:
+                os.environ["PYTHONPATH"] = saved
     try:
         seconds = server.wait_first_answer(
             f"http://127.0.0.1:{port}", contract.cached_path(COUNT - 1), timeout
@@ -70,21 +85,26 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--output", type=Path, default=Path("benchmarks/results/mock_startup.json"))
+    parser.add_argument("--compare", type=Path, help="another source tree to start, interleaved")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-startup-"))
     pact = contract.write_pact(COUNT, folder)
     load_before = [round(x, 2) for x in os.getloadavg()]
-    rounds = []
+    rounds: list[dict[str, Any]] = []
+    compared: list[dict[str, Any]] = []
     for index in range(args.rounds):
-        figures = one_round(pact, folder, args.timeout)
-        rounds.append(figures)
-        print(
-            f"round {index + 1}: first 2xx after {figures['seconds_to_first_2xx']} s, "
-            f"{figures['cpu_seconds_to_first_2xx']} CPU s, {figures['rss_mb_at_first_2xx']} MB",
-            flush=True,
-        )
+        order = [None, args.compare] if index % 2 == 0 else [args.compare, None]
+        for tree in order if args.compare else [None]:
+            figures = one_round(pact, folder, args.timeout, tree)
+            (rounds if tree is None else compared).append(figures)
+            print(
+                f"round {index + 1} {'this tree' if tree is None else tree}: first 2xx after "
+                f"{figures['seconds_to_first_2xx']} s, {figures['cpu_seconds_to_first_2xx']} CPU s, "
+                f"{figures['rss_mb_at_first_2xx']} MB",
+                flush=True,
+            )
     medians = {key: round(statistics.median(r[key] for r in rounds), 2) for key in rounds[0]}
-    results = {
+    results: dict[str, Any] = {
         "method": "tether mock serve --provider BenchApi --pact <10,000 interactions> (taskset CPU 0); "
         "seconds from launch to the first 2xx on the last interaction's path; RSS of the process tree "
         "then; CPU seconds of the tree (with joined children) by then; medians over rounds",
@@ -95,6 +115,22 @@ def main() -> None:
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
+    if compared:
+        results["compared_with"] = {
+            "tree": str(args.compare),
+            "rounds": compared,
+            "median": {key: round(statistics.median(r[key] for r in compared), 2) for key in compared[0]},
+            "median_of_round_ratios_this_over_compared": {
+                key: round(
+                    statistics.median(a[key] / b[key] for a, b in zip(rounds, compared, strict=True)), 3
+                )
+                for key in rounds[0]
+            },
+        }
+        print(
+            f"compared with {args.compare}: {results['compared_with']['median']}; ratios this/compared "
+            f"{results['compared_with']['median_of_round_ratios_this_over_compared']}"
+        )
     print(f"median: {medians}; load average before {load_before}, after {results['load_average_after']}")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
