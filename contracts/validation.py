@@ -21,6 +21,7 @@ from contracts.generators.values import GENERATOR_TYPES, python_regex
 from contracts.model import AsyncMessage, HttpInteraction, MessagePart, Pact, SyncMessage
 from contracts.rules import check_matching_rules
 
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps without an encoder per call
 _NAMED_CATEGORIES = {"header", "headers", "query", "metadata", "body", "content"}
 _SINGLE_CATEGORIES = {"path", "status"}
 
@@ -93,7 +94,7 @@ def matching_rule_problems(
         problem = _rule_problem(rules, body_category)
     else:
         try:
-            key = (json.dumps(rules, ensure_ascii=False, allow_nan=True), body_category)
+            key = (_JSON_TEXT(rules), body_category)
         except (TypeError, ValueError):  # not JSON data (built in code): read it every time
             problem = _rule_problem(rules, body_category)
         else:
