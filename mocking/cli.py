@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 from pathlib import Path
 
@@ -201,6 +202,11 @@ def serve_command(
         sockets = bind_reuse_port(host, port, workers) if workers > 1 else [bind(host, port)]
     except (MockingError, BrokerClientError, ContractError) as exc:
         raise BadInput(str(exc)) from exc
+    if not prepared.garbage:
+        # What this process holds now (modules, the prepared pacts) lives as long as the server: out of the
+        # collector's generations, it is not scanned again and again while the dispatch table is built
+        # or requests are served. (It has no cycles; a reload frees the replaced pacts by reference count.)
+        gc.freeze()
     port = sockets[0].getsockname()[1]
     for line in prepared.contracts.describe():
         click.echo(line, err=True)
