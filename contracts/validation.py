@@ -95,7 +95,7 @@ def matching_rule_problems(
     else:
         try:
             key = (_JSON_TEXT(rules), body_category)
-        except (TypeError, ValueError):  # not JSON data (built in code): read it every time
+        except (TypeError, ValueError, RecursionError):  # not JSON data, or too deep: read it every time
             problem = _rule_problem(rules, body_category)
         else:
             if key in seen:

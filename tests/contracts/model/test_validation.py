@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contracts.pactfile import parse_pact
-from contracts.validation import validate_pact
+from contracts.validation import matching_rule_problems, validate_pact
 
 
 def test_a_usable_pact_has_no_problems() -> None:
@@ -136,3 +136,22 @@ def test_repeated_rules_are_reported_at_every_location_and_told_apart_by_content
     assert problems[0].split(": ", 1)[1] == problems[1].split(": ", 1)[1]
     assert "'([' is not a valid regular expression" in problems[0]
     assert "needs a string 'regex'" in problems[2]
+
+
+def test_rules_that_are_not_json_text_are_still_checked() -> None:
+    """Rules built in code (not JSON data) or nested past the encoder's depth are read without the memo."""
+    deep: object = 1
+    for _ in range(3000):
+        deep = [deep]
+    seen: dict[tuple[str, str], str | None] = {}
+    odd = {"body": {"$.a": {"matchers": [{"match": "type", "value": object()}]}}}
+    bad = {"body": {"$.a": {"matchers": [{"match": "regex", "regex": "(["}]}}, "x": object()}
+    assert (
+        matching_rule_problems(
+            {"body": {"$.a": {"matchers": [{"match": "type", "value": deep}]}}}, "$.p", seen=seen
+        )
+        == []
+    )
+    assert matching_rule_problems(odd, "$.q", seen=seen) == []
+    assert matching_rule_problems(bad, "$.r", seen=seen)[0].startswith("$.r: matching rule regex '(['")
+    assert seen == {}
