@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from brokerclient.client import BrokerClient
 from brokerclient.errors import BrokerOptionError, BrokerResponseError
+
+if TYPE_CHECKING:  # httpx is imported when a client is made: serving pact files never needs it
+    from brokerclient.client import BrokerClient
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class BrokerConnection:
         return cls(url.rstrip("/"), token or None, username or None, password or None)
 
     def client(self, *, timeout: float = 30.0) -> BrokerClient:
+        from brokerclient.client import BrokerClient
+
         return BrokerClient(
             self.url, token=self.token, username=self.username, password=self.password, timeout=timeout
         )

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from brokerclient.access import BrokerAccess
 from brokerclient.connection import BrokerConnection
 from brokerclient.errors import ContractSourceError
 from brokerclient.selection import Selection
@@ -239,6 +238,8 @@ def load_from_broker(source: BrokerSource, provider: str, *, verified_only: bool
     result = ContractSet(provider, source.describe())
     selectors = source.selection.consumer_version_selectors()
     source.connection.check_reachable()
+    from brokerclient.access import BrokerAccess  # httpx: only for brokers
+
     with BrokerAccess(source.connection) as broker:
         for entry in broker.pacts_for_verification(provider, selectors):
             if not source.selection.keeps(entry.consumer):

@@ -81,6 +81,9 @@ HTTP_INTERACTION = "Synchronous/HTTP"
 ASYNC_MESSAGE = "Asynchronous/Messages"
 SYNC_MESSAGE = "Synchronous/Messages"
 
+# json.dumps(value, ensure_ascii=False, separators=(",", ":")) without building an encoder per call
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 
 # --------------------------------------------------------------------------------------------- bodies
 
@@ -114,7 +117,7 @@ class Body:
             return text.encode(charset(self.content_type))
         if self.content is None:
             return b""
-        return json.dumps(self.content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return _COMPACT_JSON(self.content).encode("utf-8")
 
     def text(self) -> str:
         """The body as text (binary bodies are decoded as UTF-8 with replacement characters)."""

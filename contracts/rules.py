@@ -15,11 +15,13 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from contracts.datetime_patterns import java_pattern_regex
 from contracts.errors import MatchingRuleError
+from contracts.regex_syntax import certainly_compiles
 
 
 class MatcherKind(enum.StrEnum):
@@ -336,6 +338,8 @@ def parse_matcher(data: Mapping[str, Any]) -> Matcher:
         source = data.get("regex")
         if not isinstance(source, str):
             raise MatchingRuleError(f"regex matcher {dict(data)!r} needs a string 'regex'")
+        if _CHECKING.get() and certainly_compiles(_translate_regex(source)):
+            return Matcher(kind, name, min=min_size, max=max_size, value=source)  # never used for matching
         return Matcher(kind, name, regex=compile_regex(source), min=min_size, max=max_size, value=source)
     if kind in (MatcherKind.DATE, MatcherKind.TIME, MatcherKind.DATETIME):
         fmt = data.get("format", data.get(name, data.get("timestamp", data.get("date", data.get("time")))))
@@ -386,6 +390,7 @@ def _optional_int(data: Mapping[str, Any], key: str) -> int | None:
 
 
 _REGEX_CACHE: dict[str, re.Pattern[str]] = {}
+_CHECKING: ContextVar[bool] = ContextVar("contracts.rules.checking", default=False)
 
 
 def compile_regex(source: str) -> re.Pattern[str]:
@@ -513,6 +518,16 @@ def parse_matching_rules(data: Any, *, body_category: str = "body") -> MatchingR
         status=_single(data["status"], "status") if data.get("status") else None,
         metadata=_named(data.get("metadata", {}), "metadata", lower=False),
     )
+
+
+def check_matching_rules(data: Any, *, body_category: str = "body") -> None:
+    """Raise the `MatchingRuleError` :func:`parse_matching_rules` would raise, or nothing; regexes that
+    :func:`contracts.regex_syntax.certainly_compiles` accepts are not compiled (validating big pacts)."""
+    token = _CHECKING.set(True)
+    try:
+        parse_matching_rules(data, body_category=body_category)
+    finally:
+        _CHECKING.reset(token)
 
 
 _V2_PART = re.compile(r"^\$\.(body|headers?|query|path|status|metadata)(?=$|[.\[])")

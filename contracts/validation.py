@@ -3,10 +3,15 @@
 :func:`contracts.pactfile.parse_pact` already rejects malformed documents; this finds the rest
 (unknown matchers or generator types, regexes that do not compile, generator attributes of the wrong
 type), each reported as ``"<JSON location>: <problem>"``.
+
+Big pacts repeat the same matching rules (every response of a collection has the same body rules), so
+:func:`validate_pact` reads each distinct rules object once: what the matching engine finds in a rules
+object depends on its content only, which its JSON text (keys in order) identifies.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -14,8 +19,9 @@ from typing import Any
 from contracts.errors import ContractError, PactFormatError
 from contracts.generators.values import GENERATOR_TYPES, python_regex
 from contracts.model import AsyncMessage, HttpInteraction, MessagePart, Pact, SyncMessage
-from contracts.rules import parse_matching_rules
+from contracts.rules import check_matching_rules
 
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps without an encoder per call
 _NAMED_CATEGORIES = {"header", "headers", "query", "metadata", "body", "content"}
 _SINGLE_CATEGORIES = {"path", "status"}
 
@@ -65,35 +71,60 @@ def generator_problems(generators: Mapping[str, Any], location: str) -> list[str
     return problems
 
 
+def _rule_problem(rules: Mapping[str, Any], body_category: str) -> str | None:
+    try:
+        check_matching_rules(rules, body_category=body_category)
+    except ContractError as exc:
+        return str(exc)
+    return None
+
+
 def matching_rule_problems(
-    rules: Mapping[str, Any], location: str, *, body_category: str = "body"
+    rules: Mapping[str, Any],
+    location: str,
+    *,
+    body_category: str = "body",
+    seen: dict[tuple[str, str], str | None] | None = None,
 ) -> list[str]:
-    """Problems the matching engine finds when it reads a part's ``matchingRules``."""
+    """Problems the matching engine finds when it reads a part's ``matchingRules``. ``seen`` remembers
+    the verdict on each distinct rules object (by its JSON text) across calls."""
     if not rules:
         return []
-    try:
-        parse_matching_rules(rules, body_category=body_category)
-    except ContractError as exc:
-        return [f"{location}: {exc}"]
-    return []
+    if seen is None:
+        problem = _rule_problem(rules, body_category)
+    else:
+        try:
+            key = (_JSON_TEXT(rules), body_category)
+        except (TypeError, ValueError, RecursionError):  # not JSON data, or too deep: read it every time
+            problem = _rule_problem(rules, body_category)
+        else:
+            if key in seen:
+                problem = seen[key]
+            else:
+                problem = seen[key] = _rule_problem(rules, body_category)
+    return [] if problem is None else [f"{location}: {problem}"]
+
+
+_Seen = dict[tuple[str, str], str | None]
 
 
 def _part_problems(
-    rules: Mapping[str, Any], generators: Mapping[str, Any], location: str, body: str
+    rules: Mapping[str, Any], generators: Mapping[str, Any], location: str, body: str, seen: _Seen
 ) -> list[str]:
     return matching_rule_problems(
-        rules, f"{location}.matchingRules", body_category=body
+        rules, f"{location}.matchingRules", body_category=body, seen=seen
     ) + generator_problems(generators, f"{location}.generators")
 
 
-def _message_part(part: MessagePart, location: str, spec_version: str) -> list[str]:
+def _message_part(part: MessagePart, location: str, spec_version: str, seen: _Seen) -> list[str]:
     body = "content" if spec_version == "4" else "body"
-    return _part_problems(part.matching_rules, part.generators, location, body)
+    return _part_problems(part.matching_rules, part.generators, location, body, seen)
 
 
 def validate_pact(pact: Pact) -> list[str]:
     """Every problem found in the pact's matching rules and generators (empty when usable)."""
     problems: list[str] = []
+    seen: _Seen = {}
     http_index = message_index = 0
     for interaction in pact.interactions:
         if pact.spec_version != "4" and isinstance(interaction, AsyncMessage):
@@ -105,18 +136,20 @@ def validate_pact(pact: Pact) -> list[str]:
         if isinstance(interaction, HttpInteraction):
             request, response = interaction.request, interaction.response
             problems += _part_problems(
-                request.matching_rules, request.generators, f"{location}.request", "body"
+                request.matching_rules, request.generators, f"{location}.request", "body", seen
             )
             problems += _part_problems(
-                response.matching_rules, response.generators, f"{location}.response", "body"
+                response.matching_rules, response.generators, f"{location}.response", "body", seen
             )
         elif isinstance(interaction, AsyncMessage):
             body = "content" if pact.spec_version == "4" else "body"
-            problems += _part_problems(interaction.matching_rules, interaction.generators, location, body)
+            problems += _part_problems(
+                interaction.matching_rules, interaction.generators, location, body, seen
+            )
         elif isinstance(interaction, SyncMessage):
-            problems += _message_part(interaction.request, f"{location}.request", pact.spec_version)
+            problems += _message_part(interaction.request, f"{location}.request", pact.spec_version, seen)
             for index, part in enumerate(interaction.responses):
-                problems += _message_part(part, f"{location}.response[{index}]", pact.spec_version)
+                problems += _message_part(part, f"{location}.response[{index}]", pact.spec_version, seen)
     return problems
 
 

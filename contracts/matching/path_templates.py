@@ -23,12 +23,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from contracts.model import HttpRequest
-from contracts.openapi.document import OpenAPIDocument
 from contracts.openapi.router import Router
+
+if TYPE_CHECKING:  # loading documents (referencing, yaml) is not needed to use their paths
+    from contracts.openapi.document import OpenAPIDocument
 
 TemplateSource = Literal["openapi", "provider-state", "example"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contracts.pactfile import parse_pact
-from contracts.validation import validate_pact
+from contracts.validation import matching_rule_problems, validate_pact
 
 
 def test_a_usable_pact_has_no_problems() -> None:
@@ -104,3 +104,54 @@ def test_v4_messages_are_checked_with_the_content_category() -> None:
     )
     assert problems[1].startswith("$.interactions[1].matchingRules: matching rule regex '([' is not a valid")
     assert len(problems) == 2
+
+
+def _http(index: int, rules: dict[str, object]) -> dict[str, object]:
+    return {
+        "description": f"d{index}",
+        "request": {"method": "GET", "path": f"/r{index}"},
+        "response": {"status": 200, "body": {"id": 1}, "matchingRules": rules},
+    }
+
+
+def test_repeated_rules_are_reported_at_every_location_and_told_apart_by_content() -> None:
+    """validate_pact reads each distinct rules object once; the verdict still lands on every location."""
+    bad = {"body": {"$.id": {"matchers": [{"match": "regex", "regex": "(["}]}}}
+    good = {"body": {"$.id": {"matchers": [{"match": "regex", "regex": "[0-9]+"}]}}}
+    unknown = {"body": {"$.id": {"matchers": [{"match": "regex"}]}}}
+    pact = parse_pact(
+        {
+            "consumer": {"name": "a"},
+            "provider": {"name": "b"},
+            "interactions": [_http(0, bad), _http(1, good), _http(2, bad), _http(3, unknown)],
+            "metadata": {"pactSpecification": {"version": "3.0.0"}},
+        }
+    )
+    problems = validate_pact(pact)
+    assert [problem.split(": ", 1)[0] for problem in problems] == [
+        "$.interactions[0].response.matchingRules",
+        "$.interactions[2].response.matchingRules",
+        "$.interactions[3].response.matchingRules",
+    ]
+    assert problems[0].split(": ", 1)[1] == problems[1].split(": ", 1)[1]
+    assert "'([' is not a valid regular expression" in problems[0]
+    assert "needs a string 'regex'" in problems[2]
+
+
+def test_rules_that_are_not_json_text_are_still_checked() -> None:
+    """Rules built in code (not JSON data) or nested past the encoder's depth are read without the memo."""
+    deep: object = 1
+    for _ in range(3000):
+        deep = [deep]
+    seen: dict[tuple[str, str], str | None] = {}
+    odd = {"body": {"$.a": {"matchers": [{"match": "type", "value": object()}]}}}
+    bad = {"body": {"$.a": {"matchers": [{"match": "regex", "regex": "(["}]}}, "x": object()}
+    assert (
+        matching_rule_problems(
+            {"body": {"$.a": {"matchers": [{"match": "type", "value": deep}]}}}, "$.p", seen=seen
+        )
+        == []
+    )
+    assert matching_rule_problems(odd, "$.q", seen=seen) == []
+    assert matching_rule_problems(bad, "$.r", seen=seen)[0].startswith("$.r: matching rule regex '(['")
+    assert seen == {}
