@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -115,3 +116,73 @@ def test_a_client_that_never_finishes_its_request_head_is_disconnected(
     # a complete request still gets its answer
     answer = _raw_request(local_broker.url, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 200 OK")
+
+
+def _answer(sock: socket.socket) -> bytes:
+    """One whole response (head and Content-Length body) read from a kept-alive connection."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return received
+        received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
+def test_a_kept_alive_connection_outlives_the_header_read_timeout_while_idle(
+    local_broker_factory: LocalBrokerFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # httpx and Node expire idle connections after 5 s: the broker must keep them longer, or a client
+    # reuses one at the moment it is closed and its request fails with a read error
+    monkeypatch.setenv("TETHER_HEADER_READ_TIMEOUT_SECONDS", "0.3")
+    monkeypatch.delenv("TETHER_KEEP_ALIVE_SECONDS", raising=False)
+    with local_broker_factory() as broker:
+        parts = urlsplit(broker.url)
+        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+            sock.sendall(b"GET /diagnostic/status/heartbeat HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            first = _answer(sock)
+            assert first.startswith(b"HTTP/1.1 200 OK"), first
+            time.sleep(1.0)  # idle longer than the header-read timeout, well within the keep-alive
+            sock.sendall(b"GET /diagnostic/status/heartbeat HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            second = _answer(sock)
+            assert second.startswith(b"HTTP/1.1 200 OK"), second
+            assert json.loads(second.partition(b"\r\n\r\n")[2]) == json.loads(first.partition(b"\r\n\r\n")[2])
+
+
+def test_a_kept_alive_connection_trickling_its_next_request_head_is_closed(
+    local_broker_factory: LocalBrokerFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TETHER_HEADER_READ_TIMEOUT_SECONDS", "0.3")
+    monkeypatch.setenv("TETHER_KEEP_ALIVE_SECONDS", "1")
+    with local_broker_factory() as broker:
+        parts = urlsplit(broker.url)
+        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+            sock.sendall(b"GET /diagnostic/status/heartbeat HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert _answer(sock).startswith(b"HTTP/1.1 200 OK")
+            sock.sendall(b"GET /diagnostic/status/heartbeat HTTP/1.1\r\n")
+            closed = False
+            for _ in range(40):  # a header byte every 0.1 s cancels uvicorn's keep-alive timer
+                try:
+                    sock.sendall(b"X")
+                except OSError:
+                    closed = True
+                    break
+                sock.settimeout(0.1)
+                try:
+                    if sock.recv(1) == b"":
+                        closed = True
+                        break
+                except TimeoutError:
+                    pass
+            assert closed, "a connection trickling its request head for 4 s was not closed (deadline 1.3 s)"
