@@ -21,6 +21,8 @@ from contracts.matching.matchers import (
     check_collection,
     fast_scalar,
     scalar_plan,
+    scalar_types,
+    size_bounds,
     trivial_on_list,
     trivial_on_map,
 )
@@ -31,7 +33,6 @@ Accept = Callable[[Json], bool]
 
 _DYNAMIC_ON_MAPS = frozenset({MatcherKind.VALUES, MatcherKind.EACH_KEY, MatcherKind.EACH_VALUE})
 _VALUES_MODE = frozenset({MatcherKind.VALUES, MatcherKind.EACH_VALUE})
-_NUMERIC = (int, float)
 
 
 class _Delegated(Exception):
@@ -61,17 +62,26 @@ class _Builder:
             return self._list(path, expected)
         return self._scalar(path, expected)
 
+    def _types(self, path: Path, expected: Json) -> tuple[type, ...] | None:
+        """The types a scalar value at `path` may have, when the plan's check of it depends on its type
+        alone (one type, integer, decimal or number matcher); None otherwise."""
+        if type(expected) is dict or type(expected) is list:
+            return None
+        selected = self.plan.select(path)
+        if selected is None or len(selected.rules.matchers) != 1:
+            return None
+        return scalar_types(selected.rules.matchers[0], expected)
+
     def _scalar(self, path: Path, expected: Json) -> Accept:
+        types = self._types(path, expected)
+        if types is not None:
+            return lambda actual: type(actual) in types
         selected = self.plan.select(path)
         expected_type = type(expected)
         if selected is None:
             return lambda actual: type(actual) is expected_type and actual == expected
         inherited = selected.inherited
         matchers = selected.rules.matchers
-        if len(matchers) == 1 and matchers[0].kind is MatcherKind.TYPE:
-            if expected_type in _NUMERIC:
-                return lambda actual: type(actual) in _NUMERIC
-            return lambda actual: type(actual) is expected_type
         if len(matchers) == 1:
             check = fast_scalar(matchers[0])
             return lambda actual: check(expected, actual, inherited) is None
@@ -98,13 +108,27 @@ class _Builder:
             raise _Delegated
         if plan.strict and not expected:
             raise _Delegated
-        children = tuple((key, self.build((*path, key), value)) for key, value in expected.items())
+        # Values whose check is their type alone are checked inline (no call per value); the others by
+        # their own acceptor.
+        typed: list[tuple[str, tuple[type, ...]]] = []
+        others: list[tuple[str, Accept]] = []
+        for key, value in expected.items():
+            types = self._types((*path, key), value)
+            if types is not None:
+                typed.append((key, types))
+            else:
+                others.append((key, self.build((*path, key), value)))
+        typed_children = tuple(typed)
+        children = tuple(others)
         expected_keys = expected.keys()
         if plan.strict:
 
             def strict_map(actual: Json) -> bool:
                 if type(actual) is not dict or expected_keys != actual.keys():
                     return False
+                for key, types in typed_children:
+                    if type(actual[key]) not in types:
+                        return False
                 for key, child in children:
                     if not child(actual[key]):
                         return False
@@ -115,6 +139,9 @@ class _Builder:
         def lenient_map(actual: Json) -> bool:
             if type(actual) is not dict or not expected_keys <= actual.keys():
                 return False
+            for key, types in typed_children:
+                if type(actual[key]) not in types:
+                    return False
             for key, child in children:
                 if not child(actual[key]):
                     return False
@@ -152,12 +179,17 @@ class _Builder:
         rules = selected.rules
         inherited = selected.inherited
         check_whole = not trivial_on_list(rules, inherited)
+        bounds = size_bounds(rules, inherited) if check_whole else None
+        least, most = bounds if bounds is not None else (0, None)
+        check_rules = check_whole and bounds is None
         same_for_all = size == 1
 
         def padded(actual: Json) -> bool:
             if type(actual) is not list:
                 return False
-            if check_whole and apply_rules(rules, lambda m: check_collection(m, expected, actual, inherited)):
+            if len(actual) < least or (most is not None and len(actual) > most):
+                return False
+            if check_rules and apply_rules(rules, lambda m: check_collection(m, expected, actual, inherited)):
                 return False
             if same_for_all:
                 for item in actual:
