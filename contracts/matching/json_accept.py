@@ -13,7 +13,7 @@ no acceptor (None): match with the plan.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, KeysView
 
 from contracts.matching.json_plan import JsonPlan, Path
 from contracts.matching.matchers import (
@@ -30,6 +30,7 @@ from contracts.matching.values import Json
 from contracts.rules import MatcherKind
 
 Accept = Callable[[Json], bool]
+_TypedMap = tuple[KeysView[str], tuple[tuple[str, tuple[type, ...]], ...], bool]
 
 _DYNAMIC_ON_MAPS = frozenset({MatcherKind.VALUES, MatcherKind.EACH_KEY, MatcherKind.EACH_VALUE})
 _VALUES_MODE = frozenset({MatcherKind.VALUES, MatcherKind.EACH_VALUE})
@@ -51,6 +52,8 @@ def json_acceptor(plan: JsonPlan, expected: Json) -> Accept | None:
 class _Builder:
     def __init__(self, plan: JsonPlan) -> None:
         self.plan = plan
+        self.typed_maps: dict[Accept, _TypedMap] = {}
+        """Map acceptors whose every value is checked by its type alone: their keys, (key, types), strictness."""
 
     def build(self, path: Path, expected: Json) -> Accept:
         expected_type = type(expected)
@@ -134,6 +137,8 @@ class _Builder:
                         return False
                 return True
 
+            if not children:
+                self.typed_maps[strict_map] = (expected_keys, typed_children, True)
             return strict_map
 
         def lenient_map(actual: Json) -> bool:
@@ -147,6 +152,8 @@ class _Builder:
                     return False
             return True
 
+        if not children:
+            self.typed_maps[lenient_map] = (expected_keys, typed_children, False)
         return lenient_map
 
     def _list(self, path: Path, expected: list[Json]) -> Accept:
@@ -183,6 +190,9 @@ class _Builder:
         least, most = bounds if bounds is not None else (0, None)
         check_rules = check_whole and bounds is None
         same_for_all = size == 1
+        typed_map = self.typed_maps.get(first) if same_for_all else None
+        if typed_map is not None and not check_rules:
+            return _typed_items(typed_map, least, most)
 
         def padded(actual: Json) -> bool:
             if type(actual) is not list:
@@ -202,3 +212,30 @@ class _Builder:
             return True
 
         return padded
+
+
+def _typed_items(item: _TypedMap, least: int, most: int | None) -> Accept:
+    """An array of maps whose values are checked by their type alone, within size bounds: the map check
+    (the map acceptor's own steps) done inside the loop over the items, with no call per item."""
+    expected_keys, item_types, strict = item
+
+    def typed_items(actual: Json) -> bool:
+        if type(actual) is not list:
+            return False
+        size = len(actual)
+        if size < least or (most is not None and size > most):
+            return False
+        for value in actual:
+            if type(value) is not dict:
+                return False
+            if strict:
+                if expected_keys != value.keys():
+                    return False
+            elif not expected_keys <= value.keys():
+                return False
+            for key, types in item_types:
+                if type(value[key]) not in types:
+                    return False
+        return True
+
+    return typed_items
