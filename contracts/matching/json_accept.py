@@ -13,7 +13,7 @@ no acceptor (None): match with the plan.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, KeysView
 
 from contracts.matching.json_plan import JsonPlan, Path
 from contracts.matching.matchers import (
@@ -21,6 +21,8 @@ from contracts.matching.matchers import (
     check_collection,
     fast_scalar,
     scalar_plan,
+    scalar_types,
+    size_bounds,
     trivial_on_list,
     trivial_on_map,
 )
@@ -28,10 +30,10 @@ from contracts.matching.values import Json
 from contracts.rules import MatcherKind
 
 Accept = Callable[[Json], bool]
+_TypedMap = tuple[KeysView[str], tuple[tuple[str, tuple[type, ...]], ...], bool]
 
 _DYNAMIC_ON_MAPS = frozenset({MatcherKind.VALUES, MatcherKind.EACH_KEY, MatcherKind.EACH_VALUE})
 _VALUES_MODE = frozenset({MatcherKind.VALUES, MatcherKind.EACH_VALUE})
-_NUMERIC = (int, float)
 
 
 class _Delegated(Exception):
@@ -50,6 +52,8 @@ def json_acceptor(plan: JsonPlan, expected: Json) -> Accept | None:
 class _Builder:
     def __init__(self, plan: JsonPlan) -> None:
         self.plan = plan
+        self.typed_maps: dict[Accept, _TypedMap] = {}
+        """Map acceptors whose every value is checked by its type alone: their keys, (key, types), strictness."""
 
     def build(self, path: Path, expected: Json) -> Accept:
         expected_type = type(expected)
@@ -61,17 +65,26 @@ class _Builder:
             return self._list(path, expected)
         return self._scalar(path, expected)
 
+    def _types(self, path: Path, expected: Json) -> tuple[type, ...] | None:
+        """The types a scalar value at `path` may have, when the plan's check of it depends on its type
+        alone (one type, integer, decimal or number matcher); None otherwise."""
+        if type(expected) is dict or type(expected) is list:
+            return None
+        selected = self.plan.select(path)
+        if selected is None or len(selected.rules.matchers) != 1:
+            return None
+        return scalar_types(selected.rules.matchers[0], expected)
+
     def _scalar(self, path: Path, expected: Json) -> Accept:
+        types = self._types(path, expected)
+        if types is not None:
+            return lambda actual: type(actual) in types
         selected = self.plan.select(path)
         expected_type = type(expected)
         if selected is None:
             return lambda actual: type(actual) is expected_type and actual == expected
         inherited = selected.inherited
         matchers = selected.rules.matchers
-        if len(matchers) == 1 and matchers[0].kind is MatcherKind.TYPE:
-            if expected_type in _NUMERIC:
-                return lambda actual: type(actual) in _NUMERIC
-            return lambda actual: type(actual) is expected_type
         if len(matchers) == 1:
             check = fast_scalar(matchers[0])
             return lambda actual: check(expected, actual, inherited) is None
@@ -98,28 +111,49 @@ class _Builder:
             raise _Delegated
         if plan.strict and not expected:
             raise _Delegated
-        children = tuple((key, self.build((*path, key), value)) for key, value in expected.items())
+        # Values whose check is their type alone are checked inline (no call per value); the others by
+        # their own acceptor.
+        typed: list[tuple[str, tuple[type, ...]]] = []
+        others: list[tuple[str, Accept]] = []
+        for key, value in expected.items():
+            types = self._types((*path, key), value)
+            if types is not None:
+                typed.append((key, types))
+            else:
+                others.append((key, self.build((*path, key), value)))
+        typed_children = tuple(typed)
+        children = tuple(others)
         expected_keys = expected.keys()
         if plan.strict:
 
             def strict_map(actual: Json) -> bool:
                 if type(actual) is not dict or expected_keys != actual.keys():
                     return False
+                for key, types in typed_children:
+                    if type(actual[key]) not in types:
+                        return False
                 for key, child in children:
                     if not child(actual[key]):
                         return False
                 return True
 
+            if not children:
+                self.typed_maps[strict_map] = (expected_keys, typed_children, True)
             return strict_map
 
         def lenient_map(actual: Json) -> bool:
             if type(actual) is not dict or not expected_keys <= actual.keys():
                 return False
+            for key, types in typed_children:
+                if type(actual[key]) not in types:
+                    return False
             for key, child in children:
                 if not child(actual[key]):
                     return False
             return True
 
+        if not children:
+            self.typed_maps[lenient_map] = (expected_keys, typed_children, False)
         return lenient_map
 
     def _list(self, path: Path, expected: list[Json]) -> Accept:
@@ -152,12 +186,20 @@ class _Builder:
         rules = selected.rules
         inherited = selected.inherited
         check_whole = not trivial_on_list(rules, inherited)
+        bounds = size_bounds(rules, inherited) if check_whole else None
+        least, most = bounds if bounds is not None else (0, None)
+        check_rules = check_whole and bounds is None
         same_for_all = size == 1
+        typed_map = self.typed_maps.get(first) if same_for_all else None
+        if typed_map is not None and not check_rules:
+            return _typed_items(typed_map, least, most)
 
         def padded(actual: Json) -> bool:
             if type(actual) is not list:
                 return False
-            if check_whole and apply_rules(rules, lambda m: check_collection(m, expected, actual, inherited)):
+            if len(actual) < least or (most is not None and len(actual) > most):
+                return False
+            if check_rules and apply_rules(rules, lambda m: check_collection(m, expected, actual, inherited)):
                 return False
             if same_for_all:
                 for item in actual:
@@ -170,3 +212,30 @@ class _Builder:
             return True
 
         return padded
+
+
+def _typed_items(item: _TypedMap, least: int, most: int | None) -> Accept:
+    """An array of maps whose values are checked by their type alone, within size bounds: the map check
+    (the map acceptor's own steps) done inside the loop over the items, with no call per item."""
+    expected_keys, item_types, strict = item
+
+    def typed_items(actual: Json) -> bool:
+        if type(actual) is not list:
+            return False
+        size = len(actual)
+        if size < least or (most is not None and size > most):
+            return False
+        for value in actual:
+            if type(value) is not dict:
+                return False
+            if strict:
+                if expected_keys != value.keys():
+                    return False
+            elif not expected_keys <= value.keys():
+                return False
+            for key, types in item_types:
+                if type(value[key]) not in types:
+                    return False
+        return True
+
+    return typed_items

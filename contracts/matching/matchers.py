@@ -316,6 +316,36 @@ def fast_scalar(matcher: Matcher) -> ScalarCheck:
     return lambda expected, actual, cascaded: check_json(matcher, expected, actual, cascaded)
 
 
+_SCALAR_TYPES: dict[MatcherKind, tuple[type, ...]] = {
+    MatcherKind.INTEGER: (int,),
+    MatcherKind.DECIMAL: (float,),
+    MatcherKind.NUMBER: _NUMERIC,
+}
+
+
+def scalar_types(matcher: Matcher, expected: Json) -> tuple[type, ...] | None:
+    """The types of the actual values `fast_scalar(matcher)` accepts against the scalar `expected`, when
+    its verdict depends on the value's type alone (``type(actual) in types``); None otherwise."""
+    kind = matcher.kind
+    if kind is MatcherKind.TYPE:
+        expected_type = type(expected)
+        if expected_type is list or expected_type is dict:
+            return None  # a collection's size counts too
+        return _NUMERIC if expected_type in _NUMERIC else (expected_type,)
+    return _SCALAR_TYPES.get(kind)
+
+
+def size_bounds(rules: RuleList, cascaded: bool) -> tuple[int, int | None] | None:
+    """``(min, max)`` when applying `rules` to a whole array (`check_collection`) passes exactly when its
+    length is within those bounds (one type matcher with a size); None otherwise."""
+    if cascaded or len(rules.matchers) != 1:
+        return None
+    matcher = rules.matchers[0]
+    if matcher.kind is not MatcherKind.TYPE:
+        return None
+    return (matcher.min or 0, matcher.max)
+
+
 _SCALAR_PLANS: dict[RuleList, RulesCheck] = {}
 
 

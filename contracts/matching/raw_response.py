@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import enum
 import json
+import json.scanner
 from collections.abc import Callable, Mapping
 
 from contracts.http_headers import HeaderInput
@@ -88,7 +89,7 @@ class RawResponseMatcher:
             if not body:
                 return False
             try:
-                document = json.loads(body.decode(encoding))
+                document = _parse_json(body.decode(encoding))
             except (ValueError, LookupError):
                 return False
             if type(document) is not dict and type(document) is not list:
@@ -149,6 +150,22 @@ def single_header_values(
             if lower in names:
                 found[lower] = None if lower in found or type(value) is not str else value
     return tuple(found.get(name) for name in names)
+
+
+_scan_once: Callable[[str, int], tuple[Json, int]] = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # typeshed types the context as a scanner
+"""The standard decoder's scanner: what ``json.loads`` runs once it has found where the document starts."""
+
+
+def _parse_json(text: str) -> Json:
+    """``json.loads(text)``, the same decoder, without its wrappers when the document starts at the
+    first character and ends at the last (the usual case); any other text goes through ``json.loads``."""
+    try:
+        document, end = _scan_once(text, 0)
+    except StopIteration:
+        return json.loads(text)  # leading whitespace, or not JSON: json.loads decides and says why
+    if end != len(text):
+        return json.loads(text)  # trailing whitespace, or extra data
+    return document
 
 
 def _known_encoding(name: str) -> bool:

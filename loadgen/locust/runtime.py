@@ -91,6 +91,8 @@ class ContractInteraction:
     _static: PreparedRequest | None = field(default=None, repr=False)
     _variables: tuple[str, ...] | None = field(default=None, repr=False)
     _by_variables: dict[tuple[str, ...], PreparedRequest] = field(default_factory=dict, repr=False)
+    _plain: PreparedRequest | None = field(default=None, repr=False)
+    """The request of a provider-state-only interaction when no values are known (its states' parameters)."""
     _verdicts: dict[tuple[Any, ...], list[Mismatch]] = field(default_factory=dict, repr=False)
     deletes: bool = field(default=False, repr=False)
     """A DELETE (set with the compiled check)."""
@@ -115,9 +117,14 @@ class ContractInteraction:
         folds = _FOLDING.get(type(headers))
         if folds is None:
             folds = _folds_names(type(headers))
+        values: tuple[str | None, ...]
         if folds:
             get = headers.get
-            values = tuple([value if type(value := get(name)) is str else None for name in names])
+            if len(names) == 1:
+                value = get(names[0])
+                values = (value if type(value) is str else None,)
+            else:
+                values = tuple([value if type(value := get(name)) is str else None for name in names])
         else:
             values = single_header_values(names, headers)
         if matcher.accepts(status, values, body):
@@ -188,6 +195,9 @@ class ContractInteraction:
         variables = self._variables
         if self._static is not None:
             return self._static
+        plain = not state_values and not values
+        if plain and self._plain is not None:
+            return self._plain
         if variables:
             params = self.state_params
             key = tuple(
@@ -204,6 +214,8 @@ class ContractInteraction:
             )
             cached = self._by_variables.get(key)
             if cached is not None:
+                if plain:
+                    self._plain = cached
                 return cached
         return self.prepare({**self.state_params, **values, **state_values})
 

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 
 from contracts.matching.json_accept import json_acceptor
 from contracts.matching.json_plan import JsonPlan
+from contracts.matching.matchers import fast_scalar, scalar_types
 from contracts.matching.raw_response import RawResponseMatcher, single_header_values
 from contracts.pact_parts import parse_response
-from contracts.rules import RuleCategory, parse_matching_rules
+from contracts.rules import RuleCategory, parse_matcher, parse_matching_rules
 from tests.contracts.matching.test_json_plan import RULE_SETS, _bodies, _json_body_cases, json_values
 from tests.support import SHARED, need
 
@@ -150,7 +151,7 @@ CONTENT_TYPES = [
 ]
 documents = st.one_of(
     json_values.map(lambda value: json.dumps(value).encode()),
-    st.just(b"[{\"id\": 1, \"name\": \"Widget\", \"price\": 9.99}]"),
+    st.just(b'[{"id": 1, "name": "Widget", "price": 9.99}]'),
     st.sampled_from([b"", b"null", b'"text"', b"{", b"\xff\xfe{}", b"[]", b"{}"]),
 )
 header_lines = st.lists(
@@ -196,6 +197,107 @@ def test_matching_responses_are_accepted_and_others_are_left_to_the_reference() 
     assert [(m.kind.value, m.actual) for m in twice] == [("header", "application/json, application/json")]
     no_body = RawResponseMatcher(parse_response(CONTRACTS[2], "4"), "4")
     assert no_body.accepts(204, ("text/plain",), b"anything")
-    assert single_header_values(("content-type", "x-a"), Headers([("X-A", "1"), ("x-a", "2")])) == (None, None)
+    assert single_header_values(("content-type", "x-a"), Headers([("X-A", "1"), ("x-a", "2")])) == (
+        None,
+        None,
+    )
     assert single_header_values(("content-type",), {"Content-Type": "a/b"}) == ("a/b",)
     assert single_header_values(("content-type",), {"Content-Type": ["a/b"]}) == (None,)
+
+
+# Rule sets whose values are checked by their type alone (inline in the acceptor) and arrays whose size
+# alone is checked as a whole (bounds in the acceptor): the quick path's own shortcuts.
+TYPED_RULE_SETS = [
+    {
+        "$": {"matchers": [{"match": "type", "min": 1}]},
+        "$[*].id": {"matchers": [{"match": "integer"}]},
+        "$[*].name": {"matchers": [{"match": "type"}]},
+        "$[*].price": {"matchers": [{"match": "decimal"}]},
+    },
+    {
+        "$.id": {"matchers": [{"match": "integer"}]},
+        "$.price": {"matchers": [{"match": "number"}]},
+        "$.ok": {"matchers": [{"match": "type"}]},
+        "$.tags": {"matchers": [{"match": "type", "min": 1, "max": 2}]},
+        "$.tags[*]": {"matchers": [{"match": "type"}]},
+    },
+    {"$": {"matchers": [{"match": "type", "max": 1}]}, "$[*].*": {"matchers": [{"match": "decimal"}]}},
+    {"$.*": {"matchers": [{"match": "integer"}, {"match": "decimal"}], "combine": "OR"}},
+]
+TYPED_EXPECTED = [
+    [{"id": 1, "name": "Widget", "price": 9.99}],
+    {"id": 1, "price": 2, "ok": True, "tags": ["a"], "note": None},
+    [{"a": 1.5, "b": 2.5}],
+    {"a": 1, "b": 2.5},
+]
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from([0.5, 9.99, -1.0]),
+    st.sampled_from(["", "a"]),
+)
+near_documents = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(st.sampled_from(["id", "name", "price", "ok", "tags", "note", "a", "b"]), children),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    case=st.sampled_from(range(len(TYPED_RULE_SETS))),
+    expected_case=st.sampled_from(range(len(TYPED_EXPECTED))),
+    actual=st.one_of(near_documents, st.sampled_from(TYPED_EXPECTED)),
+    strict=st.booleans(),
+)
+def test_inline_type_and_size_checks_agree_with_the_plan(
+    case: int, expected_case: int, actual: Any, strict: bool
+) -> None:
+    rules: RuleCategory = parse_matching_rules({"body": TYPED_RULE_SETS[case]}).body
+    expected = TYPED_EXPECTED[expected_case]
+    plan = JsonPlan(expected, rules, strict=strict)
+    acceptor = json_acceptor(plan, expected)
+    if acceptor is not None:
+        assert acceptor(actual) is (not plan.match(actual))
+
+
+def test_scalar_types_are_the_types_the_scalar_check_accepts() -> None:
+
+    values: list[Any] = [None, True, False, 0, 1, -2, 0.0, 2.5, "", "1", "x", [], [1], {}, {"a": 1}]
+    for match in ("type", "integer", "decimal", "number", "boolean", "regex"):
+        definition = {"match": match, **({"regex": "1"} if match == "regex" else {})}
+        matcher = parse_matcher(definition)
+        check = fast_scalar(matcher)
+        for expected in values:
+            types = scalar_types(matcher, expected)
+            if types is None:
+                continue
+            for actual in values:
+                assert (type(actual) in types) is (check(expected, actual, False) is None), (
+                    match,
+                    expected,
+                    actual,
+                )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'[{"id": 2, "name": "Gadget", "price": 1.5}]',
+        b' [{"id": 2, "name": "Gadget", "price": 1.5}]\n',
+        b'[{"id": 2, "name": "Gadget", "price": 1.5}] x',
+        b'[{"id": 2, "name": "Gadget", "price": 1.5}][]',
+        b'\xef\xbb\xbf[{"id": 2, "name": "Gadget", "price": 1.5}]',
+        b"[]",
+        b'[{"id": 2, "name": "Gadget", "price": "1.5"}]',
+        b'[{"id": 2, "name": "Gadget", "price": NaN}]',
+    ],
+)
+def test_quick_json_parse_accepts_exactly_what_the_reference_accepts(body: bytes) -> None:
+    matcher = RawResponseMatcher(parse_response(CONTRACTS[0], "4"), "4")
+    reference = matcher.match(200, [("Content-Type", "application/json")], body)
+    assert matcher.accepts(200, ("application/json",), body) is (reference == [])

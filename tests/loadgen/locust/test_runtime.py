@@ -5,7 +5,7 @@ import json
 from contracts.pactfile import parse_pact
 from contracts.pactwriter import dump_request, dump_response
 from loadgen.locust.runtime import ContractInteraction, ScenarioContext, availability_problem, failure_message
-from tests.loadgen.locust.pacts import get_product, v4_pact
+from tests.loadgen.locust.pacts import get_product, list_products, v4_pact
 
 
 def _interaction() -> ContractInteraction:
@@ -52,6 +52,9 @@ def test_layered_values_fill_expressions_like_the_merged_values() -> None:
     assert interaction.prepare_layered({"id": 5}, {"id": 4}).url == "/products/5"  # the set-up's answer wins
     assert interaction.prepare_layered({}, {"id": 4}).url == "/products/4"
     assert interaction.prepare_layered({}, {"id": 1}).url == "/products/1"
+    assert interaction.prepare_layered({}, {}).url == "/products/10"  # no values again: the parameter
+    assert interaction.prepare_layered({}, {}).url == "/products/10"
+    assert interaction.prepare_layered({"id": 6}, {}).url == "/products/6"
     assert (
         interaction.prepare_layered({}, {"id": True}).url
         == interaction.prepare({"id": True}).url
@@ -98,6 +101,76 @@ def test_user_headers_replace_the_pacts_whatever_their_case() -> None:
     context.headers["Authorization"] = "Bearer real"
     merged = context._headers({"authorization": "Bearer example", "Accept": "application/json"})
     assert merged == {"Accept": "application/json", "Authorization": "Bearer real"}
+
+
+class _RecordedResponse:
+    """What ``ScenarioContext`` reads of a Locust response, and the verdict it gives."""
+
+    def __init__(self, status: int, headers: object, body: bytes) -> None:
+        self.status_code = status
+        self.headers = headers
+        self.content = body
+        self.verdict: str | None = None
+
+    def success(self) -> None:
+        self.verdict = "success"
+
+    def failure(self, exc: object) -> None:
+        self.verdict = str(exc)
+
+
+def _catalogue_interaction() -> ContractInteraction:
+    http = parse_pact(v4_pact("Shop", [list_products()])).http_interactions[0]
+    return ContractInteraction(
+        consumer="Shop",
+        description=http.description,
+        name="GET /products",
+        spec_version="4",
+        request=dump_request(http.request, http.spec_version),
+        response=dump_response(http.response, http.spec_version),
+    )
+
+
+def test_every_body_different_still_fails_a_broken_one_with_the_reference_message() -> None:
+    """The quick path (inline type and size checks, the direct JSON scan) accepts only what the
+    reference path accepts, and a body that breaks the contract fails with the reference's message."""
+    from geventhttpclient.header import Headers
+
+    interaction = _catalogue_interaction()
+
+    class User:
+        client = None
+        host = "http://127.0.0.1:9"
+
+    context = ScenarioContext(User())
+    bodies = [
+        json.dumps([{"id": i, "name": f"Widget {i}", "price": 9.99, "seq": n} for i in range(1, 6)])
+        for n in range(50)
+    ]
+    broken = [
+        '[{"id": "1", "name": "Widget", "price": 9.99}]',
+        '[{"id": 1, "name": "Widget", "price": 10}]',
+        '[{"id": 1, "name": 7, "price": 9.99}]',
+        '[{"id": 1, "price": 9.99}]',
+        "[]",
+        '{"id": 1, "name": "Widget", "price": 9.99}',
+        '[{"id": 1, "name": "Widget", "price": 9.99}] trailing',
+        '[{"id": 1, "name": "Widget", "price": 9.99}, {"id": 2.5, "name": "Widget", "price": 9.99}]',
+        "not json",
+    ]
+    for text in [*bodies, f" {bodies[0]}\n"]:
+        response = _RecordedResponse(200, Headers([("Content-Type", "application/json")]), text.encode())
+        context._check(interaction, response)
+        assert response.verdict == "success", text
+    for text in broken:
+        body = text.encode()
+        headers = Headers([("Content-Type", "application/json")])
+        response = _RecordedResponse(200, headers, body)
+        context._check(interaction, response)
+        reference = interaction.check_actual(interaction.actual(200, headers, body))
+        assert reference, text
+        assert response.verdict == failure_message(interaction, reference), text
+        assert response.verdict.startswith("contract violated (Shop: a request for all products): body $")
 
 
 def _fields(interaction: ContractInteraction) -> dict[str, object]:
