@@ -9,7 +9,11 @@ Measured against a real ``tether broker serve`` process over loopback HTTP, p50/
 * can-i-deploy of a consumer version to an environment (``GET /matrix`` as the CLI sends it).
 
     .venv/bin/python benchmarks/bench_broker.py [--scale 0.05] [--runs 60] [--backends sqlite,postgres]
-        [--baseline /work/main]
+        [--baseline /work/main] [--keep-seed]
+
+``--keep-seed`` (PostgreSQL): the seeded database is kept (``tether_bench_seeded_<scale>``, reused while
+it exists: drop it after a schema change) and each run measures on a ``CREATE DATABASE ... TEMPLATE`` copy,
+so the full scale is seeded once, not every run.
 
 With ``--baseline`` (a checkout with its own ``.venv``), a second server runs that checkout's broker on
 the same seeded database and every measurement alternates between the two round by round (so the
@@ -359,12 +363,14 @@ def postgres_setting(name: str) -> str:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
+def postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new database, dropped afterwards; a copy of ``template`` when given (``CREATE DATABASE ... TEMPLATE``)."""
     import psycopg
 
     name = f"tether_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
@@ -386,15 +392,53 @@ def serve_args(executable: list[str], port: int, database_url: str) -> list[str]
     ]
 
 
-def run_backend(
-    database_url: str, scale: float, runs: int, workdir: Path, baseline: Path | None
-) -> dict[str, Any]:
-    db = Database(database_url)
+def template_name(scale: float) -> str:
+    return f"tether_bench_seeded_{str(scale).replace('.', '_')}"
+
+
+def postgres_template(scale: float) -> tuple[str, dict[str, Any] | None]:
+    """The kept seeded database of this scale, seeded now when missing (its counts are kept beside it,
+    as the database's comment); returns its name and the counts when it was already there."""
+    import psycopg
+
+    name = template_name(scale)
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+        if row is not None and row[0]:
+            return name, json.loads(row[0])
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    db = Database(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
     db.migrate()
     started = time.perf_counter()
     counts = seed(db, scale)
-    seed_seconds = round(time.perf_counter() - started, 1)
+    counts["seed_seconds"] = round(time.perf_counter() - started, 1)
     db.dispose()
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+        conn.execute(f"COMMENT ON DATABASE \"{name}\" IS '{json.dumps(counts)}'")
+    return name, None
+
+
+def run_backend(
+    database_url: str,
+    scale: float,
+    runs: int,
+    workdir: Path,
+    baseline: Path | None,
+    seeded: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    if seeded is None:
+        db = Database(database_url)
+        db.migrate()
+        started = time.perf_counter()
+        counts = seed(db, scale)
+        seed_seconds: float | None = round(time.perf_counter() - started, 1)
+        db.dispose()
+    else:  # a copy of a kept seeded database
+        counts = {k: v for k, v in seeded.items() if k != "seed_seconds"}
+        seed_seconds = seeded.get("seed_seconds")
     trees = {"current": (tether_executable(), sys.executable)}
     if baseline is not None:
         trees["baseline"] = (
@@ -472,7 +516,12 @@ def run_backend(
         }
         for name in trees
     }
-    report: dict[str, Any] = {"seeded": counts, "seed_seconds": seed_seconds, **by_variant.pop("current")}
+    report: dict[str, Any] = {
+        "seeded": counts,
+        "seed_seconds": seed_seconds,
+        "from_kept_seed": seeded is not None,
+        **by_variant.pop("current"),
+    }
     if by_variant:
         report["baseline"] = by_variant["baseline"]
     return report
@@ -490,6 +539,11 @@ def main() -> None:
         type=Path,
         default=None,
         help="another checkout (with .venv) to compare with, interleaved",
+    )
+    parser.add_argument(
+        "--keep-seed",
+        action="store_true",
+        help="PostgreSQL: seed once into a kept database of this scale and measure on a copy of it",
     )
     options = parser.parse_args()
     os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
@@ -514,9 +568,12 @@ def main() -> None:
                     f"sqlite:///{tmp}/bench.db", options.scale, options.runs, Path(tmp), options.baseline
                 )
             elif backend == "postgres":
-                with postgres_database() as url:
+                template, seeded = postgres_template(options.scale) if options.keep_seed else (None, None)
+                if template is not None and seeded is None:  # seeded just now: measure on a copy
+                    _, seeded = postgres_template(options.scale)
+                with postgres_database(template) as url:
                     report["backends"]["postgres"] = run_backend(
-                        url, options.scale, options.runs, Path(tmp), options.baseline
+                        url, options.scale, options.runs, Path(tmp), options.baseline, seeded
                     )
             print(json.dumps({backend: report["backends"][backend]}, indent=2))
     report["machine"]["load_average_after"] = os.getloadavg()
