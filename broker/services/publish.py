@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import CompoundSelect, exists, literal, union_all, update
+from sqlalchemy import CompoundSelect, bindparam, exists, literal, union_all, update
 from sqlmodel import Session, col, select
 
 from broker.clock import now
@@ -155,6 +155,9 @@ def _decode_contracts(request: PublishContractsIn) -> list[tuple[ContractIn, Pac
 # ------------------------------------------------------------------------------------------ publish
 
 
+_PACTICIPANTS_NAMED = select(Pacticipant).where(col(Pacticipant.name).in_(bindparam("names", expanding=True)))
+
+
 def publish_contracts(
     session: Session,
     urls: Urls,
@@ -167,9 +170,7 @@ def publish_contracts(
     # create pacticipants in name order so concurrent publishers take row locks in the same order
     names = sorted({request.pacticipant_name, *(c.provider_name for c, _ in contracts)})
     # one round trip in the common case (every pacticipant exists); new names are checked and created
-    pacticipants = {
-        p.name: p for p in session.exec(select(Pacticipant).where(col(Pacticipant.name).in_(names))).all()
-    }
+    pacticipants = {p.name: p for p in session.scalars(_PACTICIPANTS_NAMED, {"names": names}).all()}
     missing = [name for name in names if name not in pacticipants]
     if missing and check_duplicate_names:
         _refuse_potential_duplicates(session, missing)
@@ -491,6 +492,33 @@ def _emit_events(
         )
 
 
+# The pact content of the pair's previous consumer version, built once with its values bound when run
+_PREVIOUS_SHA = (
+    select(PactVersion.sha)
+    .join(PactPublication, col(PactPublication.pact_version_id) == col(PactVersion.id))
+    .where(
+        col(PactPublication.consumer_id) == bindparam("consumer_id"),
+        col(PactPublication.provider_id) == bindparam("provider_id"),
+        col(PactPublication.consumer_version_id) < bindparam("version_id"),
+    )
+    .order_by(col(PactPublication.consumer_version_id).desc())
+    .limit(1)
+)
+# ... carrying the tag
+_PREVIOUS_SHA_TAGGED = _PREVIOUS_SHA.where(
+    col(PactPublication.consumer_version_id).in_(
+        select(Tag.version_id).where(
+            col(Tag.pacticipant_id) == bindparam("consumer_id"), col(Tag.name) == bindparam("tag")
+        )
+    )
+)
+# ... untagged. NOT EXISTS walks the pair's publications newest first and stops at the first untagged
+# one (an index probe each); NOT IN would first load every tagged version id of the consumer
+_PREVIOUS_SHA_UNTAGGED = _PREVIOUS_SHA.where(
+    ~exists().where(col(Tag.version_id) == col(PactPublication.consumer_version_id))
+)
+
+
 def _content_changed(
     session: Session, result: PublishedPact, version: Version, provider_id: int | None, tags: Sequence[str]
 ) -> tuple[bool, str]:
@@ -498,24 +526,10 @@ def _content_changed(
     previous untagged consumer version when this one has no tags."""
     if result.status == "unchanged":
         return False, ""
-    consumer_id = version.pacticipant_id
-    base = (
-        select(PactVersion.sha)
-        .join(PactPublication, col(PactPublication.pact_version_id) == col(PactVersion.id))
-        .where(
-            col(PactPublication.consumer_id) == consumer_id,
-            col(PactPublication.provider_id) == provider_id,
-            col(PactPublication.consumer_version_id) < version.id,
-        )
-        .order_by(col(PactPublication.consumer_version_id).desc())
-        .limit(1)
-    )
+    values = {"consumer_id": version.pacticipant_id, "provider_id": provider_id, "version_id": version.id}
     if tags:
         for tag in tags:
-            tagged = select(Tag.version_id).where(
-                col(Tag.pacticipant_id) == consumer_id, col(Tag.name) == tag
-            )
-            sha = session.exec(base.where(col(PactPublication.consumer_version_id).in_(tagged))).first()
+            sha = session.scalars(_PREVIOUS_SHA_TAGGED, {**values, "tag": tag}).first()
             if sha is None:
                 return (
                     True,
@@ -524,10 +538,7 @@ def _content_changed(
             if sha != result.sha:
                 return True, f"pact content has changed since the last consumer version tagged with {tag}"
         return False, ""
-    # NOT EXISTS walks the pair's publications newest first and stops at the first untagged one (an
-    # index probe each); NOT IN would first load every tagged version id of the consumer
-    untagged = ~exists().where(col(Tag.version_id) == col(PactPublication.consumer_version_id))
-    sha = session.exec(base.where(untagged)).first()
+    sha = session.scalars(_PREVIOUS_SHA_UNTAGGED, values).first()
     if sha is None:
         return True, "first time untagged pact published"
     if sha != result.sha:
