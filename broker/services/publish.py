@@ -25,6 +25,7 @@ from broker.db import insert_ignore
 from broker.errors import Conflict, ValidationFailed
 from broker.events import BrokerEvent, EventName, emit
 from broker.hal import Urls
+from broker.services.contract_checks import has_provider_contract, note_without_contracts
 from broker.services.names import check_name
 from broker.services.pact_content import PactDocument, parse_pact_document
 from broker.services.pact_merge import merge_documents, modification_conflict
@@ -155,7 +156,10 @@ def _decode_contracts(request: PublishContractsIn) -> list[tuple[ContractIn, Pac
 # ------------------------------------------------------------------------------------------ publish
 
 
-_PACTICIPANTS_NAMED = select(Pacticipant).where(col(Pacticipant.name).in_(bindparam("names", expanding=True)))
+# with whether each has a provider contract, which the pact-vs-contract check would ask per pact
+_PACTICIPANTS_NAMED = select(Pacticipant, has_provider_contract(col(Pacticipant.id))).where(
+    col(Pacticipant.name).in_(bindparam("names", expanding=True))
+)
 
 
 def publish_contracts(
@@ -170,7 +174,9 @@ def publish_contracts(
     # create pacticipants in name order so concurrent publishers take row locks in the same order
     names = sorted({request.pacticipant_name, *(c.provider_name for c, _ in contracts)})
     # one round trip in the common case (every pacticipant exists); new names are checked and created
-    pacticipants = {p.name: p for p in session.scalars(_PACTICIPANTS_NAMED, {"names": names}).all()}
+    rows = session.execute(_PACTICIPANTS_NAMED, {"names": names}).all()
+    pacticipants = {p.name: p for p, _ in rows}
+    note_without_contracts(session, [p.name for p, has_contract in rows if not has_contract])
     missing = [name for name in names if name not in pacticipants]
     if missing and check_duplicate_names:
         _refuse_potential_duplicates(session, missing)
