@@ -36,6 +36,7 @@ from broker.services.publish_rows import (
     ensure_version_row,
     find_pact_version,
     insert_pact_version,
+    publish_known_content,
 )
 from broker.services.url_fields import check_http_url
 from broker.services.versions import ensure_tag, ensure_version
@@ -324,6 +325,43 @@ def publish_pact(
 ) -> PublishedPact:
     """``new_version``: the version was created in this transaction (so it has no publication yet);
     ``labels``: its (branches, tags) when the caller knows them."""
+    if new_version and publish_known_content(session, consumer, provider, version, document.sha) is not None:
+        status: Status = "created"  # content the broker holds, published in one statement
+        sha, new_content = document.sha, False
+    else:
+        status, sha, new_content = _write_publication(
+            session,
+            consumer,
+            version,
+            provider,
+            document,
+            on_conflict=on_conflict,
+            allow_modification=allow_modification,
+            new_version=new_version,
+        )
+    _touch_integration(
+        session, consumer, provider, changed=new_content or status in ("overwritten", "merged")
+    )
+    result = PublishedPact(consumer.name, provider.name, version.number, sha, status)
+    if labels is None:
+        labels = _version_labels(session, version)
+    _emit_events(session, result, version, provider.id, new_content, branch, labels)
+    return result
+
+
+def _write_publication(
+    session: Session,
+    consumer: Pacticipant,
+    version: Version,
+    provider: Pacticipant,
+    document: PactDocument,
+    *,
+    on_conflict: str,
+    allow_modification: bool,
+    new_version: bool,
+) -> tuple[Status, str, bool]:
+    """The general path: (status, sha, new content) of the version's pact for the provider, whether it
+    is new, the same content again, a refused or allowed modification, or a merge."""
     existing = None if new_version else _publication(session, version, provider)
     status: Status = "created"
     previous: PactVersion | None = None
@@ -370,14 +408,7 @@ def publish_pact(
             existing.updated_at = now()
             session.add(existing)
             session.flush()
-    _touch_integration(
-        session, consumer, provider, changed=new_content or status in ("overwritten", "merged")
-    )
-    result = PublishedPact(consumer.name, provider.name, version.number, pact_version.sha, status)
-    if labels is None:
-        labels = _version_labels(session, version)
-    _emit_events(session, result, version, provider.id, new_content, branch, labels)
-    return result
+    return status, pact_version.sha, new_content
 
 
 def _publication(session: Session, version: Version, provider: Pacticipant) -> PactPublication | None:

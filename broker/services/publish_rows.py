@@ -20,7 +20,7 @@ from broker.clock import now
 from broker.services.names import check_name
 from broker.services.pacticipants import set_main_branch_if_unset
 from broker.services.versions import ensure_branch_version, find_version
-from broker.tables.core import Branch, BranchVersion, Pacticipant, PactVersion, Version
+from broker.tables.core import Branch, BranchVersion, Pacticipant, PactPublication, PactVersion, Version
 
 
 def _insert(session: Session, table: Any) -> Any:
@@ -69,8 +69,44 @@ def _insert_on_branch(insert: Any) -> Any:
     )
 
 
+def _insert_publication_of_known_content(insert: Any) -> Any:
+    table = PactPublication.__table__  # type: ignore[attr-defined]
+    columns = table.c
+    known = core_select(
+        _bound(columns.consumer_id),
+        _bound(columns.provider_id),
+        _bound(columns.consumer_version_id),
+        col(PactVersion.id),
+        _bound(columns.revision_number),
+        _bound(columns.created_at),
+        _bound(columns.updated_at),
+    ).where(
+        col(PactVersion.consumer_id) == bindparam("consumer_id"),
+        col(PactVersion.provider_id) == bindparam("provider_id"),
+        col(PactVersion.sha) == bindparam("sha"),
+    )
+    names = [
+        "consumer_id",
+        "provider_id",
+        "consumer_version_id",
+        "pact_version_id",
+        "revision_number",
+        "created_at",
+        "updated_at",
+    ]
+    return (  # on the table, not the entity: an ORM insert run with values would be a bulk insert
+        insert(table)
+        .from_select(names, known)
+        .on_conflict_do_nothing(index_elements=("consumer_version_id", "provider_id"))
+        .returning(columns.pact_version_id)
+    )
+
+
 _INSERT_VERSION = {name: _insert_version(insert) for name, insert in _DIALECT_INSERTS.items()}
 _INSERT_ON_BRANCH = {name: _insert_on_branch(insert) for name, insert in _DIALECT_INSERTS.items()}
+_INSERT_PUBLICATION_OF_KNOWN_CONTENT = {
+    name: _insert_publication_of_known_content(insert) for name, insert in _DIALECT_INSERTS.items()
+}
 _FIND_PACT_VERSION = (
     select(PactVersion)
     .options(defer(PactVersion.content))  # type: ignore[arg-type]
@@ -130,6 +166,27 @@ def find_pact_version(
     """The pact version with this content, without loading the content (read on access if needed)."""
     values = {"consumer_id": consumer.id, "provider_id": provider.id, "sha": sha}
     return session.scalars(_FIND_PACT_VERSION, values).first()
+
+
+def publish_known_content(
+    session: Session, consumer: Pacticipant, provider: Pacticipant, version: Version, sha: str
+) -> int | None:
+    """The common case of a new consumer version in one statement: its publication of content the
+    broker already holds (``INSERT ... SELECT`` from the pact version with this sha). Returns that pact
+    version's id, or None when the content is new or the version already has a pact for the provider
+    (nothing written: the caller takes the general path)."""
+    stamp = now()
+    values = {
+        "consumer_id": consumer.id,
+        "provider_id": provider.id,
+        "consumer_version_id": version.id,
+        "revision_number": 1,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "sha": sha,
+    }
+    row = session.execute(_INSERT_PUBLICATION_OF_KNOWN_CONTENT[_dialect(session)], values).first()
+    return None if row is None else int(row[0])
 
 
 def insert_pact_version(
