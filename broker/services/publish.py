@@ -40,7 +40,7 @@ from broker.services.publish_rows import (
 )
 from broker.services.url_fields import check_http_url
 from broker.services.versions import ensure_tag, ensure_version
-from broker.services.webhook_events import webhook_notices
+from broker.services.webhook_events import any_enabled_webhook, note_no_webhooks, webhook_notices
 from broker.tables.core import (
     BranchVersion,
     Integration,
@@ -157,10 +157,11 @@ def _decode_contracts(request: PublishContractsIn) -> list[tuple[ContractIn, Pac
 # ------------------------------------------------------------------------------------------ publish
 
 
-# with whether each has a provider contract, which the pact-vs-contract check would ask per pact
-_PACTICIPANTS_NAMED = select(Pacticipant, has_provider_contract(col(Pacticipant.id))).where(
-    col(Pacticipant.name).in_(bindparam("names", expanding=True))
-)
+# with what the event subscribers would otherwise ask per pact: whether each has a provider contract
+# (the pact-vs-contract check) and whether any webhook is enabled (the webhook outbox)
+_PACTICIPANTS_NAMED = select(
+    Pacticipant, has_provider_contract(col(Pacticipant.id)), any_enabled_webhook()
+).where(col(Pacticipant.name).in_(bindparam("names", expanding=True)))
 
 
 def publish_contracts(
@@ -176,8 +177,10 @@ def publish_contracts(
     names = sorted({request.pacticipant_name, *(c.provider_name for c, _ in contracts)})
     # one round trip in the common case (every pacticipant exists); new names are checked and created
     rows = session.execute(_PACTICIPANTS_NAMED, {"names": names}).all()
-    pacticipants = {p.name: p for p, _ in rows}
-    note_without_contracts(session, [p.name for p, has_contract in rows if not has_contract])
+    pacticipants = {p.name: p for p, _, _ in rows}
+    note_without_contracts(session, [p.name for p, has_contract, _ in rows if not has_contract])
+    if rows and not rows[0][2]:
+        note_no_webhooks(session)
     missing = [name for name in names if name not in pacticipants]
     if missing and check_duplicate_names:
         _refuse_potential_duplicates(session, missing)

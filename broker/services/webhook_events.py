@@ -122,6 +122,20 @@ _MATCHING_WEBHOOKS = (
 )
 
 
+SESSION_NO_WEBHOOKS_KEY = "tether.no_enabled_webhooks"
+
+
+def any_enabled_webhook() -> Any:
+    """SQL: the broker has an enabled webhook (a column a publish adds to its first look-up)."""
+    return exists().where(col(Webhook.enabled).is_(True))
+
+
+def note_no_webhooks(session: Session) -> None:
+    """A publish read in its transaction that no webhook is enabled, so its events queue nothing
+    without asking again. (A webhook created while the publish runs is missed either way.)"""
+    session.info[SESSION_NO_WEBHOOKS_KEY] = True
+
+
 def matching_webhooks(session: Session, event_name: str, consumer: str, provider: str) -> list[Webhook]:
     parameters = {"event_name": event_name, "consumer": consumer, "provider": provider}
     return list(session.execute(_MATCHING_WEBHOOKS, parameters).scalars())
@@ -133,7 +147,7 @@ def on_event(session: Session, broker_event: BrokerEvent) -> None:
     Only databases served by an application that installed webhooks (``broker.webhooks.runtime``) get
     deliveries queued; a script or test using a bare ``Database`` in the same process is left alone."""
     runtime = _runtime_for(session)
-    if runtime is None:
+    if runtime is None or session.info.get(SESSION_NO_WEBHOOKS_KEY):
         return
     webhooks = matching_webhooks(
         session, broker_event.name.value, broker_event.consumer, broker_event.provider
