@@ -20,6 +20,9 @@ the same seeded database and every measurement alternates between the two round 
 machine's noise hits both); the statements per publish of each are counted too
 (``bench_broker_statements.py``, run with each tree's interpreter).
 
+Each server's CPU time per request (from ``/proc``) is reported beside the latencies: unlike them, it
+does not grow with the load other jobs put on the machine.
+
 Targets: can-i-deploy p95 < 20 ms, pacts for verification p95 < 50 ms, publish p50 < 10 ms.
 Figures are printed and written to benchmarks/results/broker.json.
 """
@@ -344,6 +347,19 @@ def measure(variants: dict[str, Any], runs: int) -> dict[str, dict[str, float]]:
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children (Linux ``/proc``), in seconds."""
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        pids += [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    total = 0
+    for each in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def count_statements(python: str, database_url: str) -> dict[str, Any]:
     """Statements per publish with the broker that ``python``'s environment imports."""
     script = ROOT / "benchmarks" / "bench_broker_statements.py"
@@ -447,10 +463,11 @@ def run_backend(
         )
     with contextlib.ExitStack() as stack:
         clients: dict[str, httpx.Client] = {}
+        servers: dict[str, subprocess.Popen[bytes]] = {}
         for name, (executable, _) in trees.items():
             port = free_port()
             url = f"http://127.0.0.1:{port}"
-            stack.enter_context(
+            servers[name] = stack.enter_context(
                 running_process(
                     serve_args(executable, port, database_url),
                     ready_url=url + "/diagnostic/status/heartbeat",
@@ -501,10 +518,19 @@ def run_backend(
         def each(fn: Any) -> dict[str, Any]:
             return {name: functools.partial(fn, client) for name, client in clients.items()}
 
+        def measured(fn: Any) -> dict[str, dict[str, float]]:
+            """p50/p95 and each server's CPU milliseconds per request (load-independent, unlike latency)."""
+            before = {name: cpu_seconds(server.pid) for name, server in servers.items()}
+            figures = measure(each(fn), runs)
+            for name, server in servers.items():
+                used = cpu_seconds(server.pid) - before[name]
+                figures[name]["server_cpu_ms_per_request"] = round(used / (runs + 3) * 1000, 2)
+            return figures
+
         results = {
-            "publish_50_interactions": measure(each(publish), runs),
-            "pacts_for_verification": measure(each(for_verification), runs),
-            "can_i_deploy": measure(each(can_i_deploy), runs),
+            "publish_50_interactions": measured(publish),
+            "pacts_for_verification": measured(for_verification),
+            "can_i_deploy": measured(can_i_deploy),
         }
     statements = {name: count_statements(python, database_url) for name, (_, python) in trees.items()}
     by_variant: dict[str, Any] = {
