@@ -9,12 +9,19 @@ Measured against a real ``tether broker serve`` process over loopback HTTP, p50/
 * can-i-deploy of a consumer version to an environment (``GET /matrix`` as the CLI sends it).
 
     .venv/bin/python benchmarks/bench_broker.py [--scale 0.05] [--runs 60] [--backends sqlite,postgres]
-        [--baseline /work/main]
+        [--baseline /work/main] [--keep-seed]
+
+``--keep-seed`` (PostgreSQL): the seeded database is kept (``tether_bench_seeded_<scale>``, reused while
+it exists: drop it after a schema change) and each run measures on a ``CREATE DATABASE ... TEMPLATE`` copy,
+so the full scale is seeded once, not every run.
 
 With ``--baseline`` (a checkout with its own ``.venv``), a second server runs that checkout's broker on
 the same seeded database and every measurement alternates between the two round by round (so the
 machine's noise hits both); the statements per publish of each are counted too
 (``bench_broker_statements.py``, run with each tree's interpreter).
+
+Each server's CPU time per request (from ``/proc``) is reported beside the latencies: unlike them, it
+does not grow with the load other jobs put on the machine.
 
 Targets: can-i-deploy p95 < 20 ms, pacts for verification p95 < 50 ms, publish p50 < 10 ms.
 Figures are printed and written to benchmarks/results/broker.json.
@@ -340,6 +347,19 @@ def measure(variants: dict[str, Any], runs: int) -> dict[str, dict[str, float]]:
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children (Linux ``/proc``), in seconds."""
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        pids += [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    total = 0
+    for each in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def count_statements(python: str, database_url: str) -> dict[str, Any]:
     """Statements per publish with the broker that ``python``'s environment imports."""
     script = ROOT / "benchmarks" / "bench_broker_statements.py"
@@ -359,12 +379,14 @@ def postgres_setting(name: str) -> str:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
+def postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new database, dropped afterwards; a copy of ``template`` when given (``CREATE DATABASE ... TEMPLATE``)."""
     import psycopg
 
     name = f"tether_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
@@ -386,15 +408,53 @@ def serve_args(executable: list[str], port: int, database_url: str) -> list[str]
     ]
 
 
-def run_backend(
-    database_url: str, scale: float, runs: int, workdir: Path, baseline: Path | None
-) -> dict[str, Any]:
-    db = Database(database_url)
+def template_name(scale: float) -> str:
+    return f"tether_bench_seeded_{str(scale).replace('.', '_')}"
+
+
+def postgres_template(scale: float) -> tuple[str, dict[str, Any] | None]:
+    """The kept seeded database of this scale, seeded now when missing (its counts are kept beside it,
+    as the database's comment); returns its name and the counts when it was already there."""
+    import psycopg
+
+    name = template_name(scale)
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+        if row is not None and row[0]:
+            return name, json.loads(row[0])
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    db = Database(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
     db.migrate()
     started = time.perf_counter()
     counts = seed(db, scale)
-    seed_seconds = round(time.perf_counter() - started, 1)
+    counts["seed_seconds"] = round(time.perf_counter() - started, 1)
     db.dispose()
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+        conn.execute(f"COMMENT ON DATABASE \"{name}\" IS '{json.dumps(counts)}'")
+    return name, None
+
+
+def run_backend(
+    database_url: str,
+    scale: float,
+    runs: int,
+    workdir: Path,
+    baseline: Path | None,
+    seeded: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    if seeded is None:
+        db = Database(database_url)
+        db.migrate()
+        started = time.perf_counter()
+        counts = seed(db, scale)
+        seed_seconds: float | None = round(time.perf_counter() - started, 1)
+        db.dispose()
+    else:  # a copy of a kept seeded database
+        counts = {k: v for k, v in seeded.items() if k != "seed_seconds"}
+        seed_seconds = seeded.get("seed_seconds")
     trees = {"current": (tether_executable(), sys.executable)}
     if baseline is not None:
         trees["baseline"] = (
@@ -403,10 +463,11 @@ def run_backend(
         )
     with contextlib.ExitStack() as stack:
         clients: dict[str, httpx.Client] = {}
+        servers: dict[str, subprocess.Popen[bytes]] = {}
         for name, (executable, _) in trees.items():
             port = free_port()
             url = f"http://127.0.0.1:{port}"
-            stack.enter_context(
+            servers[name] = stack.enter_context(
                 running_process(
                     serve_args(executable, port, database_url),
                     ready_url=url + "/diagnostic/status/heartbeat",
@@ -457,10 +518,19 @@ def run_backend(
         def each(fn: Any) -> dict[str, Any]:
             return {name: functools.partial(fn, client) for name, client in clients.items()}
 
+        def measured(fn: Any) -> dict[str, dict[str, float]]:
+            """p50/p95 and each server's CPU milliseconds per request (load-independent, unlike latency)."""
+            before = {name: cpu_seconds(server.pid) for name, server in servers.items()}
+            figures = measure(each(fn), runs)
+            for name, server in servers.items():
+                used = cpu_seconds(server.pid) - before[name]
+                figures[name]["server_cpu_ms_per_request"] = round(used / (runs + 3) * 1000, 2)
+            return figures
+
         results = {
-            "publish_50_interactions": measure(each(publish), runs),
-            "pacts_for_verification": measure(each(for_verification), runs),
-            "can_i_deploy": measure(each(can_i_deploy), runs),
+            "publish_50_interactions": measured(publish),
+            "pacts_for_verification": measured(for_verification),
+            "can_i_deploy": measured(can_i_deploy),
         }
     statements = {name: count_statements(python, database_url) for name, (_, python) in trees.items()}
     by_variant: dict[str, Any] = {
@@ -472,7 +542,12 @@ def run_backend(
         }
         for name in trees
     }
-    report: dict[str, Any] = {"seeded": counts, "seed_seconds": seed_seconds, **by_variant.pop("current")}
+    report: dict[str, Any] = {
+        "seeded": counts,
+        "seed_seconds": seed_seconds,
+        "from_kept_seed": seeded is not None,
+        **by_variant.pop("current"),
+    }
     if by_variant:
         report["baseline"] = by_variant["baseline"]
     return report
@@ -490,6 +565,11 @@ def main() -> None:
         type=Path,
         default=None,
         help="another checkout (with .venv) to compare with, interleaved",
+    )
+    parser.add_argument(
+        "--keep-seed",
+        action="store_true",
+        help="PostgreSQL: seed once into a kept database of this scale and measure on a copy of it",
     )
     options = parser.parse_args()
     os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
@@ -514,9 +594,12 @@ def main() -> None:
                     f"sqlite:///{tmp}/bench.db", options.scale, options.runs, Path(tmp), options.baseline
                 )
             elif backend == "postgres":
-                with postgres_database() as url:
+                template, seeded = postgres_template(options.scale) if options.keep_seed else (None, None)
+                if template is not None and seeded is None:  # seeded just now: measure on a copy
+                    _, seeded = postgres_template(options.scale)
+                with postgres_database(template) as url:
                     report["backends"]["postgres"] = run_backend(
-                        url, options.scale, options.runs, Path(tmp), options.baseline
+                        url, options.scale, options.runs, Path(tmp), options.baseline, seeded
                     )
             print(json.dumps({backend: report["backends"][backend]}, indent=2))
     report["machine"]["load_average_after"] = os.getloadavg()

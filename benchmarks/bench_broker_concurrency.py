@@ -45,6 +45,7 @@ from tests.support import free_port, running_process, tether_executable  # noqa:
 
 PROVIDERS = ("provider-a", "provider-b", "provider-c")
 SHARED_CONSUMER = "shared-consumer"
+KEEPALIVE_EXPIRY = 2.0  # seconds: below the broker's keep-alive (5 s), see load()
 
 
 def pact(consumer: str, provider: str, variant: str) -> dict[str, Any]:
@@ -119,7 +120,13 @@ async def load(url: str, bodies: list[list[dict[str, Any]]]) -> dict[str, Any]:
             if response.status_code != 200:
                 errors.append(f"{response.status_code}: {response.text[:300]}")
 
-    limits = httpx.Limits(max_connections=len(bodies), max_keepalive_connections=len(bodies))
+    # The broker closes a connection idle for 5 s after a response (uvicorn's keep-alive, default
+    # TETHER_KEEP_ALIVE_SECONDS); httpx keeps an idle connection for 5 s too (keepalive_expiry). A pooled
+    # connection picked up just as the server's timer closes it fails with ReadError before the request is
+    # read: a race of the client's pool, not a broker error. The client lets idle connections go first.
+    limits = httpx.Limits(
+        max_connections=len(bodies), max_keepalive_connections=len(bodies), keepalive_expiry=KEEPALIVE_EXPIRY
+    )
     async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
         tasks = [asyncio.create_task(publisher(client, mine)) for mine in bodies]
         began = time.perf_counter()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import logging
 import os
 import random
@@ -22,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy import Engine, Table, bindparam, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
@@ -166,14 +167,24 @@ def insert_ignore(session: Session, table: Any, values: Mapping[str, Any], keys:
 
     ``table`` is a SQLModel table class or a ``Table``."""
     target: Table = table.__table__ if hasattr(table, "__table__") else table
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
+    dialect = session.get_bind().dialect.name
+    statement = _insert_ignore_statement(target, dialect, tuple(values), keys)
+    return session.execute(statement, dict(values)).first() is not None
+
+
+@functools.cache
+def _insert_ignore_statement(
+    target: Table, dialect: str, columns: tuple[str, ...], keys: tuple[str, ...]
+) -> Any:
+    """Built once per (table, dialect, columns, keys), the values bound at execution: building an
+    insert costs more CPU than sending it."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
         insert(target)
-        .values(**values)
+        .values({name: bindparam(name, type_=target.c[name].type) for name in columns})
         .on_conflict_do_nothing(index_elements=keys)
         .returning(*target.primary_key.columns)
     )
-    return session.execute(statement).first() is not None
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:

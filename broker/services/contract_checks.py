@@ -15,11 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import yaml
-from sqlalchemy import ColumnElement, Table, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col
@@ -239,6 +239,42 @@ def fill_missing_checks(session: Session) -> int:
     return queued
 
 
+SESSION_WITHOUT_CONTRACTS_KEY = "tether.providers_without_contracts"
+
+
+def has_provider_contract(pacticipant_id: Any) -> Any:
+    """SQL: the pacticipant has a provider contract (a column a publish adds to its first look-up)."""
+    return exists().where(col(ProviderContract.provider_id) == pacticipant_id)
+
+
+def note_without_contracts(session: Session, providers: Iterable[str]) -> None:
+    """A publish read in its transaction that these pacticipants have no provider contract, so the
+    ``on_event`` of its pacts does not ask again. (A contract published while the publish runs is
+    missed either way; the worker's ``fill_missing_checks`` queues that pair later.)"""
+    session.info.setdefault(SESSION_WITHOUT_CONTRACTS_KEY, set()).update(providers)
+
+
+_provider_p = aliased(Pacticipant, name="p")
+_consumer_p = aliased(Pacticipant, name="c")
+# built once: building a statement with aliased entities costs more CPU than running it
+_HAS_CONTRACT = (
+    select(col(ProviderContract.id))
+    .join(_provider_p, col(_provider_p.id) == col(ProviderContract.provider_id))
+    .where(col(_provider_p.name) == bindparam("provider"))
+    .limit(1)
+)
+_PUBLISHED_PACT_VERSION = (
+    select(col(PactVersion.id), col(PactVersion.consumer_id), col(PactVersion.provider_id))
+    .join(_consumer_p, col(_consumer_p.id) == col(PactVersion.consumer_id))
+    .join(_provider_p, col(_provider_p.id) == col(PactVersion.provider_id))
+    .where(
+        col(PactVersion.sha) == bindparam("sha"),
+        col(_consumer_p.name) == bindparam("consumer"),
+        col(_provider_p.name) == bindparam("provider"),
+    )
+)
+
+
 def on_event(session: Session, broker_event: BrokerEvent) -> None:
     """Subscriber: a newly published pact is checked against the provider's relevant contracts."""
     if broker_event.name != EventName.CONTRACT_PUBLISHED or not broker_event.pact_version_sha:
@@ -246,25 +282,18 @@ def on_event(session: Session, broker_event: BrokerEvent) -> None:
     bind = session.get_bind()
     if getattr(bind, "engine", bind) not in _wakers:  # no application installed on this database
         return
-    provider_p = aliased(Pacticipant, name="p")
-    consumer_p = aliased(Pacticipant, name="c")
-    has_contract = session.execute(
-        select(col(ProviderContract.id))
-        .join(provider_p, col(provider_p.id) == col(ProviderContract.provider_id))
-        .where(col(provider_p.name) == broker_event.provider)
-        .limit(1)
-    ).first()
+    if broker_event.provider in session.info.get(SESSION_WITHOUT_CONTRACTS_KEY, ()):
+        return
+    has_contract = session.execute(_HAS_CONTRACT, {"provider": broker_event.provider}).first()
     if has_contract is None:  # the common case: publishing stays one indexed look-up more expensive
         return
     row = session.execute(
-        select(col(PactVersion.id), col(PactVersion.consumer_id), col(PactVersion.provider_id))
-        .join(consumer_p, col(consumer_p.id) == col(PactVersion.consumer_id))
-        .join(provider_p, col(provider_p.id) == col(PactVersion.provider_id))
-        .where(
-            col(PactVersion.sha) == broker_event.pact_version_sha,
-            col(consumer_p.name) == broker_event.consumer,
-            col(provider_p.name) == broker_event.provider,
-        )
+        _PUBLISHED_PACT_VERSION,
+        {
+            "sha": broker_event.pact_version_sha,
+            "consumer": broker_event.consumer,
+            "provider": broker_event.provider,
+        },
     ).first()
     if row is None:
         return

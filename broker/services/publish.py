@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import CompoundSelect, exists, literal, union_all, update
+from sqlalchemy import CompoundSelect, bindparam, exists, literal, union_all, update
 from sqlmodel import Session, col, select
 
 from broker.clock import now
@@ -25,6 +25,7 @@ from broker.db import insert_ignore
 from broker.errors import Conflict, ValidationFailed
 from broker.events import BrokerEvent, EventName, emit
 from broker.hal import Urls
+from broker.services.contract_checks import has_provider_contract, note_without_contracts
 from broker.services.names import check_name
 from broker.services.pact_content import PactDocument, parse_pact_document
 from broker.services.pact_merge import merge_documents, modification_conflict
@@ -35,10 +36,11 @@ from broker.services.publish_rows import (
     ensure_version_row,
     find_pact_version,
     insert_pact_version,
+    publish_known_content,
 )
 from broker.services.url_fields import check_http_url
 from broker.services.versions import ensure_tag, ensure_version
-from broker.services.webhook_events import webhook_notices
+from broker.services.webhook_events import any_enabled_webhook, note_no_webhooks, webhook_notices
 from broker.tables.core import (
     BranchVersion,
     Integration,
@@ -155,6 +157,13 @@ def _decode_contracts(request: PublishContractsIn) -> list[tuple[ContractIn, Pac
 # ------------------------------------------------------------------------------------------ publish
 
 
+# with what the event subscribers would otherwise ask per pact: whether each has a provider contract
+# (the pact-vs-contract check) and whether any webhook is enabled (the webhook outbox)
+_PACTICIPANTS_NAMED = select(
+    Pacticipant, has_provider_contract(col(Pacticipant.id)), any_enabled_webhook()
+).where(col(Pacticipant.name).in_(bindparam("names", expanding=True)))
+
+
 def publish_contracts(
     session: Session,
     urls: Urls,
@@ -167,9 +176,11 @@ def publish_contracts(
     # create pacticipants in name order so concurrent publishers take row locks in the same order
     names = sorted({request.pacticipant_name, *(c.provider_name for c, _ in contracts)})
     # one round trip in the common case (every pacticipant exists); new names are checked and created
-    pacticipants = {
-        p.name: p for p in session.exec(select(Pacticipant).where(col(Pacticipant.name).in_(names))).all()
-    }
+    rows = session.execute(_PACTICIPANTS_NAMED, {"names": names}).all()
+    pacticipants = {p.name: p for p, _, _ in rows}
+    note_without_contracts(session, [p.name for p, has_contract, _ in rows if not has_contract])
+    if rows and not rows[0][2]:
+        note_no_webhooks(session)
     missing = [name for name in names if name not in pacticipants]
     if missing and check_duplicate_names:
         _refuse_potential_duplicates(session, missing)
@@ -317,6 +328,43 @@ def publish_pact(
 ) -> PublishedPact:
     """``new_version``: the version was created in this transaction (so it has no publication yet);
     ``labels``: its (branches, tags) when the caller knows them."""
+    if new_version and publish_known_content(session, consumer, provider, version, document.sha) is not None:
+        status: Status = "created"  # content the broker holds, published in one statement
+        sha, new_content = document.sha, False
+    else:
+        status, sha, new_content = _write_publication(
+            session,
+            consumer,
+            version,
+            provider,
+            document,
+            on_conflict=on_conflict,
+            allow_modification=allow_modification,
+            new_version=new_version,
+        )
+    _touch_integration(
+        session, consumer, provider, changed=new_content or status in ("overwritten", "merged")
+    )
+    result = PublishedPact(consumer.name, provider.name, version.number, sha, status)
+    if labels is None:
+        labels = _version_labels(session, version)
+    _emit_events(session, result, version, provider.id, new_content, branch, labels)
+    return result
+
+
+def _write_publication(
+    session: Session,
+    consumer: Pacticipant,
+    version: Version,
+    provider: Pacticipant,
+    document: PactDocument,
+    *,
+    on_conflict: str,
+    allow_modification: bool,
+    new_version: bool,
+) -> tuple[Status, str, bool]:
+    """The general path: (status, sha, new content) of the version's pact for the provider, whether it
+    is new, the same content again, a refused or allowed modification, or a merge."""
     existing = None if new_version else _publication(session, version, provider)
     status: Status = "created"
     previous: PactVersion | None = None
@@ -363,14 +411,7 @@ def publish_pact(
             existing.updated_at = now()
             session.add(existing)
             session.flush()
-    _touch_integration(
-        session, consumer, provider, changed=new_content or status in ("overwritten", "merged")
-    )
-    result = PublishedPact(consumer.name, provider.name, version.number, pact_version.sha, status)
-    if labels is None:
-        labels = _version_labels(session, version)
-    _emit_events(session, result, version, provider.id, new_content, branch, labels)
-    return result
+    return status, pact_version.sha, new_content
 
 
 def _publication(session: Session, version: Version, provider: Pacticipant) -> PactPublication | None:
@@ -491,6 +532,33 @@ def _emit_events(
         )
 
 
+# The pact content of the pair's previous consumer version, built once with its values bound when run
+_PREVIOUS_SHA = (
+    select(PactVersion.sha)
+    .join(PactPublication, col(PactPublication.pact_version_id) == col(PactVersion.id))
+    .where(
+        col(PactPublication.consumer_id) == bindparam("consumer_id"),
+        col(PactPublication.provider_id) == bindparam("provider_id"),
+        col(PactPublication.consumer_version_id) < bindparam("version_id"),
+    )
+    .order_by(col(PactPublication.consumer_version_id).desc())
+    .limit(1)
+)
+# ... carrying the tag
+_PREVIOUS_SHA_TAGGED = _PREVIOUS_SHA.where(
+    col(PactPublication.consumer_version_id).in_(
+        select(Tag.version_id).where(
+            col(Tag.pacticipant_id) == bindparam("consumer_id"), col(Tag.name) == bindparam("tag")
+        )
+    )
+)
+# ... untagged. NOT EXISTS walks the pair's publications newest first and stops at the first untagged
+# one (an index probe each); NOT IN would first load every tagged version id of the consumer
+_PREVIOUS_SHA_UNTAGGED = _PREVIOUS_SHA.where(
+    ~exists().where(col(Tag.version_id) == col(PactPublication.consumer_version_id))
+)
+
+
 def _content_changed(
     session: Session, result: PublishedPact, version: Version, provider_id: int | None, tags: Sequence[str]
 ) -> tuple[bool, str]:
@@ -498,24 +566,10 @@ def _content_changed(
     previous untagged consumer version when this one has no tags."""
     if result.status == "unchanged":
         return False, ""
-    consumer_id = version.pacticipant_id
-    base = (
-        select(PactVersion.sha)
-        .join(PactPublication, col(PactPublication.pact_version_id) == col(PactVersion.id))
-        .where(
-            col(PactPublication.consumer_id) == consumer_id,
-            col(PactPublication.provider_id) == provider_id,
-            col(PactPublication.consumer_version_id) < version.id,
-        )
-        .order_by(col(PactPublication.consumer_version_id).desc())
-        .limit(1)
-    )
+    values = {"consumer_id": version.pacticipant_id, "provider_id": provider_id, "version_id": version.id}
     if tags:
         for tag in tags:
-            tagged = select(Tag.version_id).where(
-                col(Tag.pacticipant_id) == consumer_id, col(Tag.name) == tag
-            )
-            sha = session.exec(base.where(col(PactPublication.consumer_version_id).in_(tagged))).first()
+            sha = session.scalars(_PREVIOUS_SHA_TAGGED, {**values, "tag": tag}).first()
             if sha is None:
                 return (
                     True,
@@ -524,10 +578,7 @@ def _content_changed(
             if sha != result.sha:
                 return True, f"pact content has changed since the last consumer version tagged with {tag}"
         return False, ""
-    # NOT EXISTS walks the pair's publications newest first and stops at the first untagged one (an
-    # index probe each); NOT IN would first load every tagged version id of the consumer
-    untagged = ~exists().where(col(Tag.version_id) == col(PactPublication.consumer_version_id))
-    sha = session.exec(base.where(untagged)).first()
+    sha = session.scalars(_PREVIOUS_SHA_UNTAGGED, values).first()
     if sha is None:
         return True, "first time untagged pact published"
     if sha != result.sha:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Table, exists, or_, select
+from sqlalchemy import Table, bindparam, exists, or_, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
@@ -91,7 +91,7 @@ class TriggeredNotice:
     event_name: str
 
 
-def _has_label(pacticipant: str, label: Any) -> Any:
+def _has_label(pacticipant: Any, label: Any) -> Any:
     """SQL: the pacticipant named ``pacticipant`` carries the label in column ``label``."""
     return exists(
         select(col(PacticipantLabel.id))
@@ -100,21 +100,45 @@ def _has_label(pacticipant: str, label: Any) -> Any:
     )
 
 
-def matching_webhooks(session: Session, event_name: str, consumer: str, provider: str) -> list[Webhook]:
-    query = (
-        select(Webhook)
-        .join(WebhookEvent, col(WebhookEvent.webhook_id) == col(Webhook.id))
-        .where(
-            col(WebhookEvent.name) == event_name,
-            col(Webhook.enabled).is_(True),
-            or_(col(Webhook.consumer_name).is_(None), col(Webhook.consumer_name) == consumer),
-            or_(col(Webhook.provider_name).is_(None), col(Webhook.provider_name) == provider),
-            or_(col(Webhook.consumer_label).is_(None), _has_label(consumer, col(Webhook.consumer_label))),
-            or_(col(Webhook.provider_label).is_(None), _has_label(provider, col(Webhook.provider_label))),
-        )
-        .order_by(col(Webhook.id))
+# built once (every publish and verification runs it): building it costs more CPU than running it
+_MATCHING_WEBHOOKS = (
+    select(Webhook)
+    .join(WebhookEvent, col(WebhookEvent.webhook_id) == col(Webhook.id))
+    .where(
+        col(WebhookEvent.name) == bindparam("event_name"),
+        col(Webhook.enabled).is_(True),
+        or_(col(Webhook.consumer_name).is_(None), col(Webhook.consumer_name) == bindparam("consumer")),
+        or_(col(Webhook.provider_name).is_(None), col(Webhook.provider_name) == bindparam("provider")),
+        or_(
+            col(Webhook.consumer_label).is_(None),
+            _has_label(bindparam("consumer"), col(Webhook.consumer_label)),
+        ),
+        or_(
+            col(Webhook.provider_label).is_(None),
+            _has_label(bindparam("provider"), col(Webhook.provider_label)),
+        ),
     )
-    return list(session.execute(query).scalars())
+    .order_by(col(Webhook.id))
+)
+
+
+SESSION_NO_WEBHOOKS_KEY = "tether.no_enabled_webhooks"
+
+
+def any_enabled_webhook() -> Any:
+    """SQL: the broker has an enabled webhook (a column a publish adds to its first look-up)."""
+    return exists().where(col(Webhook.enabled).is_(True))
+
+
+def note_no_webhooks(session: Session) -> None:
+    """A publish read in its transaction that no webhook is enabled, so its events queue nothing
+    without asking again. (A webhook created while the publish runs is missed either way.)"""
+    session.info[SESSION_NO_WEBHOOKS_KEY] = True
+
+
+def matching_webhooks(session: Session, event_name: str, consumer: str, provider: str) -> list[Webhook]:
+    parameters = {"event_name": event_name, "consumer": consumer, "provider": provider}
+    return list(session.execute(_MATCHING_WEBHOOKS, parameters).scalars())
 
 
 def on_event(session: Session, broker_event: BrokerEvent) -> None:
@@ -123,7 +147,7 @@ def on_event(session: Session, broker_event: BrokerEvent) -> None:
     Only databases served by an application that installed webhooks (``broker.webhooks.runtime``) get
     deliveries queued; a script or test using a bare ``Database`` in the same process is left alone."""
     runtime = _runtime_for(session)
-    if runtime is None:
+    if runtime is None or session.info.get(SESSION_NO_WEBHOOKS_KEY):
         return
     webhooks = matching_webhooks(
         session, broker_event.name.value, broker_event.consumer, broker_event.provider
