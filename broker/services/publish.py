@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import CompoundSelect, bindparam, exists, literal, union_all, update
+from sqlalchemy import CompoundSelect, bindparam, literal, union_all, update
 from sqlmodel import Session, col, select
 
 from broker.clock import now
@@ -25,6 +25,7 @@ from broker.db import insert_ignore
 from broker.errors import Conflict, ValidationFailed
 from broker.events import BrokerEvent, EventName, emit
 from broker.hal import Urls
+from broker.services.content_changes import content_changed
 from broker.services.contract_checks import has_provider_contract, note_without_contracts
 from broker.services.names import check_name
 from broker.services.pact_content import PactDocument, parse_pact_document
@@ -508,7 +509,7 @@ def _emit_events(
 ) -> None:
     branches, all_tags = labels
     events: list[tuple[EventName, str]] = [(EventName.CONTRACT_PUBLISHED, "")]
-    changed, reason = _content_changed(session, result, version, provider_id, all_tags)
+    changed, reason = content_changed(session, result.status, result.sha, version, provider_id, all_tags)
     if result.status in ("overwritten", "merged"):
         changed, reason = True, "pact content modified for an existing consumer version"
     if changed:
@@ -530,60 +531,6 @@ def _emit_events(
                 extra={"reason": why, "status": result.status},
             ),
         )
-
-
-# The pact content of the pair's previous consumer version, built once with its values bound when run
-_PREVIOUS_SHA = (
-    select(PactVersion.sha)
-    .join(PactPublication, col(PactPublication.pact_version_id) == col(PactVersion.id))
-    .where(
-        col(PactPublication.consumer_id) == bindparam("consumer_id"),
-        col(PactPublication.provider_id) == bindparam("provider_id"),
-        col(PactPublication.consumer_version_id) < bindparam("version_id"),
-    )
-    .order_by(col(PactPublication.consumer_version_id).desc())
-    .limit(1)
-)
-# ... carrying the tag
-_PREVIOUS_SHA_TAGGED = _PREVIOUS_SHA.where(
-    col(PactPublication.consumer_version_id).in_(
-        select(Tag.version_id).where(
-            col(Tag.pacticipant_id) == bindparam("consumer_id"), col(Tag.name) == bindparam("tag")
-        )
-    )
-)
-# ... untagged. NOT EXISTS walks the pair's publications newest first and stops at the first untagged
-# one (an index probe each); NOT IN would first load every tagged version id of the consumer
-_PREVIOUS_SHA_UNTAGGED = _PREVIOUS_SHA.where(
-    ~exists().where(col(Tag.version_id) == col(PactPublication.consumer_version_id))
-)
-
-
-def _content_changed(
-    session: Session, result: PublishedPact, version: Version, provider_id: int | None, tags: Sequence[str]
-) -> tuple[bool, str]:
-    """Ruby broker semantics: compare with the previous consumer version carrying each tag, or with the
-    previous untagged consumer version when this one has no tags."""
-    if result.status == "unchanged":
-        return False, ""
-    values = {"consumer_id": version.pacticipant_id, "provider_id": provider_id, "version_id": version.id}
-    if tags:
-        for tag in tags:
-            sha = session.scalars(_PREVIOUS_SHA_TAGGED, {**values, "tag": tag}).first()
-            if sha is None:
-                return (
-                    True,
-                    f"first time any pact published for this consumer with consumer version tagged {tag}",
-                )
-            if sha != result.sha:
-                return True, f"pact content has changed since the last consumer version tagged with {tag}"
-        return False, ""
-    sha = session.scalars(_PREVIOUS_SHA_UNTAGGED, values).first()
-    if sha is None:
-        return True, "first time untagged pact published"
-    if sha != result.sha:
-        return True, "pact content has changed since previous untagged version"
-    return False, ""
 
 
 # ------------------------------------------------------------------------------------------ legacy
